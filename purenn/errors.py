@@ -1,0 +1,27 @@
+"""The exceptions purenn raises: one family, every member a ValueError.
+
+- PurennError: the base; catch it to catch them all.
+- DataError: a data file or in-memory data set is malformed (says file, line, field).
+- ModelError: a model file is malformed or does not fit what it is used with.
+- DivergenceError: training produced a non-finite loss or weight and stopped.
+
+Library code raises these; only the command line turns them into a message and exit status 2.
+"""
+
+__all__ = ["DataError", "DivergenceError", "ModelError", "PurennError"]
+
+
+class PurennError(ValueError):
+    """Base class of every error purenn raises on bad input or bad numbers."""
+
+
+class DataError(PurennError):
+    """A data set or data file is malformed: the message says where."""
+
+
+class ModelError(PurennError):
+    """A model file is malformed, hostile, or does not fit the data."""
+
+
+class DivergenceError(PurennError):
+    """Training produced a non-finite loss or weight; the last good weights are kept."""
