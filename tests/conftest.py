@@ -1,0 +1,35 @@
+"""Hypothesis profiles and the gradient-check report.
+
+- "ci" (chosen when the CI environment variable is set): derandomized, no example database, no
+  deadline, so a CI run is the same every time and shared-machine noise cannot fail it.
+- "dev" (the default): random, more examples, with the local example database.
+Pick one with HYPOTHESIS_PROFILE=ci|dev|thorough.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+
+from strategies import GRADIENT_REPORT
+
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, max_examples=100, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "dev", deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", deadline=None, max_examples=2000, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for check, errors in sorted(GRADIENT_REPORT.items()):
+        terminalreporter.write_line(
+            f"{check}: worst relative error {max(errors):.3g} over {len(errors)} examples"
+        )
