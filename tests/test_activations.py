@@ -1,0 +1,77 @@
+"""Activations: the laws they obey, and no finite input that breaks them."""
+
+from __future__ import annotations
+
+import math
+from typing import List
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from purenn.activations import ACTIVATIONS, get_activation, relu, sigmoid, softmax, tanh
+from purenn.errors import PurennError
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+moderate = st.floats(-100.0, 100.0)
+EPS = 2.0**-52
+
+
+@given(finite)
+def test_sigmoid_is_symmetric(x: float) -> None:
+    assert abs(sigmoid(-x) - (1.0 - sigmoid(x))) <= EPS
+
+
+@given(finite)
+def test_sigmoid_and_tanh_stay_in_range(x: float) -> None:
+    assert 0.0 <= sigmoid(x) <= 1.0
+    assert -1.0 <= tanh(x) <= 1.0
+    assert relu(x) >= 0.0
+
+
+@given(st.floats(-30.0, 30.0))
+def test_tanh_is_a_rescaled_sigmoid(x: float) -> None:
+    assert tanh(x) == pytest.approx(2.0 * sigmoid(2.0 * x) - 1.0, abs=4 * EPS)
+
+
+def test_extremes() -> None:
+    assert sigmoid(-1e308) == 0.0 and sigmoid(1e308) == 1.0
+    assert softmax([1000.0, 0.0, -1000.0]) == [1.0, 0.0, 0.0]
+    assert all(math.isfinite(a) for a in softmax([1e308, -1e308, 0.0]))
+
+
+@given(st.lists(finite, min_size=1, max_size=20))
+def test_softmax_is_a_probability_vector(sums: List[float]) -> None:
+    outputs = softmax(sums)
+    assert all(0.0 <= a <= 1.0 for a in outputs)
+    assert math.fsum(outputs) == pytest.approx(1.0, abs=len(sums) * EPS)
+
+
+@given(st.lists(moderate, min_size=1, max_size=20), moderate)
+def test_softmax_ignores_a_constant_shift(sums: List[float], shift: float) -> None:
+    shifted = softmax([z + shift for z in sums])
+    for a, b in zip(softmax(sums), shifted):
+        assert a == pytest.approx(b, rel=1e-11, abs=1e-300)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@given(st.lists(st.floats(-5.0, 5.0), min_size=1, max_size=6), st.data())
+def test_backward_is_the_jacobian_transpose(name: str, sums: List[float], data: st.DataObject) -> None:
+    """backward(a, g)_j = sum_i g_i da_i/dz_j, the Jacobian from central differences."""
+    activation = get_activation(name)
+    if name == "relu":
+        sums = [z if abs(z) > 1e-3 else 1.0 for z in sums]
+    g = data.draw(st.lists(st.floats(-2.0, 2.0), min_size=len(sums), max_size=len(sums)))
+    outputs = activation.forward(sums)
+    backward = activation.backward(outputs, g)
+    h = 1e-6
+    for j in range(len(sums)):
+        up = activation.forward([z + h if i == j else z for i, z in enumerate(sums)])
+        down = activation.forward([z - h if i == j else z for i, z in enumerate(sums)])
+        numeric = math.fsum(gi * (u - d) / (2 * h) for gi, u, d in zip(g, up, down))
+        assert backward[j] == pytest.approx(numeric, rel=1e-6, abs=1e-8)
+
+
+def test_unknown_activation() -> None:
+    with pytest.raises(PurennError, match="unknown activation 'gelu'"):
+        get_activation("gelu")

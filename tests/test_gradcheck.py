@@ -1,0 +1,49 @@
+"""gradcheck: the finite differences themselves, on functions whose derivatives are known."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from purenn.errors import PurennError
+from purenn.gradcheck import check_gradients, numerical_gradients, relative_error
+
+
+@pytest.mark.parametrize("order", [2, 4, 6])
+def test_central_differences_of_a_sigmoid_neuron(order: int) -> None:
+    """C = 1/2 (s - y)**2 with s = sigmoid(w x + b): dC/dw = (s - y) s (1 - s) x."""
+    w, b, x, y = 0.7, -0.2, 1.5, 0.25
+    s = 1.0 / (1.0 + math.exp(-(w * x + b)))
+    delta = (s - y) * s * (1.0 - s)
+    grads = numerical_gradients([[[w, b]]], [x], [y], order=order, step=1e-3 if order == 2 else 1e-2)
+    tolerance = {2: 1e-6, 4: 1e-8, 6: 1e-11}[order]
+    assert grads[0][0] == pytest.approx([delta * x, delta], rel=tolerance)
+
+
+def test_numerical_gradients_restore_the_network() -> None:
+    network = [[[0.1, 0.2, 0.3]], [[0.4, 0.5]]]
+    numerical_gradients(network, [1.0, -1.0], [0.5])
+    assert network == [[[0.1, 0.2, 0.3]], [[0.4, 0.5]]]
+
+
+def test_check_gradients_of_a_deep_network() -> None:
+    network = [[[0.3, -0.2, 0.1], [0.5, 0.4, -0.3]], [[0.2, -0.6, 0.05], [0.7, 0.1, 0.0]],
+               [[0.9, -0.8, 0.1], [-0.4, 0.3, 0.2]]]
+    error = check_gradients(network, [1.0, 2.0], [1.0, 0.0], ["tanh", "relu", "softmax"],
+                            "cross_entropy", l2=0.1)
+    assert error < 1e-8
+
+
+def test_relative_error_catches_nan_and_shape_mismatch() -> None:
+    assert math.isnan(relative_error([[[float("nan")]]], [[[1.0]]])) or \
+        relative_error([[[float("nan")]]], [[[1.0]]]) > 1.0
+    with pytest.raises(PurennError):
+        relative_error([[[1.0]]], [[[1.0, 2.0]]])
+
+
+@pytest.mark.parametrize("kwargs, message", [({"order": 3}, "order must be 2, 4 or 6"),
+                                             ({"step": 0.0}, "step must be a positive number")])
+def test_bad_arguments(kwargs: dict, message: str) -> None:
+    with pytest.raises(PurennError, match=message):
+        numerical_gradients([[[1.0, 0.0]]], [1.0], [0.0], **kwargs)
