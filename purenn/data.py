@@ -1,0 +1,819 @@
+"""The data side of purenn: loading, scaling, encoding and splitting data sets.
+
+A data set is a pair ``(inputs, labels)``: ``inputs`` is a list of rows, each a list of floats
+(one per feature), and ``labels`` holds one label per row, an int or a str.
+
+Loading:
+
+- load_csv: a CSV file of numbers with one label column and an optional header.
+- digits_path, load_digits: the vendored UCI handwritten digits (1797 rows of 8x8 pixels 0..16).
+- read_idx, load_idx: MNIST's IDX format, raw or gzip-compressed.
+- load_dataset: any of the above, chosen by name ("digits") or by the file's first bytes.
+
+Preparing:
+
+- fit_scaling, apply_scaling, check_scaling: input scaling kept as a JSON-able dict.
+- class_list, one_hot: the sorted classes, and one-hot target vectors.
+- stratified_split, random_split, sequential_split, take: train/test splits as index lists.
+
+Bad data raises DataError, a bad argument PurennError; each message says where the problem is,
+as in ``data/bad.csv, line 12: expected 65 fields, found 64``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import itertools
+import math
+import os
+import pathlib
+import random
+import struct
+import zlib
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
+
+from .errors import DataError, PurennError
+
+__all__ = [
+    "apply_scaling",
+    "check_scaling",
+    "class_list",
+    "digits_path",
+    "fit_scaling",
+    "load_csv",
+    "load_dataset",
+    "load_digits",
+    "load_idx",
+    "one_hot",
+    "random_split",
+    "read_idx",
+    "sequential_split",
+    "stratified_split",
+    "take",
+]
+
+Label = Union[int, str]
+Dataset = Tuple[List[List[float]], List[Label]]
+Scaling = Dict[str, Any]
+PathArg = Union[str, "os.PathLike[str]"]
+_T = TypeVar("_T")
+_Record = Tuple[int, List[str]]  # (line number, fields)
+
+_MAX_LINE_BYTES = 1 << 24  # 16 MiB: a CSV line longer than this is not a row of numbers
+_MAX_IDX_ITEMS = 100_000_000  # MNIST's training images hold 47,040,000
+_GZIP_MAGIC = b"\x1f\x8b"
+_IDX_TYPES: Dict[int, Tuple[str, int]] = {  # type byte -> (struct code, bytes per item)
+    0x08: ("B", 1),
+    0x09: ("b", 1),
+    0x0B: ("h", 2),
+    0x0C: ("i", 4),
+    0x0D: ("f", 4),
+    0x0E: ("d", 8),
+}
+
+
+# == Files ====================================================================================
+
+
+def _path_name(path: PathArg) -> str:
+    """Return the path as text for messages, refusing what is not a path (like an int fd)."""
+    name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+    if not isinstance(name, str):
+        raise PurennError(f"expected a file path, found {type(path).__name__}")
+    return name
+
+
+def _open_binary(name: str) -> io.BufferedReader:
+    """Open a file for reading bytes; a missing, unreadable or directory path is a DataError."""
+    try:
+        return open(name, "rb")
+    except OSError as error:
+        raise DataError(f"{name}: cannot open file: {error.strerror or error}") from None
+    except ValueError as error:  # an embedded null byte in the name
+        raise DataError(f"{name}: cannot open file: {error}") from None
+
+
+def _read_bytes(name: str, stream: io.BufferedIOBase, size: int) -> bytes:
+    """Read up to size bytes; an I/O or decompression failure is a DataError naming the file."""
+    try:
+        return stream.read(size)
+    except (OSError, EOFError, zlib.error) as error:
+        raise DataError(f"{name}: cannot read file: {error}") from None
+
+
+# == CSV ======================================================================================
+
+
+def load_csv(
+    path: PathArg, *, label_column: Union[int, str] = -1, header: Optional[bool] = None
+) -> Dataset:
+    """Read a CSV file of numeric features and one label column into ``(inputs, labels)``.
+
+    The file is UTF-8 (a byte-order mark is allowed), lines end in LF or CRLF, and blank lines
+    are skipped. ``label_column`` is a 0-based index (negative counts from the end) or a column
+    name from the header. ``header=None`` guesses: the first row is a header when one of its
+    feature fields is not a number, or when its label is not a number but the next row's is;
+    True or False says so outright (a named label column implies a header).
+
+    Features become floats; NaN, infinities and numbers too large for a float are refused.
+    A label that is an integer ("3", "3.0") becomes an int, any other label a stripped str.
+
+    Raises DataError, naming file, line and field, for: a missing or unreadable file, invalid
+    UTF-8, a line over 16 MiB, rows of different lengths, a feature that is not a finite number,
+    an empty label, or no data rows at all.
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder, "tiny.csv")
+    ...     _ = path.write_text("x,y,label\\n1,2,cat\\n3,4.5,7.0\\n")
+    ...     load_csv(path, label_column="label")
+    ([[1.0, 2.0], [3.0, 4.5]], ['cat', 7])
+    """
+    name = _path_name(path)
+    _check_label_column(label_column, header)
+    with _open_binary(name) as stream:
+        records = _csv_records(name, stream)
+        head = list(itertools.islice(records, 2))
+        if not head:
+            raise DataError(f"{name}: no data rows")
+        label_index = _label_index(name, head[0], label_column)
+        if header is None:
+            header = isinstance(label_column, str) or _looks_like_header(head, label_index)
+        names = [text.strip() for text in head[0][1]] if header else None
+        rows = itertools.chain(head[1:] if header else head, records)
+        return _parse_records(name, rows, len(head[0][1]), label_index, names)
+
+
+def _check_label_column(label_column: Union[int, str], header: Optional[bool]) -> None:
+    """Refuse a label column that is neither an int nor a str, or a name without a header."""
+    if isinstance(label_column, bool) or not isinstance(label_column, (int, str)):
+        raise PurennError(f"label_column must be an int or a column name, found {label_column!r}")
+    if isinstance(label_column, str) and header is False:
+        raise PurennError(f"label_column {label_column!r} is a name, but header=False")
+
+
+def _decoded_lines(name: str, stream: io.BufferedIOBase) -> Iterator[str]:
+    """Yield the file's lines as text; bad UTF-8 or a gigantic line is a DataError with its line."""
+    for number in itertools.count(1):
+        raw = _read_line(name, stream)
+        if not raw:
+            return
+        if len(raw) > _MAX_LINE_BYTES:
+            raise DataError(f"{name}, line {number}: longer than {_MAX_LINE_BYTES} bytes")
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            byte = raw[error.start]
+            raise DataError(f"{name}, line {number}: not valid UTF-8 (byte {byte:#04x})") from None
+        yield text
+
+
+def _read_line(name: str, stream: io.BufferedIOBase) -> bytes:
+    """Read one line, at most one byte past the line limit."""
+    try:
+        return stream.readline(_MAX_LINE_BYTES + 1)
+    except OSError as error:
+        raise DataError(f"{name}: cannot read file: {error.strerror or error}") from None
+
+
+def _csv_records(name: str, stream: io.BufferedIOBase) -> Iterator[_Record]:
+    """Yield (line number, fields) for each non-blank CSV row; csv errors become DataError."""
+    reader = csv.reader(_decoded_lines(name, stream), strict=True)
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise DataError(f"{name}, line {reader.line_num}: {_csv_reason(error)}") from None
+        if fields and not (len(fields) == 1 and not fields[0].strip()):
+            yield reader.line_num, fields
+
+
+def _csv_reason(error: csv.Error) -> str:
+    """Say what a csv.Error means for the user, in words that do not talk about file modes."""
+    text = str(error)
+    if "new-line" in text:
+        return "line breaks must be LF or CRLF, found a lone CR"
+    if "unexpected end of data" in text:
+        return "the file ends inside a quoted field"
+    return text
+
+
+def _label_index(name: str, first: _Record, label_column: Union[int, str]) -> int:
+    """Resolve the label column (index or header name) against the first row to 0..width-1."""
+    line, fields = first
+    width = len(fields)
+    if width < 2:
+        raise DataError(f"{name}, line {line}: need a feature and a label, found {width} field")
+    if isinstance(label_column, str):
+        names = [text.strip() for text in fields]
+        if names.count(label_column) != 1:
+            found = "appears twice" if label_column in names else "is not"
+            raise DataError(f"{name}, line {line}: column {label_column!r} {found} in the header")
+        return names.index(label_column)
+    if not -width <= label_column < width:
+        raise DataError(
+            f"{name}, line {line}: label column {label_column} is out of range for {width} fields"
+        )
+    return label_column % width
+
+
+def _is_number(text: str) -> bool:
+    """Return True if float() reads the text (NaN and infinities included)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _looks_like_header(head: List[_Record], label_index: int) -> bool:
+    """Guess whether the first row names the columns (see load_csv)."""
+    first = head[0][1]
+    if any(not _is_number(text) for k, text in enumerate(first) if k != label_index):
+        return True
+    second = head[1][1] if len(head) > 1 else []
+    if len(second) != len(first):
+        return False
+    return not _is_number(first[label_index]) and _is_number(second[label_index])
+
+
+def _parse_records(
+    name: str, rows: Iterator[_Record], width: int, label_index: int, names: Optional[List[str]]
+) -> Dataset:
+    """Parse the data rows: check their width, read the features and the label of each."""
+    inputs: List[List[float]] = []
+    labels: List[Label] = []
+    for line, fields in rows:
+        if len(fields) != width:
+            raise DataError(f"{name}, line {line}: expected {width} fields, found {len(fields)}")
+        where = _FieldPlace(name, line, names)
+        inputs.append(_parse_features(fields, label_index, where))
+        labels.append(_parse_label(fields[label_index], where.of(label_index)))
+    if not inputs:
+        raise DataError(f"{name}: no data rows")
+    return inputs, labels
+
+
+class _FieldPlace:
+    """Where a row sits in its file, to name one of its fields in a message."""
+
+    def __init__(self, name: str, line: int, names: Optional[List[str]]) -> None:
+        self.name, self.line, self.names = name, line, names
+
+    def of(self, index: int) -> str:
+        """Return 'file, line N, field K' (with the column's name when there is a header)."""
+        place = f"{self.name}, line {self.line}, field {index + 1}"
+        if self.names and self.names[index]:
+            place += f' ("{self.names[index]}")'
+        return place
+
+
+def _parse_features(fields: List[str], label_index: int, where: _FieldPlace) -> List[float]:
+    """Read every field but the label as a finite float."""
+    texts = fields[:label_index] + fields[label_index + 1 :]
+    try:
+        values = [float(text) for text in texts]
+    except ValueError:
+        values = []
+    if len(values) == len(texts) and all(map(math.isfinite, values)):
+        return values
+    for index, text in enumerate(fields):  # the slow path, to say which field is wrong
+        if index != label_index and not (_is_number(text) and math.isfinite(float(text))):
+            kind = "a finite number" if _is_number(text) else "a number"
+            raise DataError(f"{where.of(index)}: {_shorten(text)} is not {kind}")
+    raise AssertionError("unreachable: some feature failed to parse")  # pragma: no cover
+
+
+def _parse_label(text: str, where: str) -> Label:
+    """Return the label as an int when it is an integer ("3", "3.0"), else as stripped text."""
+    label = text.strip()
+    if not label:
+        raise DataError(f"{where}: empty label")
+    try:
+        return int(label)
+    except ValueError:
+        pass
+    try:
+        number = float(label)
+    except ValueError:
+        return label
+    return int(number) if number.is_integer() else label
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    """Return repr(text), cut to about limit characters for an error message."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "..."
+
+
+# == The vendored digits ======================================================================
+
+
+def digits_path() -> pathlib.Path:
+    """Return the path of the vendored digits CSV inside the installed package.
+
+    >>> digits_path().name
+    'digits.csv'
+    """
+    return pathlib.Path(__file__).parent / "_data" / "digits.csv"
+
+
+def load_digits() -> Dataset:
+    """Load the UCI handwritten digits: 1797 rows of 64 pixels (0.0..16.0), labels 0..9.
+
+    >>> inputs, labels = load_digits()
+    >>> len(inputs), len(inputs[0]), labels[:5], max(max(row) for row in inputs)
+    (1797, 64, [0, 1, 2, 3, 4], 16.0)
+    """
+    return load_csv(digits_path(), header=False)
+
+
+# == IDX (MNIST) ==============================================================================
+
+
+def read_idx(path: PathArg, *, max_items: int = _MAX_IDX_ITEMS) -> Tuple[List[int], List[float]]:
+    """Read an IDX file, raw or gzip-compressed, into (dimension sizes, flat values in C order).
+
+    The header is 4 magic bytes ``00 00 type ndims``, then ndims sizes as big-endian uint32;
+    the data follow big-endian. Types: 0x08 unsigned byte, 0x09 signed byte, 0x0B int16,
+    0x0C int32 (values are ints), 0x0D float32, 0x0E float64 (values are floats). A gzip file
+    is recognised by its magic bytes, whatever its name.
+
+    Raises DataError for an unreadable file, corrupt gzip data, bad magic bytes, a truncated
+    header, a header claiming more than max_items values (checked before reading them), or a
+    payload shorter or longer than the header says.
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder, "tiny-idx2-ubyte")
+    ...     _ = path.write_bytes(bytes([0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 255]))
+    ...     read_idx(path)
+    ([2, 3], [1, 2, 3, 4, 5, 255])
+    """
+    name = _path_name(path)
+    if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0:
+        raise PurennError(f"max_items must be a non-negative int, found {max_items!r}")
+    with _open_binary(name) as raw:
+        compressed = _read_bytes(name, raw, 2) == _GZIP_MAGIC
+        _rewind(name, raw)
+        if not compressed:
+            return _read_idx_stream(name, raw, max_items)
+        with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+            return _read_idx_stream(name, unzipped, max_items)
+
+
+def _rewind(name: str, stream: io.BufferedReader) -> None:
+    """Go back to the start of the file; a file that cannot (a pipe) is a DataError."""
+    try:
+        stream.seek(0)
+    except OSError as error:
+        raise DataError(f"{name}: cannot read file: {error.strerror or error}") from None
+
+
+def _read_idx_stream(
+    name: str, stream: io.BufferedIOBase, max_items: int
+) -> Tuple[List[int], List[float]]:
+    """Read the IDX header and payload from an open stream (see read_idx)."""
+    magic = _read_header_part(name, stream, 4, "the magic number")
+    if magic[0] != 0 or magic[1] != 0 or magic[2] not in _IDX_TYPES or magic[3] == 0:
+        raise DataError(f"{name}: not an IDX file (magic bytes {magic.hex()})")
+    code, item_size = _IDX_TYPES[magic[2]]
+    ndims = magic[3]
+    dims = list(struct.unpack(f">{ndims}I", _read_header_part(name, stream, 4 * ndims, "sizes")))
+    count = math.prod(dims)
+    shape = "x".join(map(str, dims))
+    if count > max_items:
+        raise DataError(
+            f"{name}: header claims {count} values (shape {shape}), "
+            f"more than the limit of {max_items}"
+        )
+    expected = count * item_size
+    payload = _read_bytes(name, stream, expected + 1)
+    if len(payload) != expected:
+        found = len(payload) if len(payload) < expected else "more"
+        raise DataError(
+            f"{name}: expected {expected} bytes of data for shape {shape}, found {found}"
+        )
+    if code == "B":
+        return dims, list(payload)
+    return dims, list(struct.unpack(f">{count}{code}", payload))
+
+
+def _read_header_part(name: str, stream: io.BufferedIOBase, size: int, what: str) -> bytes:
+    """Read exactly size header bytes, or raise a DataError saying the header is truncated."""
+    data = _read_bytes(name, stream, size)
+    if len(data) != size:
+        raise DataError(
+            f"{name}: truncated IDX header: expected {size} bytes for {what}, found {len(data)}"
+        )
+    return data
+
+
+def load_idx(
+    images_path: PathArg, labels_path: PathArg, *, max_items: int = _MAX_IDX_ITEMS
+) -> Dataset:
+    """Load IDX images (n x rows x cols, or any n x ...) and their n labels as a data set.
+
+    Each image is flattened, in C order, to a row of floats; labels must be integers.
+    Raises DataError (besides read_idx's errors) when the images have fewer than two
+    dimensions, the labels are not one integer per image, or a value is not finite.
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     images, labels = pathlib.Path(folder, "images"), pathlib.Path(folder, "labels")
+    ...     header = bytes([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2])  # 1 image, 2x2
+    ...     _ = images.write_bytes(header + bytes([0, 64, 128, 255]))
+    ...     _ = labels.write_bytes(bytes([0, 0, 8, 1, 0, 0, 0, 1, 7]))
+    ...     load_idx(images, labels)
+    ([[0.0, 64.0, 128.0, 255.0]], [7])
+    """
+    images_name, labels_name = _path_name(images_path), _path_name(labels_path)
+    label_dims, label_values = read_idx(labels_name, max_items=max_items)  # small: fail fast
+    image_dims, pixels = read_idx(images_name, max_items=max_items)
+    if len(image_dims) < 2:
+        raise DataError(f"{images_name}: expected images (2 or more dimensions), found 1")
+    if len(label_dims) != 1:
+        raise DataError(f"{labels_name}: expected 1 dimension of labels, found {len(label_dims)}")
+    count, width = image_dims[0], math.prod(image_dims[1:])
+    if label_dims[0] != count:
+        raise DataError(
+            f"{images_name} holds {count} images but {labels_name} holds {label_dims[0]} labels"
+        )
+    if count == 0 or width == 0:
+        raise DataError(f"{images_name}: no data rows")
+    if not all(map(math.isfinite, pixels)):
+        bad = next(k for k, value in enumerate(pixels) if not math.isfinite(value))
+        raise DataError(f"{images_name}: value {bad} is {pixels[bad]}, not a finite number")
+    starts = range(0, len(pixels), width)
+    inputs = [list(map(float, pixels[start : start + width])) for start in starts]
+    return inputs, [_idx_label(labels_name, k, value) for k, value in enumerate(label_values)]
+
+
+def _idx_label(name: str, index: int, value: float) -> int:
+    """Return an IDX label as an int, refusing a fractional or non-finite one."""
+    if isinstance(value, int):
+        return value
+    if not value.is_integer():
+        raise DataError(f"{name}: label {index} is {value}, not an integer")
+    return int(value)
+
+
+# == Any source ===============================================================================
+
+
+def load_dataset(
+    source: str, *, labels_path: Optional[PathArg] = None, label_column: Union[int, str] = -1
+) -> Dataset:
+    """Load "digits" (the vendored set), an IDX images file, or a CSV file.
+
+    A file starting with gzip's or IDX's magic bytes is read as IDX images; their labels come
+    from labels_path, or from the file named like the images with "images-idx3" replaced by
+    "labels-idx1" (MNIST's naming). Any other file is CSV with the given label column.
+
+    >>> inputs, labels = load_dataset("digits")
+    >>> len(inputs), sorted(set(labels)) == list(range(10))
+    (1797, True)
+    """
+    name = _path_name(source)
+    if name != "digits" and _starts_like_idx(name):
+        labels = labels_path if labels_path is not None else _mnist_labels_path(name)
+        return load_idx(name, labels)
+    if labels_path is not None:
+        raise PurennError(f"{name}: labels_path is only for IDX images, and this is not IDX")
+    return load_digits() if name == "digits" else load_csv(name, label_column=label_column)
+
+
+def _starts_like_idx(name: str) -> bool:
+    """Return True if the file starts with gzip's magic bytes or a plausible IDX magic number."""
+    with _open_binary(name) as stream:
+        magic = _read_bytes(name, stream, 4)
+    if magic.startswith(_GZIP_MAGIC):
+        return True
+    return len(magic) == 4 and magic[:2] == b"\0\0" and magic[2] in _IDX_TYPES and magic[3] > 0
+
+
+def _mnist_labels_path(images_name: str) -> str:
+    """Return the labels file MNIST pairs with an images file; DataError if there is none."""
+    images = pathlib.Path(images_name)
+    for old, new in (("images-idx3", "labels-idx1"), ("images.idx3", "labels.idx1")):
+        if old in images.name:
+            labels = images.with_name(images.name.replace(old, new))
+            if not os.path.isfile(labels):
+                raise DataError(f"{images_name}: no labels file {labels}; pass labels_path")
+            return str(labels)
+    raise DataError(f"{images_name}: IDX images need a labels file; pass labels_path")
+
+
+# == Scaling ==================================================================================
+
+_SCALING_KEYS = {"none": ["kind"], "divide": ["by", "kind"], "standardize": ["kind", "mean", "std"]}
+
+
+def fit_scaling(
+    inputs: Sequence[Sequence[float]], kind: str, *, divide_by: Optional[float] = None
+) -> Scaling:
+    """Fit an input scaling to the data, as a JSON-able dict.
+
+    - "none": ``{"kind": "none"}``, inputs pass unchanged.
+    - "divide": ``{"kind": "divide", "by": b}``, x -> x / b, with b = divide_by, or by default
+      the largest |x| in the data (1.0 if all are 0).
+    - "standardize": ``{"kind": "standardize", "mean": [...], "std": [...]}``, per column
+      x -> (x - mean) / std with the population std sqrt(sum((x - mean)**2) / n); a constant
+      column gets std 1.0 (and its value as mean), so it maps to exactly 0.
+
+    Raises PurennError for an unknown kind or a misplaced divide_by, DataError for data that
+    are empty (when needed), ragged, non-finite, or too large to standardize.
+
+    >>> fit_scaling([[0.0, 4.0], [16.0, 2.0]], "divide")
+    {'kind': 'divide', 'by': 16.0}
+    >>> fit_scaling([[1.0, 5.0], [3.0, 5.0]], "standardize")
+    {'kind': 'standardize', 'mean': [2.0, 5.0], 'std': [1.0, 1.0]}
+    """
+    if kind not in _SCALING_KEYS:
+        raise PurennError(f"unknown scaling {kind!r}: expected one of {', '.join(_SCALING_KEYS)}")
+    if divide_by is not None and kind != "divide":
+        raise PurennError(f"divide_by is only for the 'divide' scaling, not {kind!r}")
+    if kind == "none":
+        return {"kind": "none"}
+    if kind == "divide" and divide_by is not None:
+        by = _finite_real(divide_by)
+        if by is None or by <= 0:
+            raise PurennError(f"divide_by must be a positive finite number, found {divide_by!r}")
+        return {"kind": "divide", "by": by}
+    _check_table(inputs)
+    if kind == "divide":
+        largest = max(abs(x) for row in inputs for x in row)
+        return {"kind": "divide", "by": float(largest) if largest > 0 else 1.0}
+    columns = [_column_statistics(index, column) for index, column in enumerate(zip(*inputs))]
+    return {"kind": "standardize", "mean": [m for m, _ in columns], "std": [s for _, s in columns]}
+
+
+def _check_table(inputs: Sequence[Sequence[float]]) -> int:
+    """Check the inputs are a non-empty table of equal-length rows of finite numbers."""
+    if not inputs:
+        raise DataError("cannot fit a scaling to no rows")
+    width = len(inputs[0])
+    for index, row in enumerate(inputs):
+        _check_row(index, row, width)
+    return width
+
+
+def _check_row(index: int, row: Sequence[float], width: int) -> None:
+    """Check one input row has width finite numbers."""
+    if len(row) != width:
+        raise DataError(f"inputs row {index}: expected {width} features, found {len(row)}")
+    if not all(_finite_real(x) is not None for x in row):
+        raise DataError(f"inputs row {index}: every feature must be a finite number")
+
+
+def _column_statistics(index: int, column: Sequence[float]) -> Tuple[float, float]:
+    """Return (mean, population std) of one column; a constant column gives (value, 1.0)."""
+    if min(column) == max(column):
+        return float(column[0]), 1.0
+    try:
+        mean = math.fsum(column) / len(column)
+        std = math.sqrt(math.fsum((x - mean) * (x - mean) for x in column) / len(column))
+    except OverflowError:
+        std = math.inf
+    if not math.isfinite(std):
+        raise DataError(f"inputs column {index}: values too large to standardize")
+    return mean, std if std > 0 else 1.0
+
+
+def apply_scaling(inputs: Sequence[Sequence[float]], scaling: Scaling) -> List[List[float]]:
+    """Return the inputs scaled as the dict says (see fit_scaling); the inputs are not changed.
+
+    Raises DataError for a malformed scaling (see check_scaling) or ragged rows.
+
+    >>> apply_scaling([[8.0, 4.0]], {"kind": "divide", "by": 16.0})
+    [[0.5, 0.25]]
+    >>> apply_scaling([[1.0], [3.0]], {"kind": "standardize", "mean": [2.0], "std": [1.0]})
+    [[-1.0], [1.0]]
+    """
+    width = len(inputs[0]) if inputs else None
+    _check_scaling(scaling, width)
+    if not inputs:
+        return []
+    for index, row in enumerate(inputs):
+        if len(row) != width:
+            raise DataError(f"inputs row {index}: expected {width} features, found {len(row)}")
+    if scaling["kind"] == "divide":
+        by = scaling["by"]
+        return [[x / by for x in row] for row in inputs]
+    if scaling["kind"] == "standardize":
+        pairs = list(zip(scaling["mean"], scaling["std"]))
+        return [[(x - m) / s for x, (m, s) in zip(row, pairs)] for row in inputs]
+    return [list(row) for row in inputs]
+
+
+def check_scaling(scaling: object, n_features: int) -> None:
+    """Check a scaling dict (as read from a model file) fits inputs of n_features columns.
+
+    Raises DataError, saying what is wrong, unless the dict has exactly the keys of its kind:
+    "by" a positive finite number; "mean" and "std" lists of n_features finite numbers, every
+    std positive.
+
+    >>> check_scaling({"kind": "divide", "by": 0}, 64)
+    Traceback (most recent call last):
+      ...
+    purenn.errors.DataError: scaling "by": expected a positive finite number, found 0
+    """
+    if isinstance(n_features, bool) or not isinstance(n_features, int) or n_features < 0:
+        raise PurennError(f"n_features must be a non-negative int, found {n_features!r}")
+    _check_scaling(scaling, n_features)
+
+
+def _check_scaling(scaling: object, n_features: Optional[int]) -> None:
+    """Check a scaling dict; n_features None accepts standardize lists of any equal length."""
+    if not isinstance(scaling, dict):
+        raise DataError(f"scaling: expected a JSON object, found {type(scaling).__name__}")
+    kind = scaling.get("kind")
+    if not isinstance(kind, str) or kind not in _SCALING_KEYS:
+        raise DataError(
+            f'scaling "kind": expected one of {", ".join(_SCALING_KEYS)}, found {kind!r}'
+        )
+    keys = sorted(str(key) for key in scaling)
+    if keys != _SCALING_KEYS[kind]:
+        raise DataError(f"scaling ({kind}): expected keys {_SCALING_KEYS[kind]}, found {keys}")
+    if kind == "divide":
+        _check_scaling_number(scaling["by"], '"by"', positive=True)
+    elif kind == "standardize":
+        mean = scaling["mean"]
+        width = n_features if n_features is not None else len(mean) if isinstance(mean, list) else 0
+        for key in ("mean", "std"):
+            numbers = scaling[key]
+            if not isinstance(numbers, list) or len(numbers) != width:
+                found = len(numbers) if isinstance(numbers, list) else type(numbers).__name__
+                raise DataError(
+                    f'scaling "{key}": expected a list of {width} numbers, found {found}'
+                )
+            for index, value in enumerate(numbers):
+                _check_scaling_number(value, f'"{key}[{index}]"', positive=key == "std")
+
+
+def _check_scaling_number(value: object, field: str, *, positive: bool) -> None:
+    """Check one number of a scaling dict is finite (and positive, if asked)."""
+    number = _finite_real(value)
+    if number is None or (positive and number <= 0):
+        wanted = "a positive finite number" if positive else "a finite number"
+        raise DataError(f"scaling {field}: expected {wanted}, found {_brief(value)}")
+
+
+def _brief(value: object, limit: int = 40) -> str:
+    """Return repr(value), cut to about limit characters for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _finite_real(value: object) -> Optional[float]:
+    """Return an int or float (not a bool) as a finite float, or None if it is not one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        return None
+    return number if math.isfinite(number) else None
+
+
+# == Classes ==================================================================================
+
+
+def class_list(labels: Sequence[Label]) -> List[Label]:
+    """Return the distinct labels sorted: ints numerically first, then strs as text.
+
+    >>> class_list([3, "b", 1, "a", 3, 10])
+    [1, 3, 10, 'a', 'b']
+    """
+    return sorted(set(labels), key=_class_key)
+
+
+def _class_key(label: Label) -> Tuple[int, int, str]:
+    """Sort key putting ints (by value) before strs (by text)."""
+    if isinstance(label, str):
+        return (1, 0, label)
+    if isinstance(label, int):
+        return (0, label, "")
+    raise PurennError(f"labels must be ints or strs, found {type(label).__name__}")
+
+
+def one_hot(labels: Sequence[Label], classes: Sequence[Label]) -> List[List[float]]:
+    """Return one target vector per label: 1.0 at the label's index in classes, 0.0 elsewhere.
+
+    Raises DataError for a label not in classes, PurennError for repeated classes.
+
+    >>> one_hot([2, 0], [0, 1, 2])
+    [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
+    position = {label: index for index, label in enumerate(classes)}
+    if len(position) != len(classes):
+        raise PurennError("one_hot: classes must not repeat")
+    targets = []
+    for row, label in enumerate(labels):
+        index = position.get(label)
+        if index is None:
+            raise DataError(f"label {label!r} (row {row}) is not one of the {len(classes)} classes")
+        target = [0.0] * len(classes)
+        target[index] = 1.0
+        targets.append(target)
+    return targets
+
+
+# == Splits ===================================================================================
+
+
+def stratified_split(
+    labels: Sequence[Label], test_fraction: float, rng: random.Random
+) -> Tuple[List[int], List[int]]:
+    """Split row indices into sorted (train, test), keeping each class's share in both.
+
+    For each class (in class_list order) its indices are shuffled with rng and the first
+    round(n_class * test_fraction) go to test, so each class's test count is within half a
+    sample of its exact share. Raises PurennError unless 0 < test_fraction < 1, DataError
+    if either side would be empty.
+
+    >>> train, test = stratified_split([0, 0, 0, 0, 1, 1, 1, 1], 0.5, random.Random(1))
+    >>> len(train), len(test), sorted(train + test) == list(range(8))
+    (4, 4, True)
+    """
+    _check_fraction(test_fraction, "test_fraction")
+    members: Dict[Label, List[int]] = {}
+    for index, label in enumerate(labels):
+        members.setdefault(label, []).append(index)
+    train: List[int] = []
+    test: List[int] = []
+    for label in class_list(list(members)):
+        indices = members[label]
+        rng.shuffle(indices)
+        n_test = round(len(indices) * test_fraction)
+        test.extend(indices[:n_test])
+        train.extend(indices[n_test:])
+    return _nonempty_split(sorted(train), sorted(test))
+
+
+def random_split(n: int, test_fraction: float, rng: random.Random) -> Tuple[List[int], List[int]]:
+    """Split range(n) into sorted (train, test) with round(n * test_fraction) random test rows.
+
+    Raises PurennError unless 0 < test_fraction < 1, DataError if either side would be empty.
+
+    >>> random_split(5, 0.4, random.Random(0))
+    ([0, 3, 4], [1, 2])
+    """
+    _check_fraction(test_fraction, "test_fraction")
+    order = list(range(_check_count(n)))
+    rng.shuffle(order)
+    n_test = round(n * test_fraction)
+    return _nonempty_split(sorted(order[n_test:]), sorted(order[:n_test]))
+
+
+def sequential_split(n: int, train_fraction: float) -> Tuple[List[int], List[int]]:
+    """Split range(n) into (train, test): the first round(n * train_fraction) rows train.
+
+    Raises PurennError unless 0 < train_fraction < 1, DataError if either side would be empty.
+
+    >>> sequential_split(5, 0.6)
+    ([0, 1, 2], [3, 4])
+    """
+    _check_fraction(train_fraction, "train_fraction")
+    n_train = round(_check_count(n) * train_fraction)
+    return _nonempty_split(list(range(n_train)), list(range(n_train, n)))
+
+
+def take(rows: Sequence[_T], indices: Sequence[int]) -> List[_T]:
+    """Return [rows[i] for i in indices]; an index outside 0..len(rows)-1 is a PurennError.
+
+    >>> take(["a", "b", "c"], [2, 0])
+    ['c', 'a']
+    """
+    size = len(rows)
+    for index in indices:
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < size:
+            raise PurennError(f"take: index {index!r} is out of range for {size} rows")
+    return [rows[index] for index in indices]
+
+
+def _check_fraction(value: float, name: str) -> None:
+    """Refuse a fraction that is not a number strictly between 0 and 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+        raise PurennError(f"{name} must be a number between 0 and 1 (exclusive), found {value!r}")
+
+
+def _check_count(n: int) -> int:
+    """Refuse a row count that is not a non-negative int."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise PurennError(f"the number of rows must be a non-negative int, found {n!r}")
+    return n
+
+
+def _nonempty_split(train: List[int], test: List[int]) -> Tuple[List[int], List[int]]:
+    """Return (train, test), or raise DataError if one of them is empty."""
+    if not train or not test:
+        empty = "training" if not train else "test"
+        raise DataError(f"split of {len(train) + len(test)} rows leaves the {empty} set empty")
+    return train, test
