@@ -1,0 +1,390 @@
+"""The training loop: gradient descent over a data set, with the tricks that make it work.
+
+- Settings: every choice of a training run, with defaults that train the digits well.
+- History: one record per epoch (loss, train and validation accuracy, seconds).
+- TrainingResult: the trained network, its history and why training stopped.
+- train: run gradient descent on (inputs, targets), in place on the network you pass.
+- argmax_index, strict_index: the two decision rules, as output-vector -> class index (or None).
+
+Per-sample SGD, minibatch SGD and full-batch gradient descent are one loop: a step takes the mean
+gradient g of `batch_size` samples (1, k, or all of them) and moves every weight by
+
+    v <- momentum * v - rate * g          (velocity; momentum 0 is plain gradient descent)
+    w <- w + v
+
+Dropout draws a fresh inverted-dropout mask for every sample of every step; L2 adds lambda * w
+to every non-bias gradient. Training stops after `epochs` epochs, or earlier when the mean
+training loss of an epoch falls under `loss_tolerance`, or when the validation accuracy has not
+improved for `patience` epochs (the best weights are then put back). A loss or weight that is
+not finite raises DivergenceError, after putting back the weights of the last finished epoch.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from . import batch
+from .errors import DivergenceError, PurennError
+from .activations import get_activation
+from .network import Network, dropout_masks, resolve_loss
+from .vectors import Vector, all_finite
+
+__all__ = [
+    "History",
+    "Settings",
+    "TrainingResult",
+    "argmax_index",
+    "strict_index",
+    "train",
+]
+
+Progress = Callable[["History", int], None]
+
+
+@dataclass
+class Settings:
+    """Every choice of a training run. The defaults are purenn's digits model.
+
+    Network: `hidden` layer sizes, `hidden_activation`, `output_activation`, `loss`, weight
+    initialiser `init` ("he", "glorot" or "uniform" in [init_low, init_high)), `draw_biases`
+    (None: the initialiser decides), `train_biases` (False keeps every bias at its start value,
+    the "no biases" networks of some tutorials when it starts at 0).
+    Steps: `rate` (with `schedule` "cosine" it falls from `rate` in the first epoch towards 0 in
+    the last as rate * (1 + cos(pi * (epoch - 1) / epochs)) / 2; "constant" keeps it), `momentum`, `l2` (lambda; with `l2_over_samples` it is divided by the number of
+    training samples, as in the cost lambda/(2m) * sum w**2), `keep` (dropout keep probability for
+    hidden units, 1.0 = no dropout), `batch_size` (1 = per-sample SGD, 0 = full batch).
+    Epochs: `epochs`; `rounds` > 0 replaces the shuffled pass by that many rounds of `round_size`
+    samples drawn at random (without replacement within a round).
+    Stopping: `loss_tolerance` (stop when the epoch's mean loss is below it), `patience` (stop
+    when validation accuracy has not improved for that many epochs, keeping the best weights).
+    Decisions: `decision` "argmax" or "strict" (round every output; only an exact one-hot counts).
+    """
+
+    hidden: Tuple[int, ...] = (64,)
+    hidden_activation: str = "relu"
+    output_activation: str = "softmax"
+    loss: str = "cross_entropy"
+    init: str = "he"
+    init_low: float = -1.0
+    init_high: float = 1.0
+    draw_biases: Optional[bool] = None
+    train_biases: bool = True
+    rate: float = 0.05
+    schedule: str = "constant"
+    momentum: float = 0.9
+    l2: float = 1e-4
+    l2_over_samples: bool = False
+    keep: float = 1.0
+    batch_size: int = 32
+    epochs: int = 60
+    rounds: int = 0
+    round_size: int = 0
+    loss_tolerance: Optional[float] = None
+    patience: Optional[int] = None
+    decision: str = "argmax"
+
+    def activations(self) -> List[str]:
+        """One activation name per layer: the hidden ones, then the output one."""
+        return [self.hidden_activation] * len(self.hidden) + [self.output_activation]
+
+    def check(self) -> None:
+        """Raise PurennError naming the first setting that makes no sense."""
+        _check_positive_ints("hidden", self.hidden, allow_empty=True)
+        _check_number("rate", self.rate, low=0.0, low_open=True)
+        _check_number("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
+        _check_number("l2", self.l2, low=0.0)
+        _check_number("keep", self.keep, low=0.0, high=1.0, low_open=True)
+        _check_count("batch_size", self.batch_size, minimum=0)
+        _check_count("epochs", self.epochs, minimum=1)
+        _check_count("rounds", self.rounds, minimum=0)
+        _check_count("round_size", self.round_size, minimum=1 if self.rounds else 0)
+        if self.loss_tolerance is not None:
+            _check_number("loss_tolerance", self.loss_tolerance, low=0.0, low_open=True)
+        if self.patience is not None:
+            _check_count("patience", self.patience, minimum=1)
+        if self.schedule not in ("constant", "cosine"):
+            raise PurennError(f"schedule must be 'constant' or 'cosine', got {self.schedule!r}")
+        if self.decision not in ("argmax", "strict"):
+            raise PurennError(f"decision must be 'argmax' or 'strict', got {self.decision!r}")
+        if self.init not in ("glorot", "he", "uniform"):
+            raise PurennError(f"unknown initialiser {self.init!r}; known: glorot, he, uniform")
+        functions = [get_activation(name) for name in self.activations()]
+        resolve_loss(self.loss, functions[-1])
+
+    def as_dict(self) -> Dict[str, Any]:
+        """The settings as JSON-able values (tuples become lists), for the model file."""
+        values = asdict(self)
+        values["hidden"] = list(self.hidden)
+        return values
+
+
+def _check_number(
+    name: str,
+    value: object,
+    *,
+    low: Optional[float] = None,
+    high: Optional[float] = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise PurennError(f"{name} must be a finite number, got {value!r}")
+    too_low = low is not None and (value <= low if low_open else value < low)
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if too_low or too_high:
+        raise PurennError(f"{name} must be {_describe_range(low, high, low_open, high_open)}, got {value!r}")
+
+
+def _describe_range(low: Optional[float], high: Optional[float], low_open: bool, high_open: bool) -> str:
+    """'> 0', '>= 0' or 'in [0, 1)': the allowed values, as a reader writes them."""
+    if high is None:
+        return f"{'>' if low_open else '>='} {low:g}"
+    return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+
+
+def _check_count(name: str, value: object, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise PurennError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+
+
+def _check_positive_ints(name: str, values: Sequence[object], *, allow_empty: bool) -> None:
+    if not values and not allow_empty:
+        raise PurennError(f"{name} must not be empty")
+    for value in values:
+        _check_count(name, value, minimum=1)
+
+
+@dataclass
+class History:
+    """What happened in one epoch."""
+
+    epoch: int
+    loss: float
+    train_accuracy: Optional[float]
+    validation_accuracy: Optional[float]
+    seconds: float
+
+    def as_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class TrainingResult:
+    """The trained network (the same list object that was passed in), per-epoch history, and why it stopped."""
+
+    network: Network
+    history: List[History] = field(default_factory=list)
+    stopped: str = ""
+    best_epoch: Optional[int] = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions
+
+
+def argmax_index(outputs: Sequence[float]) -> int:
+    """Return the index of the largest output (the first one on a tie).
+
+    >>> argmax_index([0.1, 0.7, 0.7])
+    1
+    """
+    return max(range(len(outputs)), key=outputs.__getitem__)
+
+
+def strict_index(outputs: Sequence[float]) -> Optional[int]:
+    """Return the class index if the rounded outputs are exactly one-hot, else None (undecided).
+
+    Rounding is Python's round(): halves go to the even neighbour, so 0.5 rounds to 0.
+
+    >>> strict_index([0.1, 0.8, 0.2]), strict_index([0.6, 0.9]), strict_index([0.4, 0.3])
+    (1, None, None)
+    """
+    rounded = [round(a) for a in outputs]
+    if rounded.count(1) == 1 and rounded.count(0) == len(rounded) - 1:
+        return rounded.index(1)
+    return None
+
+
+def _decider(decision: str) -> Callable[[Sequence[float]], Optional[int]]:
+    return strict_index if decision == "strict" else argmax_index
+
+
+def _accuracy(
+    network: Network, inputs: Sequence[Vector], classes: Sequence[int], settings: Settings
+) -> float:
+    decide = _decider(settings.decision)
+    outputs = batch.predict_many(network, inputs, settings.activations())
+    return sum(decide(o) == c for o, c in zip(outputs, classes)) / len(classes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps
+
+
+def _batches(n: int, settings: Settings, rng: random.Random) -> List[List[int]]:
+    """The index lists of one epoch's steps: a shuffled pass, or random rounds, cut into batches."""
+    size = settings.batch_size or n
+    if settings.rounds:
+        batches = []
+        for _ in range(settings.rounds):
+            drawn = rng.sample(range(n), min(settings.round_size, n))
+            batches.extend(drawn[start:start + size] for start in range(0, len(drawn), size))
+        return batches
+    order = list(range(n))
+    rng.shuffle(order)
+    return [order[start:start + size] for start in range(0, n, size)]
+
+
+def _epoch_rate(settings: Settings, epoch: int) -> float:
+    """The learning rate of epoch 1, 2, ...: constant, or cosine-annealed towards 0.
+
+    >>> _epoch_rate(Settings(rate=0.1, schedule="cosine", epochs=4), 3)
+    0.05
+    """
+    if settings.schedule == "constant":
+        return settings.rate
+    return settings.rate * 0.5 * (1.0 + math.cos(math.pi * (epoch - 1) / settings.epochs))
+
+
+def _apply_step(
+    network: Network, grads: Network, velocity: Network, rate: float, momentum: float, train_biases: bool
+) -> None:
+    """v <- momentum * v - rate * g, w <- w + v, for every weight (biases only if trained)."""
+    for layer, layer_grads, layer_velocity in zip(network, grads, velocity):
+        for neuron, neuron_grads, neuron_velocity in zip(layer, layer_grads, layer_velocity):
+            count = len(neuron) if train_biases else len(neuron) - 1
+            for k in range(count):
+                step = momentum * neuron_velocity[k] - rate * neuron_grads[k]
+                neuron_velocity[k] = step
+                neuron[k] += step
+
+
+def _one_step(
+    network: Network,
+    velocity: Network,
+    indices: Sequence[int],
+    inputs: Sequence[Vector],
+    targets: Sequence[Vector],
+    settings: Settings,
+    rate: float,
+    l2: float,
+    rng: random.Random,
+) -> float:
+    """Take one step on the samples `indices`; return their mean loss."""
+    batch_inputs = [inputs[i] for i in indices]
+    batch_targets = [targets[i] for i in indices]
+    masks = None
+    if settings.keep < 1.0 and len(network) > 1:
+        masks = [dropout_masks(network, settings.keep, rng) for _ in indices]
+    value, grads = batch.loss_and_gradients(
+        network, batch_inputs, batch_targets, settings.activations(), settings.loss,
+        l2=l2, dropout=masks,
+    )
+    if math.isfinite(value):
+        _apply_step(network, grads, velocity, rate, settings.momentum, settings.train_biases)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# The loop
+
+
+def _copy(network: Network) -> Network:
+    return [[list(neuron) for neuron in layer] for layer in network]
+
+
+def _network_is_finite(network: Network) -> bool:
+    return all(all_finite(neuron) for layer in network for neuron in layer)
+
+
+def _classes(targets: Sequence[Vector]) -> List[int]:
+    return [argmax_index(t) for t in targets]
+
+
+def train(
+    network: Network,
+    inputs: Sequence[Vector],
+    targets: Sequence[Vector],
+    settings: Settings,
+    rng: random.Random,
+    *,
+    validation: Optional[Tuple[Sequence[Vector], Sequence[Vector]]] = None,
+    progress: Optional[Progress] = None,
+) -> TrainingResult:
+    """Train `network` IN PLACE on (inputs, targets); return it with its history.
+
+    `targets` are vectors the size of the output layer (one-hot for classes); accuracy compares
+    the decision rule's class index with the target's largest entry. `validation` is an optional
+    (inputs, targets) pair measured after every epoch. `progress(history, epochs)` is called after
+    every epoch. Every random draw (shuffles, dropout masks, rounds) comes from `rng`.
+
+    Raises DivergenceError, with the weights of the last finished epoch put back, when a loss or
+    weight stops being finite.
+
+    >>> import random
+    >>> from purenn.network import make_network, predict
+    >>> xor_inputs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    >>> xor_targets = [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 0.0]]
+    >>> net = make_network([2, 8, 2], random.Random(1), init="glorot")
+    >>> settings = Settings(hidden=(8,), hidden_activation="tanh", rate=0.5, batch_size=4,
+    ...                     l2=0.0, epochs=300)
+    >>> result = train(net, xor_inputs, xor_targets, settings, random.Random(2))
+    >>> result.history[-1].train_accuracy
+    1.0
+    """
+    settings.check()
+    if not inputs or len(inputs) != len(targets):
+        raise PurennError(f"training needs as many targets as inputs, got {len(inputs)} and {len(targets)}")
+    train_classes = _classes(targets)
+    validation_classes = _classes(validation[1]) if validation else None
+    l2 = settings.l2 / len(inputs) if settings.l2_over_samples else settings.l2
+    velocity = [[[0.0] * len(neuron) for neuron in layer] for layer in network]
+    result = TrainingResult(network=network)
+    best_accuracy, best_weights, waited = -1.0, _copy(network), 0
+    for epoch in range(1, settings.epochs + 1):
+        started = time.perf_counter()
+        last_good = _copy(network)
+        rate = _epoch_rate(settings, epoch)
+        losses = [
+            _one_step(network, velocity, indices, inputs, targets, settings, rate, l2, rng)
+            for indices in _batches(len(inputs), settings, rng)
+        ]
+        mean_loss = math.fsum(losses) / len(losses)
+        if not (math.isfinite(mean_loss) and _network_is_finite(network)):
+            network[:] = last_good
+            raise DivergenceError(
+                f"training diverged in epoch {epoch}: the loss became {mean_loss}; "
+                f"the weights of epoch {epoch - 1} were kept (try a smaller learning rate)"
+            )
+        train_accuracy = _accuracy(network, inputs, train_classes, settings)
+        validation_accuracy = (
+            _accuracy(network, validation[0], validation_classes, settings)
+            if validation and validation_classes else None
+        )
+        record = History(epoch, mean_loss, train_accuracy, validation_accuracy,
+                         time.perf_counter() - started)
+        result.history.append(record)
+        if progress is not None:
+            progress(record, settings.epochs)
+        if settings.loss_tolerance is not None and mean_loss < settings.loss_tolerance:
+            result.stopped = f"the mean loss {mean_loss:.4g} fell under {settings.loss_tolerance:g}"
+            return result
+        if validation_accuracy is not None and settings.patience is not None:
+            if validation_accuracy > best_accuracy:
+                best_accuracy, best_weights, waited = validation_accuracy, _copy(network), 0
+                result.best_epoch = epoch
+            else:
+                waited += 1
+                if waited >= settings.patience:
+                    network[:] = best_weights
+                    result.stopped = (
+                        f"validation accuracy has not improved for {settings.patience} epochs; "
+                        f"kept the weights of epoch {result.best_epoch}"
+                    )
+                    return result
+    result.stopped = f"finished {settings.epochs} epochs"
+    return result

@@ -1,0 +1,138 @@
+"""Classifier: scikit-learn's estimator conventions, without scikit-learn."""
+
+from __future__ import annotations
+
+import random
+from typing import Any, List
+
+import pytest
+
+from purenn.data import load_digits
+from purenn.errors import PurennError
+from purenn.estimator import Classifier
+from purenn.model import load_model, save_model
+
+QUICK = {"hidden": (12,), "epochs": 3}
+
+
+def _data(count: int = 300) -> "tuple[List[List[float]], List[Any]]":
+    inputs, labels = load_digits()
+    return inputs[:count], labels[:count]
+
+
+def test_fit_returns_self_and_sets_fitted_attributes() -> None:
+    X, y = _data()
+    classifier = Classifier(**QUICK)
+    assert classifier.fit(X, y) is classifier
+    assert classifier.classes_ == list(range(10))
+    assert classifier.n_features_in_ == 64
+    assert len(classifier.history_) == 3
+    assert classifier.score(X, y) > 0.8
+
+
+def test_predict_proba_rows_are_probabilities() -> None:
+    X, y = _data()
+    probabilities = Classifier(**QUICK).fit(X, y).predict_proba(X[:5])
+    assert len(probabilities) == 5
+    assert all(abs(sum(row) - 1.0) < 1e-12 and len(row) == 10 for row in probabilities)
+
+
+def test_get_params_and_set_params_round_trip() -> None:
+    classifier = Classifier(hidden=(7,), rate=0.2)
+    params = classifier.get_params()
+    assert params["hidden"] == (7,) and params["rate"] == 0.2 and params["seed"] == 0
+    clone = Classifier(**params)
+    assert clone.get_params() == params
+    assert clone.set_params(rate=0.3) is clone and clone.rate == 0.3
+    with pytest.raises(PurennError, match="unknown parameter 'learning_rate'"):
+        clone.set_params(learning_rate=0.1)
+    assert "rate=0.2" in repr(classifier)
+
+
+def test_same_seed_same_predictions() -> None:
+    X, y = _data(150)
+    first = Classifier(**QUICK, seed=4).fit(X, y).predict_proba(X)
+    second = Classifier(**QUICK, seed=4).fit(X, y).predict_proba(X)
+    assert first == second
+
+
+def test_accepts_any_iterable_of_iterables_and_string_labels() -> None:
+    X = ((float(i % 2), float(i // 2 % 2)) for i in range(40))
+    y = ["odd" if i % 2 else "even" for i in range(40)]
+    classifier = Classifier(hidden=(4,), epochs=30, scaling="none", rate=0.2).fit(X, y)
+    assert classifier.classes_ == ["even", "odd"]
+    assert classifier.predict([(1.0, 0.0)]) == ["odd"]
+
+
+def test_validation_fraction_and_patience() -> None:
+    X, y = _data()
+    classifier = Classifier(hidden=(8,), epochs=40, patience=2, validation_fraction=0.2).fit(X, y)
+    assert classifier.history_[0].validation_accuracy is not None
+    assert len(classifier.history_) <= 40
+
+
+@pytest.mark.parametrize("X, y, message", [
+    ([[1.0, float("nan")], [0.0, 1.0]], [0, 1], "X row 0, column 1 is nan"),
+    ([[1.0, float("inf")], [0.0, 1.0]], [0, 1], "X row 0, column 1 is inf"),
+    ([[1.0, 2.0], [0.0]], [0, 1], "X row 1 has 1 values; row 0 has 2"),
+    ([[1.0, "a"], [0.0, 1.0]], [0, 1], "X row 0, column 1: 'a' is not a number"),
+    ([], [], "X has no rows"),
+    ([[1.0], [2.0]], [0], "X has 2 rows but y has 1 labels"),
+    ([[1.0], [2.0]], [3, 3], "y has only one class"),
+    ([[1.0], [2.0]], [0.5, 1], "y[0] is 0.5"),
+])
+def test_bad_training_data(X: Any, y: Any, message: str) -> None:
+    with pytest.raises(ValueError) as error:
+        Classifier(**QUICK).fit(X, y)
+    assert isinstance(error.value, PurennError)
+    assert message in str(error.value)
+
+
+def test_bad_settings_are_reported_at_fit() -> None:
+    with pytest.raises(PurennError, match="dropout must be in"):
+        Classifier(dropout=1.5).fit([[0.0], [1.0]], [0, 1])
+    with pytest.raises(PurennError, match="rate must be > 0"):
+        Classifier(rate=-1.0).fit([[0.0], [1.0]], [0, 1])
+
+
+def test_predict_before_fit_and_wrong_width() -> None:
+    with pytest.raises(PurennError, match="not fitted yet"):
+        Classifier().predict([[0.0]])
+    X, y = _data(100)
+    classifier = Classifier(**QUICK).fit(X, y)
+    with pytest.raises(PurennError, match="X has 3 features; the model was fitted with 64"):
+        classifier.predict([[0.0, 1.0, 2.0]])
+
+
+def test_model_file_round_trip_predicts_bit_for_bit(tmp_path: Any) -> None:
+    X, y = _data()
+    classifier = Classifier(hidden=(10,), epochs=2, scaling="standardize").fit(X, y)
+    path = tmp_path / "model.json"
+    save_model(classifier.to_model(note="test"), path)
+    loaded = Classifier.from_model(load_model(path))
+    assert loaded.predict_proba(X) == classifier.predict_proba(X)
+    assert loaded.predict(X) == classifier.predict(X)
+    assert loaded.get_params()["hidden"] == (10,)
+
+
+def test_strict_decision_may_be_undecided() -> None:
+    X, y = _data(100)
+    classifier = Classifier(hidden=(4,), epochs=1, decision="strict", output_activation="sigmoid",
+                            loss="squared_error", rate=0.01).fit(X, y)
+    predictions = classifier.predict(X)
+    assert None in predictions
+    assert classifier.score(X, y) < 1.0
+
+
+def test_scikit_learn_clone_works_when_installed() -> None:
+    base = pytest.importorskip("sklearn.base")
+    classifier = Classifier(hidden=(5,), rate=0.2)
+    clone = base.clone(classifier)
+    assert clone is not classifier and clone.get_params() == classifier.get_params()
+
+
+def test_random_module_is_never_used_globally() -> None:
+    state = random.getstate()
+    X, y = _data(60)
+    Classifier(hidden=(4,), epochs=1, dropout=0.3).fit(X, y)
+    assert random.getstate() == state

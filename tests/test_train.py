@@ -1,0 +1,192 @@
+"""The training loop: schedules, stopping rules, divergence, and agreement with the reference."""
+
+from __future__ import annotations
+
+import copy
+import math
+import random
+from typing import Any, List
+
+import pytest
+
+from purenn.data import class_list, load_digits, one_hot
+from purenn.errors import DivergenceError, PurennError
+from purenn.network import backpropagate, gradients, make_network
+from purenn.train import History, Settings, argmax_index, strict_index, train
+
+
+def _digits(count: int = 200) -> "tuple[List[List[float]], List[List[float]]]":
+    inputs, labels = load_digits()
+    scaled = [[p / 16.0 for p in row] for row in inputs[:count]]
+    return scaled, one_hot(labels[:count], class_list(labels))
+
+
+def _net(sizes: List[int], seed: int = 0, **kwargs: Any) -> List[Any]:
+    return make_network(sizes, random.Random(seed), **kwargs)
+
+
+def test_same_seed_same_model_bit_for_bit() -> None:
+    inputs, targets = _digits()
+    settings = Settings(hidden=(8,), epochs=2, keep=0.8)
+    first, second = _net([64, 8, 10]), _net([64, 8, 10])
+    train(first, inputs, targets, settings, random.Random(5))
+    train(second, inputs, targets, settings, random.Random(5))
+    assert first == second
+    third = _net([64, 8, 10])
+    train(third, inputs, targets, settings, random.Random(6))
+    assert third != first
+
+
+def test_training_lowers_the_loss_and_records_history() -> None:
+    inputs, targets = _digits()
+    result = train(_net([64, 16, 10]), inputs, targets, Settings(hidden=(16,), epochs=5),
+                   random.Random(0), validation=(inputs[:50], targets[:50]))
+    losses = [record.loss for record in result.history]
+    assert len(losses) == 5 and losses[-1] < losses[0] / 2
+    assert all(isinstance(r, History) and r.seconds >= 0 for r in result.history)
+    assert result.history[-1].train_accuracy > 0.9
+    assert result.history[-1].validation_accuracy is not None
+    assert result.stopped == "finished 5 epochs"
+
+
+def test_per_sample_sgd_is_the_reference_backpropagate() -> None:
+    """batch_size 1, momentum 0: each step is exactly backpropagate(net, x, t, rate) in shuffled order."""
+    inputs, targets = _digits(30)
+    settings = Settings(hidden=(5,), hidden_activation="sigmoid", epochs=1, batch_size=1,
+                        momentum=0.0, l2=0.0, rate=0.3)
+    trained = _net([64, 5, 10])
+    reference = copy.deepcopy(trained)
+    train(trained, inputs, targets, settings, random.Random(9))
+    order = list(range(len(inputs)))
+    random.Random(9).shuffle(order)
+    for i in order:
+        backpropagate(reference, inputs[i], targets[i], 0.3, ["sigmoid", "softmax"], "cross_entropy")
+    for layer, ref_layer in zip(trained, reference):
+        for neuron, ref_neuron in zip(layer, ref_layer):
+            assert neuron == pytest.approx(ref_neuron, rel=1e-12, abs=1e-14)
+
+
+def test_full_batch_step_is_the_mean_reference_gradient() -> None:
+    inputs, targets = _digits(40)
+    settings = Settings(hidden=(4,), epochs=1, batch_size=0, momentum=0.0, l2=0.01, rate=0.5)
+    trained = _net([64, 4, 10])
+    start = copy.deepcopy(trained)
+    train(trained, inputs, targets, settings, random.Random(1))
+    all_grads = [gradients(start, x, t, ["relu", "softmax"], "cross_entropy", l2=0.01)
+                 for x, t in zip(inputs, targets)]
+    for l, layer in enumerate(start):
+        for j, neuron in enumerate(layer):
+            for k, w in enumerate(neuron):
+                mean = math.fsum(g[l][j][k] for g in all_grads) / len(all_grads)
+                assert trained[l][j][k] == pytest.approx(w - 0.5 * mean, rel=1e-12, abs=1e-14)
+
+
+def test_momentum_accumulates_velocity() -> None:
+    """Two full-batch steps with momentum 0.5 on a linear neuron, worked by hand."""
+    network = [[[0.0, 0.0]]]
+    settings = Settings(hidden=(), hidden_activation="identity", output_activation="identity",
+                        loss="squared_error", batch_size=0, epochs=2, rate=0.5, momentum=0.5, l2=0.0)
+    train(network, [[1.0]], [[1.0]], settings, random.Random(0))
+    # step 1: g = (0 - 1) * [1, 1] = [-1, -1]; v = 0.5; w = 0.5
+    # step 2: g = (1 - 1) = 0; v = 0.5 * 0.5 - 0 = 0.25; w = 0.75
+    assert network == [[[0.75, 0.75]]]
+
+
+def test_frozen_biases_stay_put() -> None:
+    inputs, targets = _digits(50)
+    network = _net([64, 6, 10], init="uniform", draw_biases=False)
+    train(network, inputs, targets, Settings(hidden=(6,), epochs=2, train_biases=False), random.Random(0))
+    assert all(neuron[-1] == 0.0 for layer in network for neuron in layer)
+
+
+def test_loss_tolerance_stops_early() -> None:
+    inputs, targets = _digits(50)
+    result = train(_net([64, 6, 10]), inputs, targets,
+                   Settings(hidden=(6,), epochs=50, loss_tolerance=100.0), random.Random(0))
+    assert len(result.history) == 1
+    assert "fell under 100" in result.stopped
+
+
+def test_patience_keeps_the_best_weights() -> None:
+    inputs, targets = _digits(100)
+    network = _net([64, 6, 10])
+    snapshots: List[Any] = []
+    result = train(network, inputs, targets, Settings(hidden=(6,), epochs=30, patience=2, rate=0.5),
+                   random.Random(0), validation=(inputs[:20], targets[:20]),
+                   progress=lambda record, epochs: snapshots.append(copy.deepcopy(network)))
+    assert len(result.history) < 30
+    accuracies = [r.validation_accuracy for r in result.history]
+    assert result.best_epoch == accuracies.index(max(accuracies)) + 1
+    assert network == snapshots[result.best_epoch - 1]
+    assert len(result.history) == result.best_epoch + 2
+
+
+def test_rounds_replace_the_shuffled_pass() -> None:
+    inputs, targets = _digits(100)
+    steps: List[int] = []
+    settings = Settings(hidden=(4,), epochs=1, rounds=3, round_size=5, batch_size=1)
+    import purenn.train as train_module
+    original = train_module._one_step
+
+    def counting(*args: Any) -> float:
+        steps.append(1)
+        return original(*args)
+
+    train_module._one_step = counting  # type: ignore[assignment]
+    try:
+        train(_net([64, 4, 10]), inputs, targets, settings, random.Random(0))
+    finally:
+        train_module._one_step = original  # type: ignore[assignment]
+    assert len(steps) == 15  # 3 rounds of 5 samples, one per-sample step each
+
+
+def test_divergence_stops_and_keeps_the_last_good_weights() -> None:
+    inputs, targets = _digits(50)
+    network = _net([64, 8, 10])
+    start = copy.deepcopy(network)
+    settings = Settings(hidden=(8,), output_activation="identity", loss="squared_error",
+                        rate=1e6, momentum=0.0, epochs=5)
+    with pytest.raises(DivergenceError, match="training diverged in epoch 1"):
+        train(network, [[x * 1e200 for x in row] for row in inputs], targets, settings, random.Random(0))
+    assert network == start
+    assert all(math.isfinite(w) for layer in network for neuron in layer for w in neuron)
+
+
+def test_cosine_schedule_anneals() -> None:
+    from purenn.train import _epoch_rate
+    settings = Settings(rate=0.2, schedule="cosine", epochs=10)
+    rates = [_epoch_rate(settings, epoch) for epoch in range(1, 11)]
+    assert rates[0] == 0.2 and all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] > 0
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"rate": 0.0}, "rate must be > 0, got 0.0"),
+    ({"rate": float("nan")}, "rate must be a finite number"),
+    ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
+    ({"keep": 0.0}, "keep must be in (0, 1], got 0.0"),
+    ({"epochs": 0}, "epochs must be a whole number >= 1"),
+    ({"batch_size": -1}, "batch_size must be a whole number >= 0"),
+    ({"hidden": (0,)}, "hidden must be a whole number >= 1"),
+    ({"l2": -1.0}, "l2 must be >= 0, got -1.0"),
+    ({"decision": "vote"}, "decision must be 'argmax' or 'strict'"),
+    ({"schedule": "step"}, "schedule must be 'constant' or 'cosine'"),
+    ({"loss": "cross_entropy", "output_activation": "sigmoid"}, "needs a softmax output layer"),
+    ({"hidden_activation": "gelu"}, "unknown activation 'gelu'"),
+    ({"patience": 0}, "patience must be a whole number >= 1"),
+])
+def test_settings_that_make_no_sense(change: Any, message: str) -> None:
+    with pytest.raises(PurennError) as error:
+        Settings(**change).check()
+    assert message in str(error.value)
+
+
+def test_training_needs_matching_data() -> None:
+    with pytest.raises(PurennError, match="as many targets as inputs"):
+        train(_net([2, 2]), [[0.0, 1.0]], [], Settings(hidden=()), random.Random(0))
+
+
+def test_decision_rules() -> None:
+    assert argmax_index([0.2, 0.5, 0.5]) == 1
+    assert strict_index([0.2, 0.6, 0.1]) == 1
+    assert strict_index([0.6, 0.6]) is None
+    assert strict_index([0.5, 0.4]) is None  # round(0.5) == 0
