@@ -19,7 +19,7 @@ import os
 import random
 import sys
 import time
-from typing import Any, Dict, List, NoReturn, Optional, Sequence, Tuple
+from typing import Any, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from . import __version__, render
 from .data import (
@@ -288,7 +288,7 @@ def _write_plots(directory: str, classifier: Classifier, images: List[List[float
     if len(matrix[0]) > len(columns):
         columns = columns + ["none"]
     largest = max(max(row) for row in images[:shown]) or 1.0
-    figures = {
+    figures: Dict[str, Union[bytes, str]] = {
         "digits.png": render.digit_grid_png(images[:shown], list(true_labels[:shown]),
                                             predictions=list(predictions[:shown]), side=side,
                                             max_value=largest),
@@ -335,11 +335,15 @@ def _classifier_params(args: argparse.Namespace) -> Dict[str, Any]:
     return params
 
 
+# The sequential split trains on the first 70%: later writers are then the test set.
+_DEFAULT_TEST_FRACTION = {"stratified": 0.25, "random": 0.25, "sequential": 0.3}
+
+
 def _train(args: argparse.Namespace) -> int:
     preset = get_preset(args.preset)
     split = args.split or preset.split
-    test_fraction = args.test_fraction or (0.3 if split == "sequential" and not args.split
-                                          and preset.split != "sequential" else preset.test_fraction)
+    test_fraction = args.test_fraction or (
+        preset.test_fraction if split == preset.split else _DEFAULT_TEST_FRACTION[split])
     inputs, labels = _load(args.data, args.labels, args.label_column)
     train_rows, test_rows = _split(labels, split, test_fraction, args.seed)
     classifier = Classifier(**_classifier_params(args))

@@ -45,7 +45,7 @@ def _matrix(X: Iterable[Iterable[object]], what: str = "X") -> List[Vector]:
         for column, value in enumerate(row):
             if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
                 raise PurennError(f"{what} row {index}, column {column}: {value!r} is not a number")
-            number = float(value)  # type: ignore[arg-type]
+            number = float(value)
             if not math.isfinite(number):
                 raise PurennError(f"{what} row {index}, column {column} is {number}: values must be finite")
             floats.append(number)
@@ -61,7 +61,7 @@ def _labels(y: Iterable[object]) -> List[Label]:
         if isinstance(label, (int, str)):
             labels.append(label)
         elif hasattr(label, "__index__"):  # numpy integers
-            labels.append(int(label))  # type: ignore[call-overload]
+            labels.append(int(label))
         elif isinstance(label, float) and label.is_integer():
             labels.append(int(label))
         else:
@@ -112,7 +112,7 @@ class Classifier:
         loss_tolerance: Optional[float] = Settings.loss_tolerance,
         patience: Optional[int] = Settings.patience,
         decision: str = Settings.decision,
-        scaling: str = "standardize",
+        scaling: str = "divide",
         divide_by: Optional[float] = None,
         validation_fraction: float = 0.0,
         seed: int = 0,

@@ -28,8 +28,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import batch
-from .errors import DivergenceError, PurennError
 from .activations import get_activation
+from .errors import DivergenceError, PurennError
 from .network import Network, dropout_masks, resolve_loss
 from .vectors import Vector, all_finite
 
@@ -64,7 +64,7 @@ class Settings:
     Decisions: `decision` "argmax" or "strict" (round every output; only an exact one-hot counts).
     """
 
-    hidden: Tuple[int, ...] = (64,)
+    hidden: Tuple[int, ...] = (128,)
     hidden_activation: str = "relu"
     output_activation: str = "softmax"
     loss: str = "cross_entropy"
@@ -73,12 +73,12 @@ class Settings:
     init_high: float = 1.0
     draw_biases: Optional[bool] = None
     train_biases: bool = True
-    rate: float = 0.05
-    schedule: str = "constant"
+    rate: float = 0.1
+    schedule: str = "cosine"
     momentum: float = 0.9
     l2: float = 1e-4
     l2_over_samples: bool = False
-    keep: float = 1.0
+    keep: float = 0.5
     batch_size: int = 32
     epochs: int = 60
     rounds: int = 0
@@ -229,7 +229,7 @@ def _batches(n: int, settings: Settings, rng: random.Random) -> List[List[int]]:
     """The index lists of one epoch's steps: a shuffled pass, or random rounds, cut into batches."""
     size = settings.batch_size or n
     if settings.rounds:
-        batches = []
+        batches: List[List[int]] = []
         for _ in range(settings.rounds):
             drawn = rng.sample(range(n), min(settings.round_size, n))
             batches.extend(drawn[start:start + size] for start in range(0, len(drawn), size))
@@ -331,7 +331,7 @@ def train(
     >>> xor_targets = [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 0.0]]
     >>> net = make_network([2, 8, 2], random.Random(1), init="glorot")
     >>> settings = Settings(hidden=(8,), hidden_activation="tanh", rate=0.5, batch_size=4,
-    ...                     l2=0.0, epochs=300)
+    ...                     l2=0.0, epochs=300, keep=1.0, schedule="constant")
     >>> result = train(net, xor_inputs, xor_targets, settings, random.Random(2))
     >>> result.history[-1].train_accuracy
     1.0

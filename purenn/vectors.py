@@ -18,7 +18,8 @@ Matrix = List[Vector]
 
 
 def _dot_by_map(v: Sequence[float], w: Sequence[float]) -> float:
-    return sum(map(operator.mul, v, w))
+    total: float = sum(map(operator.mul, v, w))
+    return total
 
 
 _sumprod: Callable[[Sequence[float], Sequence[float]], float] = getattr(math, "sumprod", _dot_by_map)

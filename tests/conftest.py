@@ -12,7 +12,6 @@ import os
 from typing import Any
 
 from hypothesis import HealthCheck, settings
-
 from strategies import GRADIENT_REPORT
 
 settings.register_profile(

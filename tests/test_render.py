@@ -588,7 +588,7 @@ def test_learning_curves_of_one_epoch_still_have_axes() -> None:
     history = [{"epoch": 1, "loss": 0.5, "train_accuracy": 1.0, "validation_accuracy": 1.0}]
     root = parse_svg(render.learning_curves_svg(history))
     ticks = [float(element.text or "") for element in of_class(root, "text", "tick")]
-    assert 1.0 in ticks and all(0 <= tick for tick in ticks)
+    assert 1.0 in ticks and all(tick >= 0 for tick in ticks)
     assert len(of_class(root, "circle", "marker")) == 3  # a lone point is drawn as a dot
 
 

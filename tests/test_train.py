@@ -21,6 +21,10 @@ def _digits(count: int = 200) -> "tuple[List[List[float]], List[List[float]]]":
     return scaled, one_hot(labels[:count], class_list(labels))
 
 
+# The defaults train the digits model (dropout 0.5, cosine schedule); these tests fix plain steps.
+PLAIN = {"keep": 1.0, "schedule": "constant"}
+
+
 def _net(sizes: List[int], seed: int = 0, **kwargs: Any) -> List[Any]:
     return make_network(sizes, random.Random(seed), **kwargs)
 
@@ -39,7 +43,7 @@ def test_same_seed_same_model_bit_for_bit() -> None:
 
 def test_training_lowers_the_loss_and_records_history() -> None:
     inputs, targets = _digits()
-    result = train(_net([64, 16, 10]), inputs, targets, Settings(hidden=(16,), epochs=5),
+    result = train(_net([64, 16, 10]), inputs, targets, Settings(hidden=(16,), epochs=5, **PLAIN),
                    random.Random(0), validation=(inputs[:50], targets[:50]))
     losses = [record.loss for record in result.history]
     assert len(losses) == 5 and losses[-1] < losses[0] / 2
@@ -53,7 +57,7 @@ def test_per_sample_sgd_is_the_reference_backpropagate() -> None:
     """batch_size 1, momentum 0: each step is exactly backpropagate(net, x, t, rate) in shuffled order."""
     inputs, targets = _digits(30)
     settings = Settings(hidden=(5,), hidden_activation="sigmoid", epochs=1, batch_size=1,
-                        momentum=0.0, l2=0.0, rate=0.3)
+                        momentum=0.0, l2=0.0, rate=0.3, **PLAIN)
     trained = _net([64, 5, 10])
     reference = copy.deepcopy(trained)
     train(trained, inputs, targets, settings, random.Random(9))
@@ -68,7 +72,7 @@ def test_per_sample_sgd_is_the_reference_backpropagate() -> None:
 
 def test_full_batch_step_is_the_mean_reference_gradient() -> None:
     inputs, targets = _digits(40)
-    settings = Settings(hidden=(4,), epochs=1, batch_size=0, momentum=0.0, l2=0.01, rate=0.5)
+    settings = Settings(hidden=(4,), epochs=1, batch_size=0, momentum=0.0, l2=0.01, rate=0.5, **PLAIN)
     trained = _net([64, 4, 10])
     start = copy.deepcopy(trained)
     train(trained, inputs, targets, settings, random.Random(1))
@@ -85,7 +89,8 @@ def test_momentum_accumulates_velocity() -> None:
     """Two full-batch steps with momentum 0.5 on a linear neuron, worked by hand."""
     network = [[[0.0, 0.0]]]
     settings = Settings(hidden=(), hidden_activation="identity", output_activation="identity",
-                        loss="squared_error", batch_size=0, epochs=2, rate=0.5, momentum=0.5, l2=0.0)
+                        loss="squared_error", batch_size=0, epochs=2, rate=0.5, momentum=0.5, l2=0.0,
+                        **PLAIN)
     train(network, [[1.0]], [[1.0]], settings, random.Random(0))
     # step 1: g = (0 - 1) * [1, 1] = [-1, -1]; v = 0.5; w = 0.5
     # step 2: g = (1 - 1) = 0; v = 0.5 * 0.5 - 0 = 0.25; w = 0.75

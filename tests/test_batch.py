@@ -1,0 +1,302 @@
+"""The batch engine, specified: the mean of the reference over a batch, within proven rounding bounds.
+
+The bounds. With u = 2**-53 (the unit roundoff) and B samples:
+
+- The batch engine computes every sum z, output a and delta of every sample with the reference's
+  own functions and dot products in the reference's order, so those are the same floats (a
+  skipped zero term can flip only the sign of a zero). Only the sums over the batch are new.
+- Gradient of weight w_jk, terms T_i = delta_ij * h_ik, penalty q = l2 * w_jk (0 for biases):
+    reference, per sample:  g_i = fl(fl(T_i) + fl(q))                  <= 2 roundings each
+    batch:  fl(sum_i fl(fl(delta_ij / B) * h_ik) + fl(q))              2 roundings per term,
+            a sum of B terms (<= B - 1 roundings, fewer with math.sumprod), and 2 more.
+  Against the exact mean M = (1/B) sum_i g_i this gives, to first order in u,
+    |batch - M| <= (B + 4) * u * (mean_i |g_i| + 2 |q|),
+  where mean_i |g_i| + |q| bounds mean_i |T_i|, the size of the terms summed.
+- Loss, per-sample values v_i (the same floats in both), penalty P:
+    reference r_i = fl(v_i + P); batch fl(fl(fsum(v) / B) + P)
+  gives |batch - mean_i r_i| <= 4 * u * (mean_i |r_i| + 2 P).
+Each bound gets a factor (1 + 1e-6) for the second-order terms and (terms) * 2**-1074 for
+roundings in the subnormal range, where the relative bounds stop holding.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import platform
+import random
+import re
+from contextlib import contextmanager
+from fractions import Fraction
+from typing import Any, Dict, Iterator, List, Sequence
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import _target, record_gradient_error, training_cases, weights
+
+from purenn import batch
+from purenn.errors import PurennError
+from purenn.losses import l2_penalty
+from purenn.network import loss_and_gradients, make_network, predict
+
+UNIT_ROUNDOFF = 2.0**-53
+SMALLEST_SUBNORMAL = 2.0**-1074
+SECOND_ORDER = 1.0 + 1e-6
+# The other kernel sums in the reference's order too unless math.sumprod is the reference's dot.
+SAME_ORDER_IN_BOTH_KERNELS = not hasattr(math, "sumprod")
+NATIVE_KERNEL = "loops" if platform.python_implementation() == "PyPy" else "calls"
+
+
+@contextmanager
+def kernels(name: str) -> Iterator[None]:
+    """Run the batch engine with the kernels called `name` ("calls" or "loops")."""
+    saved = batch._layer_sums, batch._errors_below, batch._gradient_sums
+    batch._layer_sums, batch._errors_below, batch._gradient_sums = batch._KERNELS[name]
+    try:
+        yield
+    finally:
+        batch._layer_sums, batch._errors_below, batch._gradient_sums = saved
+
+
+def _input_values() -> st.SearchStrategy[float]:
+    """Like the reference tests' inputs, with many exact zeros (pixels): they exercise skipping."""
+    return st.one_of(st.just(0.0), weights(2.0))
+
+
+@st.composite
+def batch_cases(draw: Any) -> Dict[str, Any]:
+    """A training case from strategies.training_cases, grown to a batch of 1 to 8 samples."""
+    case = draw(training_cases())
+    sizes = [len(case["x"])] + [len(layer) for layer in case["network"]]
+    samples = draw(st.integers(1, 8))
+    inputs = [case["x"]] + [
+        draw(st.lists(_input_values(), min_size=sizes[0], max_size=sizes[0])) for _ in range(samples - 1)
+    ]
+    targets = [case["target"]] + [_target(draw, case["loss_name"], sizes[-1]) for _ in range(samples - 1)]
+    dropout = None
+    if case["dropout"] is not None:
+        mask_values = st.sampled_from([0.0, 2.0])
+        dropout = [case["dropout"]]
+        for _ in range(samples - 1):
+            masks = [draw(st.lists(mask_values, min_size=units, max_size=units)) for units in sizes[1:-1]]
+            dropout.append(draw(st.sampled_from([None, masks])))
+    case.update(inputs=inputs, targets=targets, batch_dropout=dropout)
+    return case
+
+
+def _batch_call(case: Dict[str, Any]) -> Any:
+    return batch.loss_and_gradients(
+        case["network"], case["inputs"], case["targets"], case["activations"], case["loss_name"],
+        l2=case["l2"], dropout=case["batch_dropout"],
+    )
+
+
+def _reference_calls(case: Dict[str, Any]) -> List[Any]:
+    masks = case["batch_dropout"] or [None] * len(case["inputs"])
+    return [
+        loss_and_gradients(case["network"], x, y, case["activations"], case["loss_name"],
+                           l2=case["l2"], dropout=mask)
+        for x, y, mask in zip(case["inputs"], case["targets"], masks)
+    ]
+
+
+def _exact_mean(values: Sequence[float]) -> Fraction:
+    return sum(map(Fraction, values), Fraction(0)) / len(values)
+
+
+def _within(value: float, exact: Fraction, bound: float) -> bool:
+    return abs(Fraction(value) - exact) <= Fraction(bound)
+
+
+def _assert_mean_of_reference(case: Dict[str, Any]) -> None:
+    value, grads = _batch_call(case)
+    references = _reference_calls(case)
+    samples = len(references)
+    l2, network = case["l2"], case["network"]
+
+    losses = [reference[0] for reference in references]
+    penalty = l2_penalty(network, l2)
+    loss_bound = 4 * UNIT_ROUNDOFF * (math.fsum(map(abs, losses)) / samples + 2 * penalty) * SECOND_ORDER
+    assert _within(value, _exact_mean(losses), loss_bound + 4 * SMALLEST_SUBNORMAL), (value, losses)
+
+    worst = 0.0
+    for layer_index, layer in enumerate(network):
+        for j, neuron in enumerate(layer):
+            for k, weight in enumerate(neuron):
+                per_sample = [reference[1][layer_index][j][k] for reference in references]
+                penalty_term = abs(l2 * weight) if k < len(neuron) - 1 else 0.0
+                size = math.fsum(map(abs, per_sample)) / samples + 2 * penalty_term
+                bound = (samples + 4) * (UNIT_ROUNDOFF * size * SECOND_ORDER + SMALLEST_SUBNORMAL)
+                error = abs(Fraction(grads[layer_index][j][k]) - _exact_mean(per_sample))
+                assert error <= Fraction(bound), (layer_index, j, k, float(error), bound)
+                worst = max(worst, float(error) / bound)
+    record_gradient_error("batch gradients vs mean of reference, worst error / proven bound", worst)
+
+
+# ---------------------------------------------------------------------------------------------
+# The mean of the reference
+
+
+@given(batch_cases())
+def test_loss_and_gradients_are_the_mean_of_the_reference(case: Dict[str, Any]) -> None:
+    _assert_mean_of_reference(case)
+
+
+@pytest.mark.skipif(not SAME_ORDER_IN_BOTH_KERNELS, reason="math.sumprod is the reference's dot here")
+@given(batch_cases())
+def test_the_other_kernels_agree_bit_for_bit(case: Dict[str, Any]) -> None:
+    native = _batch_call(case)
+    with kernels("calls" if NATIVE_KERNEL == "loops" else "loops"):
+        other = _batch_call(case)
+    assert other == native
+
+
+@given(batch_cases())
+def test_a_batch_of_one_is_the_reference_exactly(case: Dict[str, Any]) -> None:
+    """B = 1: dividing by 1 and summing one term are exact, so nothing may differ at all."""
+    case.update(inputs=case["inputs"][:1], targets=case["targets"][:1],
+                batch_dropout=None if case["batch_dropout"] is None else case["batch_dropout"][:1])
+    assert _batch_call(case) == _reference_calls(case)[0]
+
+
+@given(batch_cases())
+def test_the_network_is_not_changed(case: Dict[str, Any]) -> None:
+    before = copy.deepcopy(case["network"])
+    _batch_call(case)
+    assert case["network"] == before
+
+
+def test_a_digits_sized_batch() -> None:
+    """64-16-10 softmax, 40 sparse 'images' (about half zeros): the sizes where skipping pays."""
+    network = make_network([64, 16, 10], random.Random(5))
+    rng = random.Random(6)
+    inputs = [[0.0 if rng.random() < 0.5 else rng.randint(1, 16) / 16 for _ in range(64)] for _ in range(40)]
+    targets = [[1.0 if d == i % 10 else 0.0 for d in range(10)] for i in range(40)]
+    case = {"network": network, "inputs": inputs, "targets": targets, "activations": ["relu", "softmax"],
+            "loss_name": "cross_entropy", "l2": 1e-3, "batch_dropout": None}
+    _assert_mean_of_reference(case)
+
+
+# ---------------------------------------------------------------------------------------------
+# The kernels against exact arithmetic
+#
+# A dot product of n terms summed left to right is within gamma_n * sum |a_i b_i| of the exact
+# value, gamma_n = n u / (1 - n u) (Higham, Accuracy and Stability of Numerical Algorithms, 3.1);
+# math.sumprod is far closer. The gradient sums divide by B first: one more rounding per term.
+
+
+def _gamma(n: int) -> float:
+    return n * UNIT_ROUNDOFF / (1 - n * UNIT_ROUNDOFF)
+
+
+def _exact_dot(a: Sequence[float], b: Sequence[float]) -> Fraction:
+    return sum((Fraction(x) * Fraction(y) for x, y in zip(a, b)), Fraction(0))
+
+
+def _magnitude(a: Sequence[float], b: Sequence[float]) -> float:
+    return math.fsum(abs(x * y) for x, y in zip(a, b))
+
+
+def _matrices(rows: int, columns: int) -> st.SearchStrategy[List[List[float]]]:
+    row = st.lists(_input_values(), min_size=columns, max_size=columns)
+    return st.lists(row, min_size=rows, max_size=rows)
+
+
+@pytest.mark.parametrize("name", sorted(batch._KERNELS))
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 6), st.data())
+def test_each_kernel_is_within_the_dot_product_bound(name: str, outs: int, ins: int, samples: int,
+                                                     data: Any) -> None:
+    layer = data.draw(_matrices(outs, ins + 1))
+    inputs = [row + [1.0] for row in data.draw(_matrices(samples, ins))]
+    deltas = data.draw(_matrices(samples, outs))
+    layer_sums, errors_below, gradient_sums = batch._KERNELS[name]
+
+    for h, sums in zip(inputs, layer_sums(layer, inputs)):
+        for neuron, z in zip(layer, sums):
+            bound = _gamma(ins + 1) * _magnitude(neuron, h) + (ins + 1) * SMALLEST_SUBNORMAL
+            assert _within(z, _exact_dot(neuron, h), bound)
+    for delta, errors in zip(deltas, errors_below(layer, deltas)):
+        assert len(errors) == ins
+        for k, e in enumerate(errors):
+            column = [neuron[k] for neuron in layer]
+            assert _within(e, _exact_dot(column, delta), _gamma(outs) * _magnitude(column, delta)
+                           + outs * SMALLEST_SUBNORMAL)
+    grads = gradient_sums(deltas, inputs)
+    for j in range(outs):
+        for k in range(ins + 1):
+            column, feature = [d[j] for d in deltas], [h[k] for h in inputs]
+            exact = _exact_dot(column, feature) / samples
+            bound = _gamma(samples + 1) * _magnitude(column, feature) / samples
+            assert _within(grads[j][k], exact, bound + (samples + 1) * SMALLEST_SUBNORMAL)
+
+
+def test_skipping_zeros_changes_nothing() -> None:
+    rows = [[0.5, -1.25, 3.0, 2.0, 0.75], [1.0, 2.0, -3.0, 4.0, 1e-3]]
+    columns = batch._transpose(rows)
+    for vector in ([0.0, 0.0, 0.0, 1.5, 1.0], [0.0, 2.0, 0.0, 0.0, 1.0], [1.0, 2.0, 3.0, 4.0, 1.0]):
+        expected = [math.fsum(w * v for w, v in zip(row, vector)) for row in rows]
+        assert batch._dots_skipping_zeros(rows, columns, vector) == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# predict_many
+
+
+@given(batch_cases())
+def test_predict_many_equals_predict_for_each_input(case: Dict[str, Any]) -> None:
+    many = batch.predict_many(case["network"], case["inputs"], case["activations"])
+    assert many == [predict(case["network"], x, case["activations"]) for x in case["inputs"]]
+
+
+def test_predict_many_accepts_tuples_and_keeps_the_order() -> None:
+    network = [[[1.0, 0.0], [-1.0, 0.0]], [[1.0, 1.0, 0.5]]]
+    assert batch.predict_many(network, [(2.0,), (-3.0,), (0.0,)], ["relu", "identity"]) == [[2.5], [3.5], [0.5]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input
+
+NET = [[[1.0, 2.0, 0.0], [0.5, -1.0, 0.0]], [[1.0, 1.0, 0.0]]]  # 2 inputs, 2 hidden, 1 output
+INF, NAN = float("inf"), float("nan")
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: batch.loss_and_gradients(NET, [], []), "the batch is empty"),
+        (lambda: batch.predict_many(NET, []), "the batch is empty"),
+        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0], [1.0]], [[0.0], [0.0]]),
+         "input 1 has 1 values; the network expects 2"),
+        (lambda: batch.predict_many(NET, [[1.0, 2.0, 3.0]]), "input 0 has 3 values; the network expects 2"),
+        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0], [1.0]]), "got 2 targets for 1 inputs"),
+        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0, 1.0]]),
+         "target 0 has 2 values; the network's outputs are 1"),
+        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0], [NAN, 0.0]], [[0.0], [0.0]]),
+         "input 1, value 0 is nan: inputs must be finite"),
+        (lambda: batch.predict_many(NET, [[0.0, -INF]]), "input 0, value 1 is -inf"),
+        (lambda: batch.predict_many(NET, [[INF, -INF]]), "input 0, value 0 is inf"),
+        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[INF]]), "target 0, value 0 is inf"),
+        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], dropout=[None, None]),
+         "got dropout masks for 2 samples; the batch has 1"),
+        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], dropout=[[[1.0, 1.0], [1.0]]]),
+         "sample 0 has 2 dropout masks; the network has 1 hidden layers"),
+        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], dropout=[[[2.0]]]),
+         "sample 0, dropout mask 0 has 1 values; layer 0 has 2 units"),
+        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], l2=-0.5), "l2 must be a finite number"),
+        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], "swish"), "unknown activation 'swish'"),
+        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], "sigmoid", "cross_entropy"),
+         "loss 'cross_entropy' needs a softmax output layer"),
+        (lambda: batch.predict_many([[[1.0, 0.0]], [[1.0, 2.0, 0.0]]], [[1.0]]),
+         "layer 1, neuron 0 has 3 weights"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call: Any, message: str) -> None:
+    with pytest.raises(PurennError, match=re.escape(message)):
+        call()
+
+
+def test_huge_finite_inputs_are_not_mistaken_for_infinite_ones() -> None:
+    """The finiteness check sums each row first; an overflowing sum must not reject finite values."""
+    network = [[[1e-300, 1e-300, 0.0]]]
+    assert batch.predict_many(network, [[1e308, 1e308]], "identity") == [predict(network, [1e308, 1e308], "identity")]
