@@ -28,7 +28,11 @@ class Preset(NamedTuple):
     reported: str
 
 
+# What the tutorials all share: plain steps at a constant rate, no momentum, L2 or dropout.
+_CLASSIC = {"schedule": "constant", "momentum": 0.0, "l2": 0.0, "dropout": 0.0, "batch_size": 1}
+
 _CLASSIC_RELU = {
+    **_CLASSIC,
     "hidden": (200,), "activation": "relu", "output_activation": "identity",
     "loss": "squared_error", "init": "uniform", "init_low": -1.0, "init_high": 1.0,
     "draw_biases": False, "train_biases": False, "scaling": "standardize", "rate": 0.01,
@@ -59,7 +63,7 @@ PRESETS: Dict[str, Preset] = {
         reported="95.3%",
     ),
     "sigmoid-rounds": Preset(
-        params={"hidden": (10,), "activation": "sigmoid", "output_activation": "sigmoid",
+        params={**_CLASSIC, "hidden": (10,), "activation": "sigmoid", "output_activation": "sigmoid",
                 "loss": "squared_error", "init": "uniform", "init_low": 0.0, "init_high": 1.0,
                 "scaling": "divide", "divide_by": 128.0, "rate": 1.0, "momentum": 0.0,
                 "l2": 0.0, "batch_size": 1, "epochs": 10, "rounds": 26, "round_size": 50},
@@ -69,7 +73,7 @@ PRESETS: Dict[str, Preset] = {
         reported="about 85%",
     ),
     "sigmoid-l2-fullbatch": Preset(
-        params={"hidden": (25,), "activation": "sigmoid", "output_activation": "sigmoid",
+        params={**_CLASSIC, "hidden": (25,), "activation": "sigmoid", "output_activation": "sigmoid",
                 "loss": "binary_cross_entropy", "init": "glorot", "draw_biases": True,
                 "scaling": "divide", "divide_by": 16.0, "l2": 1.0, "l2_over_samples": True,
                 "rate": 0.8, "momentum": 0.0, "batch_size": 0, "epochs": 800},
@@ -80,7 +84,7 @@ PRESETS: Dict[str, Preset] = {
         reported="about 95% (training accuracy)",
     ),
     "sigmoid-sgd": Preset(
-        params={"hidden": (40,), "activation": "sigmoid", "output_activation": "sigmoid",
+        params={**_CLASSIC, "hidden": (40,), "activation": "sigmoid", "output_activation": "sigmoid",
                 "loss": "squared_error", "init": "uniform", "init_low": -0.5, "init_high": 0.5,
                 "scaling": "divide", "divide_by": 100.0, "rate": 0.7, "momentum": 0.0,
                 "l2": 0.0, "batch_size": 1, "epochs": 90},
