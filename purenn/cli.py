@@ -19,7 +19,7 @@ import os
 import random
 import sys
 import time
-from typing import Any, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from . import __version__, render
 from .data import (
@@ -53,24 +53,23 @@ class _Parser(argparse.ArgumentParser):
 # Argument types: each says what is wrong in one line
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number >= minimum."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a number >= {minimum}, got {value}")
+        return value
+
+    return parse
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
-    return value
+_positive_int = _whole_number(1)
+_count = _whole_number(0)
 
 
 def _number(text: str) -> float:
@@ -278,8 +277,9 @@ def _percent(value: float) -> str:
 
 
 def _write_plots(directory: str, classifier: Classifier, images: List[List[float]],
-                 true_labels: Sequence[Label], predictions: Sequence[Optional[Label]]) -> List[str]:
-    """Write the four figures of a run into `directory`; return their paths."""
+                 true_labels: Sequence[Label], predictions: Sequence[Optional[Label]],
+                 history: Any) -> List[str]:
+    """Write the figures of a run into `directory` (learning curves if there is a history)."""
     os.makedirs(directory, exist_ok=True)
     side = _side(len(images[0]))
     shown = min(len(images), 50)
@@ -295,9 +295,8 @@ def _write_plots(directory: str, classifier: Classifier, images: List[List[float
         "weights.svg": render.weights_svg(classifier.network_[0], side=side),
         "confusion.svg": render.confusion_svg(matrix, columns),
     }
-    if classifier.history_:
-        figures["learning_curves.svg"] = render.learning_curves_svg(
-            [record.as_dict() for record in classifier.history_])
+    if isinstance(history, list) and history:
+        figures["learning_curves.svg"] = render.learning_curves_svg(history)
     paths = []
     for name, content in figures.items():
         path = os.path.join(directory, name)
@@ -379,7 +378,8 @@ def _train(args: argparse.Namespace) -> int:
     save_model(model, args.out)
     print(f"saved the model to {args.out}")
     if args.plots:
-        paths = _write_plots(args.plots, classifier, test_inputs, test_labels, predictions)
+        paths = _write_plots(args.plots, classifier, test_inputs, test_labels, predictions,
+                             model.training["history"])
         print(f"wrote {', '.join(paths)}")
     return 0
 
@@ -432,7 +432,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     print()
     print(format_report(labels, predictions, columns))
     if args.plots:
-        paths = _write_plots(args.plots, classifier, inputs, labels, predictions)
+        paths = _write_plots(args.plots, classifier, inputs, labels, predictions,
+                             model.training.get("history"))
         print(f"wrote {', '.join(paths)}")
     return 0
 
@@ -547,6 +548,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except PurennError as error:
         print(f"purenn {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `purenn evaluate model.json | head`: the reader left, nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as error:
         print(f"purenn {args.command}: error: {error.filename or ''}: {error.strerror or error}",
               file=sys.stderr)
