@@ -5,21 +5,24 @@
 - predict_many: the network's output for many inputs, equal to network.predict for each.
 
 The math is network.py's; only the loops differ. For one layer with weights W (n_out rows of
-n_in + 1, bias last) and a batch of B inputs H (B rows of n_in + 1, a 1 appended to each),
-backpropagation needs three matrix products:
+n_in + 1, bias last), a batch of B inputs H (B rows of n_in + 1, a 1 appended to each) and the
+deltas D (B rows of n_out, D[i][j] = dC_i/dz_j), backpropagation is three matrix products:
 
-    sums           Z[i][j] = sum_k W[j][k] * H[i][k]          row j of W . row i of H
-    errors below   E[i][k] = sum_j W[j][k] * D[i][j]          column k of W . row i of D
-    mean gradient  G[j][k] = sum_i (D[i][j] / B) * H[i][k]    column j of D / B . column k of H
+    sums              Z[i][j] = sum_k W[j][k] * H[i][k]     (z = W h for each sample)
+    errors below      E[i][k] = sum_j D[i][j] * W[j][k]     (dC/dh = W^T delta, k < n_in)
+    gradient sums     G[j][k] = sum_i D[i][j] / B * H[i][k] (mean of delta h^T; k = n_in: bias)
 
-with D[i] = the deltas dC/dz of sample i. Every entry is a dot product of two rows once the
-matrices are transposed (zip(*rows) turns columns into rows, in C), and a whole row of results is
-one call of _dots, which runs no Python bytecode per multiplication. The bias needs nothing
-special: the last column of H is all ones, so G's last column is the mean delta.
+Each has two forms, and the interpreter picks one at import (_KERNELS):
 
-Zeros in the inputs are skipped (_dots_skipping_zeros): pixels are often 0, and so are ReLU and
-dropout outputs. A zero term changes a sum only in the sign of a zero result, so the results
-are still equal (==) to network.py's.
+- "calls" (CPython): every entry is a dot product of two rows once a matrix is transposed
+  (zip(*rows) turns columns into rows, in C), and a row of entries is one _dots call, which runs
+  no bytecode per multiplication: map(math.sumprod, ...) on 3.12+, sum(map(mul, ...)) before.
+  Zeros of the inputs are skipped (pixels are often 0, and so are ReLU and dropout outputs).
+- "loops" (PyPy): plain index loops, which its JIT compiles to machine code.
+
+Both sum every dot product in the reference's order (or, with math.sumprod, in extended precision
+exactly as vectors.dot does), so the sums, outputs and deltas equal the reference's; a skipped
+zero term can change only the sign of a zero. Only the gradient's sum over the batch is new.
 
 The per-sample parts (activations, the loss and its output delta, dropout masks) are the
 reference's own functions, called once per sample on vectors one layer wide.
@@ -31,7 +34,7 @@ import math
 import platform
 from itertools import compress, repeat
 from operator import add, itemgetter, mul, truediv
-from typing import Callable, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, cast
 
 from .activations import Activation
 from .errors import PurennError
@@ -51,18 +54,11 @@ __all__ = ["loss_and_gradients", "predict_many"]
 
 Rows = Sequence[Sequence[float]]
 BatchMasks = Optional[Sequence[Masks]]
-
-_ON_PYPY = platform.python_implementation() == "PyPy"
+LayerMasks = Optional[List[Optional[Sequence[float]]]]  # one hidden layer's mask per sample
+Kernel = Callable[[Rows, Rows], Matrix]
 
 # ---------------------------------------------------------------------------------------------
-# The kernel: many dot products with one vector
-#
-# _dots(rows, v) == [dot(row, v) for row in rows], in the form each interpreter runs fastest:
-#   CPython 3.12+   map(math.sumprod, ...): C loops with extended-precision sums (vectors.dot's).
-#   CPython < 3.12  sum(map(mul, row, v)) for each row, the loop over rows a map too.
-#   PyPy            plain index loops, which its JIT compiles to machine code.
-# Each sums left to right, as vectors.dot does on the same interpreter, so each gives the same
-# bits as the reference's dot.
+# The "calls" form: each row of results is one C-level call
 
 
 def _dots_by_sumprod(rows: Iterable[Sequence[float]], vector: Sequence[float]) -> Vector:
@@ -70,52 +66,34 @@ def _dots_by_sumprod(rows: Iterable[Sequence[float]], vector: Sequence[float]) -
 
 
 def _dots_by_map(rows: Iterable[Sequence[float]], vector: Sequence[float]) -> Vector:
-    return list(map(sum, map(map, repeat(mul), rows, repeat(vector))))
+    # The loop over rows is bytecode, the one over a row's values is C (sum of a map).
+    return [sum(map(mul, row, vector)) for row in rows]
 
 
-def _dots_by_index(rows: Iterable[Sequence[float]], vector: Sequence[float]) -> Vector:
-    size = len(vector)
-    results = []
-    for row in rows:
-        total = 0.0
-        for k in range(size):
-            total += row[k] * vector[k]
-        results.append(total)
-    return results
+# math.sumprod is CPython 3.12+; without it _dots is _dots_by_map and this name is never called.
+_sumprod = cast(Callable[[Sequence[float], Sequence[float]], float], getattr(math, "sumprod", None))
 
+# _dots(rows, v) == [vectors.dot(row, v) for row in rows]: the same function, looped in C.
+_dots = _dots_by_sumprod if hasattr(math, "sumprod") else _dots_by_map
 
-_sumprod: Callable[[Sequence[float], Sequence[float]], float] = getattr(math, "sumprod", sum)
-
-
-def _choose_dots() -> Callable[[Iterable[Sequence[float]], Sequence[float]], Vector]:
-    if _ON_PYPY:
-        return _dots_by_index
-    if hasattr(math, "sumprod"):
-        return _dots_by_sumprod
-    return _dots_by_map
-
-
-_dots = _choose_dots()
-
-# Skip zeros when at least this fraction of a vector is 0. Gathering the nonzero columns costs
-# about a third of the multiplications it saves on CPython (measured); PyPy's loops are so cheap
-# that gathering never pays.
-_SKIP_ZEROS_FROM = 2.0 if _ON_PYPY else 1.0 / 3.0
+# Gathering the nonzero columns costs about as much per value as a multiplication with
+# math.sumprod, a fifth of one without it (measured): skip zeros only where they are this common.
+_SKIP_ZEROS_FROM = 0.35 if hasattr(math, "sumprod") else 0.2
 
 
 def _dots_skipping_zeros(rows: Rows, columns: Rows, vector: Sequence[float]) -> Vector:
     """Return [dot(row, vector) for row in rows], leaving out the terms where vector is 0.
 
-    `columns` is the same matrix transposed (columns[k][j] == rows[j][k]): for a vector with
-    many zeros, the columns at its nonzero positions are gathered, turned back into shorter
-    rows, and only those products are computed.
+    `columns` is the same matrix transposed (columns[k][j] == rows[j][k]). When enough of the
+    vector is 0, the columns at its nonzero positions are gathered and zipped back into shorter
+    rows, so only the products that can be nonzero are computed.
 
-    >>> _dots_skipping_zeros([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [(1.0, 4.0), (2.0, 5.0), (3.0, 6.0)],
-    ...                      [0.0, 0.0, 2.0])
-    [6.0, 12.0]
+    >>> _dots_skipping_zeros([[1.0, 2.0, 3.0]], [(1.0,), (2.0,), (3.0,)], [0.0, 0.0, 2.0])
+    [6.0]
     """
     nonzero = list(compress(range(len(vector)), vector))
-    if len(nonzero) < 2 or len(vector) - len(nonzero) < _SKIP_ZEROS_FROM * len(vector):
+    zeros = len(vector) - len(nonzero)
+    if zeros < _SKIP_ZEROS_FROM * len(vector) or len(nonzero) < 2:
         return _dots(rows, vector)
     pick = itemgetter(*nonzero)
     return _dots(zip(*pick(columns)), pick(vector))
@@ -128,6 +106,80 @@ def _transpose(rows: Iterable[Sequence[float]]) -> List[Tuple[float, ...]]:
     [(1.0, 3.0), (2.0, 4.0)]
     """
     return list(zip(*rows))
+
+
+def _sums_by_calls(layer: Rows, inputs: Rows) -> Matrix:
+    """Z[i] = W h_i for every input h_i (with its 1 appended)."""
+    columns = _transpose(layer)
+    return [_dots_skipping_zeros(layer, columns, h) for h in inputs]
+
+
+def _errors_by_calls(layer: Rows, deltas: Rows) -> Matrix:
+    """E[i] = W^T delta_i without the bias column: a dot with each column of W."""
+    weight_columns = _transpose(layer)[:-1]
+    return [_dots(weight_columns, delta) for delta in deltas]
+
+
+def _gradient_sums_by_calls(deltas: Rows, inputs: Rows) -> Matrix:
+    """G[j][k] = sum_i (D[i][j] / B) * H[i][k], computed a column k at a time, zeros skipped."""
+    samples = len(deltas)
+    scaled = [list(map(truediv, delta, repeat(samples))) for delta in deltas]
+    scaled_columns = _transpose(scaled)
+    by_input = [_dots_skipping_zeros(scaled_columns, scaled, column) for column in zip(*inputs)]
+    return [list(row) for row in zip(*by_input)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The "loops" form: the same sums, in the same order, as index loops
+#
+# Each innermost loop is a function of its own: PyPy's JIT then compiles it as one tight loop,
+# whatever the loops around it do (written inline, the traces depended on what ran first and
+# were up to 3 times slower).
+
+
+def _dot_by_index(v: Sequence[float], w: Sequence[float]) -> float:
+    total = 0.0
+    for k in range(len(v)):
+        total += v[k] * w[k]
+    return total
+
+
+def _add_multiple(target: List[float], factor: float, v: Sequence[float]) -> None:
+    """target[k] += factor * v[k] for every k < len(target), in place."""
+    for k in range(len(target)):
+        target[k] += factor * v[k]
+
+
+def _sums_by_loops(layer: Rows, inputs: Rows) -> Matrix:
+    return [[_dot_by_index(neuron, h) for neuron in layer] for h in inputs]
+
+
+def _errors_by_loops(layer: Rows, deltas: Rows) -> Matrix:
+    result = []
+    for delta in deltas:
+        errors = [0.0] * (len(layer[0]) - 1)
+        for d, neuron in zip(delta, layer):
+            _add_multiple(errors, d, neuron)
+        result.append(errors)
+    return result
+
+
+def _gradient_sums_by_loops(deltas: Rows, inputs: Rows) -> Matrix:
+    samples = len(deltas)
+    sums = [[0.0] * len(inputs[0]) for _ in deltas[0]]
+    for delta, h in zip(deltas, inputs):
+        for d, row in zip(delta, sums):
+            _add_multiple(row, d / samples, h)
+    return sums
+
+
+_KERNELS: Dict[str, Tuple[Kernel, Kernel, Kernel]] = {
+    "calls": (_sums_by_calls, _errors_by_calls, _gradient_sums_by_calls),
+    "loops": (_sums_by_loops, _errors_by_loops, _gradient_sums_by_loops),
+}
+_layer_sums, _errors_below, _gradient_sums = _KERNELS[
+    "loops" if platform.python_implementation() == "PyPy" else "calls"
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,7 +220,9 @@ def _check_dropout(network: Network, inputs: Rows, dropout: BatchMasks) -> None:
         if masks is None:
             continue
         if len(masks) != hidden:
-            raise PurennError(f"sample {index} has {len(masks)} dropout masks; the network has {hidden} hidden layers")
+            raise PurennError(
+                f"sample {index} has {len(masks)} dropout masks; the network has {hidden} hidden layers"
+            )
         for layer, mask in enumerate(masks):
             if mask is not None and len(mask) != len(network[layer]):
                 raise PurennError(
@@ -181,43 +235,54 @@ def _check_dropout(network: Network, inputs: Rows, dropout: BatchMasks) -> None:
 # Forward
 
 
-def _mask(dropout: BatchMasks, sample: int, layer: int) -> Optional[Sequence[float]]:
-    masks = None if dropout is None else dropout[sample]
-    return None if masks is None else masks[layer]
+def _masks_by_layer(network: Network, dropout: BatchMasks) -> List[LayerMasks]:
+    """For each hidden layer: None if no sample has a mask for it, else each sample's mask.
+
+    >>> _masks_by_layer([[[0.0, 0.0]], [[0.0, 0.0]]], [[[2.0]], None])
+    [[[2.0], None]]
+    """
+    if dropout is None:
+        return [None] * (len(network) - 1)
+    by_layer: List[LayerMasks] = []
+    for layer in range(len(network) - 1):
+        masks = [None if sample is None else sample[layer] for sample in dropout]
+        by_layer.append(None if masks.count(None) == len(masks) else masks)
+    return by_layer
+
+
+def _apply_masks(vectors: Matrix, masks: LayerMasks) -> Matrix:
+    """Multiply each vector by its sample's mask (inverted dropout), where it has one."""
+    if masks is None:
+        return vectors
+    return [v if mask is None else list(map(mul, v, mask)) for v, mask in zip(vectors, masks)]
 
 
 def _forward(
-    network: Network, functions: List[Activation], inputs: Rows, dropout: BatchMasks
+    network: Network, functions: List[Activation], inputs: Rows, masks: List[LayerMasks]
 ) -> Tuple[List[Matrix], List[Matrix], Matrix]:
     """Return (each layer's inputs h with a 1 appended, each layer's outputs a, the last sums z).
 
     Per sample and layer, as in network.forward_pass: z = W h, a = f(z), next h = a * mask.
     """
+    sums: Matrix = []
     layer_inputs: List[Matrix] = []
     layer_outputs: List[Matrix] = []
     batch = [[*x, 1.0] for x in inputs]
-    last = len(network) - 1
     for index, (layer, activation) in enumerate(zip(network, functions)):
-        columns = _transpose(layer)
-        sums = [_dots_skipping_zeros(layer, columns, h) for h in batch]
-        outputs = list(map(activation.forward, sums))
+        if index > 0:
+            batch = [[*h, 1.0] for h in _apply_masks(layer_outputs[-1], masks[index - 1])]
         layer_inputs.append(batch)
-        layer_outputs.append(outputs)
-        if index == last:
-            return layer_inputs, layer_outputs, sums
-        batch = []
-        for sample, a in enumerate(outputs):
-            mask = _mask(dropout, sample, index)
-            batch.append([*a, 1.0] if mask is None else [*map(mul, a, mask), 1.0])
-    raise AssertionError("unreachable: a checked network has at least one layer")
+        sums = _layer_sums(layer, batch)
+        layer_outputs.append(list(map(activation.forward, sums)))
+    return layer_inputs, layer_outputs, sums
 
 
 def predict_many(network: Network, inputs: Rows, activations: ActivationSpec = "sigmoid") -> List[Vector]:
     """Return [network.predict(network, x, activations) for x in inputs], computed faster.
 
-    The same dot products in the same order as network.forward_pass (zero terms left out), so
-    every output equals predict's. Raises PurennError for an empty batch, or an input of the
-    wrong length or with a non-finite value (naming the input's index).
+    The same sums in the same order as network.forward_pass, so every output equals predict's.
+    Raises PurennError for an empty batch, or an input of the wrong length or with a non-finite
+    value (naming the input's index).
 
     >>> predict_many([[[1.0, 0.0]], [[2.0, -1.0]]], [[0.5], [1.0]], ["relu", "identity"])
     [[0.0], [1.0]]
@@ -225,46 +290,34 @@ def predict_many(network: Network, inputs: Rows, activations: ActivationSpec = "
     check_network(network)
     functions = resolve_activations(network, activations)
     _check_inputs(network, inputs)
-    return _forward(network, functions, inputs, None)[1][-1]
+    return _forward(network, functions, inputs, _masks_by_layer(network, None))[1][-1]
 
 
 # ---------------------------------------------------------------------------------------------
 # Backward
 
 
-def _mean_weight_gradients(deltas: Matrix, layer_inputs: Matrix, layer: Layer, l2: float) -> Layer:
-    """G[j][k] = mean_i delta_ij * h_ik (+ lambda * w_jk for k not the bias): one layer's gradient.
+def _output_deltas(
+    chosen: Loss, activation: Activation, sums: Matrix, outputs: Matrix, targets: Rows
+) -> Matrix:
+    return [chosen.output_delta(activation, z, a, y) for z, a, y in zip(sums, outputs, targets)]
 
-    Computed a column at a time, G[.][k] = (D / B)^T h_.k, so zeros of the inputs are skipped.
-    """
-    samples = len(deltas)
-    scaled = [list(map(truediv, delta, repeat(samples))) for delta in deltas]
-    scaled_columns = _transpose(scaled)
-    by_input = [_dots_skipping_zeros(scaled_columns, scaled, column) for column in zip(*layer_inputs)]
-    grads = [list(row) for row in zip(*by_input)]
+
+def _deltas_below(
+    deltas: Matrix, layer: Layer, outputs_below: Matrix, below: Activation, masks: LayerMasks
+) -> Matrix:
+    """delta_below = f'(z) * mask * W^T delta for every sample (network.loss_and_gradients)."""
+    errors = _apply_masks(_errors_below(layer, deltas), masks)
+    return list(map(below.backward, outputs_below, errors))
+
+
+def _mean_weight_gradients(deltas: Matrix, inputs: Matrix, layer: Layer, l2: float) -> Layer:
+    """dC/dw_jk = mean_i delta_ij * h_ik, + lambda * w_jk for every weight but the bias."""
+    grads = _gradient_sums(deltas, inputs)
     if l2 != 0.0:
         for neuron_grads, neuron in zip(grads, layer):
             neuron_grads[:-1] = map(add, neuron_grads[:-1], map(mul, neuron[:-1], repeat(l2)))
     return grads
-
-
-def _deltas_below(
-    deltas: Matrix, layer: Layer, outputs_below: Matrix, below: Activation, dropout: BatchMasks, index: int
-) -> Matrix:
-    """delta_below = f'(z) * mask * W^T delta for every sample (see network.loss_and_gradients)."""
-    weight_columns = _transpose(layer)[:-1]
-    result = []
-    for sample, (delta, a) in enumerate(zip(deltas, outputs_below)):
-        errors = _dots(weight_columns, delta)
-        mask = _mask(dropout, sample, index - 1)
-        if mask is not None:
-            errors = list(map(mul, errors, mask))
-        result.append(below.backward(a, errors))
-    return result
-
-
-def _output_deltas(chosen: Loss, output_activation: Activation, sums: Matrix, outputs: Matrix, targets: Rows) -> Matrix:
-    return [chosen.output_delta(output_activation, z, a, y) for z, a, y in zip(sums, outputs, targets)]
 
 
 def loss_and_gradients(
@@ -300,7 +353,8 @@ def loss_and_gradients(
     _check_targets(network, inputs, targets)
     _check_dropout(network, inputs, dropout)
 
-    layer_inputs, layer_outputs, sums = _forward(network, functions, inputs, dropout)
+    masks = _masks_by_layer(network, dropout)
+    layer_inputs, layer_outputs, sums = _forward(network, functions, inputs, masks)
     values = list(map(chosen.value, sums, layer_outputs[-1], targets))
     mean_loss = math.fsum(values) / len(inputs) + l2_penalty(network, l2)
 
@@ -309,7 +363,6 @@ def loss_and_gradients(
     for index in range(len(network) - 1, -1, -1):
         grads[index] = _mean_weight_gradients(deltas, layer_inputs[index], network[index], l2)
         if index > 0:
-            deltas = _deltas_below(
-                deltas, network[index], layer_outputs[index - 1], functions[index - 1], dropout, index
-            )
+            below = functions[index - 1]
+            deltas = _deltas_below(deltas, network[index], layer_outputs[index - 1], below, masks[index - 1])
     return mean_loss, grads

@@ -251,7 +251,8 @@ def test_predict_many_equals_predict_for_each_input(case: Dict[str, Any]) -> Non
 
 def test_predict_many_accepts_tuples_and_keeps_the_order() -> None:
     network = [[[1.0, 0.0], [-1.0, 0.0]], [[1.0, 1.0, 0.5]]]
-    assert batch.predict_many(network, [(2.0,), (-3.0,), (0.0,)], ["relu", "identity"]) == [[2.5], [3.5], [0.5]]
+    outputs = batch.predict_many(network, [(2.0,), (-3.0,), (0.0,)], ["relu", "identity"])
+    assert outputs == [[2.5], [3.5], [0.5]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,4 +300,5 @@ def test_bad_input_gets_a_clear_error(call: Any, message: str) -> None:
 def test_huge_finite_inputs_are_not_mistaken_for_infinite_ones() -> None:
     """The finiteness check sums each row first; an overflowing sum must not reject finite values."""
     network = [[[1e-300, 1e-300, 0.0]]]
-    assert batch.predict_many(network, [[1e308, 1e308]], "identity") == [predict(network, [1e308, 1e308], "identity")]
+    huge = [1e308, 1e308]
+    assert batch.predict_many(network, [huge], "identity") == [predict(network, huge, "identity")]
