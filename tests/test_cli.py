@@ -189,3 +189,18 @@ def test_the_module_runs_as_a_program(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "purenn", "evaluate", str(tmp_path)],
                          capture_output=True, text=True, cwd=tmp_path, env=env)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_progress_bar_draws_one_line_per_epoch() -> None:
+    import io
+
+    from purenn.cli import _ProgressBar
+    from purenn.train import History
+
+    stream = io.StringIO()
+    bar = _ProgressBar(stream)
+    bar(History(1, 0.5, 0.9, None, 0.1), 2)
+    bar(History(2, 0.25, 0.95, 0.93, 0.1), 2)
+    text = stream.getvalue()
+    assert text.startswith("\repoch 1/2 [############............] loss 0.5000  train 90.0%")
+    assert "\repoch 2/2 [########################] loss 0.2500  train 95.0%  validation 93.0%\n" in text
