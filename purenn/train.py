@@ -64,7 +64,7 @@ class Settings:
     Decisions: `decision` "argmax" or "strict" (round every output; only an exact one-hot counts).
     """
 
-    hidden: Tuple[int, ...] = (128,)
+    hidden: Tuple[int, ...] = (256,)
     hidden_activation: str = "relu"
     output_activation: str = "softmax"
     loss: str = "cross_entropy"
