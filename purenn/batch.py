@@ -48,7 +48,7 @@ from .network import (
     resolve_activations,
     resolve_loss,
 )
-from .vectors import Matrix, Vector
+from .vectors import Matrix, Vector, total
 
 __all__ = ["loss_and_gradients", "predict_many"]
 
@@ -356,7 +356,7 @@ def loss_and_gradients(
     masks = _masks_by_layer(network, dropout)
     layer_inputs, layer_outputs, sums = _forward(network, functions, inputs, masks)
     values = list(map(chosen.value, sums, layer_outputs[-1], targets))
-    mean_loss = math.fsum(values) / len(inputs) + l2_penalty(network, l2)
+    mean_loss = total(values) / len(inputs) + l2_penalty(network, l2)
 
     deltas = _output_deltas(chosen, functions[-1], sums, layer_outputs[-1], targets)
     grads: Network = [[] for _ in network]

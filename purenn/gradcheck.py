@@ -25,6 +25,7 @@ from typing import Callable, Sequence
 
 from .errors import PurennError
 from .network import ActivationSpec, Masks, Network, check_network, loss, loss_and_gradients
+from .vectors import total
 
 __all__ = ["check_gradients", "numerical_gradients", "relative_error"]
 
@@ -85,7 +86,7 @@ def numerical_gradients(
                     - _shifted_loss(network, layer_index, neuron_index, k, -distance * step, evaluate)
                     for distance in range(1, len(coefficients) + 1)
                 ]
-                weighted = math.fsum(c * d for c, d in zip(coefficients, differences))
+                weighted = total(c * d for c, d in zip(coefficients, differences))
                 neuron_grads.append(weighted / (denominator * step))
             layer_grads.append(neuron_grads)
         result.append(layer_grads)

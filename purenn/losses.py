@@ -23,7 +23,7 @@ from typing import Dict, Optional, Sequence
 
 from .activations import Activation
 from .errors import PurennError
-from .vectors import Vector
+from .vectors import Vector, total
 
 __all__ = [
     "LOSSES",
@@ -99,7 +99,7 @@ class SquaredError(Loss):
 
     def value(self, sums: Sequence[float], outputs: Sequence[float], target: Sequence[float]) -> float:
         # (a - y) * (a - y), not ** 2: float ** raises OverflowError where * gives inf.
-        return 0.5 * math.fsum((a - y) * (a - y) for a, y in zip(outputs, target))
+        return 0.5 * total((a - y) * (a - y) for a, y in zip(outputs, target))
 
     def output_delta(
         self,
@@ -128,7 +128,7 @@ class CrossEntropy(Loss):
 
     def value(self, sums: Sequence[float], outputs: Sequence[float], target: Sequence[float]) -> float:
         normaliser = log_sum_exp(sums)
-        return math.fsum(y * (normaliser - z) for z, y in zip(sums, target) if y != 0.0)
+        return total(y * (normaliser - z) for z, y in zip(sums, target) if y != 0.0)
 
     def output_delta(
         self,
@@ -137,7 +137,7 @@ class CrossEntropy(Loss):
         outputs: Sequence[float],
         target: Sequence[float],
     ) -> Vector:
-        target_total = math.fsum(target)
+        target_total = total(target)
         return [a * target_total - y for a, y in zip(outputs, target)]
 
 
@@ -152,7 +152,7 @@ class BinaryCrossEntropy(Loss):
     required_activation = "sigmoid"
 
     def value(self, sums: Sequence[float], outputs: Sequence[float], target: Sequence[float]) -> float:
-        return math.fsum(softplus(z) - y * z for z, y in zip(sums, target))
+        return total(softplus(z) - y * z for z, y in zip(sums, target))
 
     def output_delta(
         self,
@@ -194,4 +194,4 @@ def l2_penalty(network: Sequence[Sequence[Sequence[float]]], l2: float) -> float
     """
     if l2 == 0.0:
         return 0.0
-    return 0.5 * l2 * math.fsum(w * w for layer in network for neuron in layer for w in neuron[:-1])
+    return 0.5 * l2 * total(w * w for layer in network for neuron in layer for w in neuron[:-1])

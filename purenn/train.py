@@ -31,7 +31,7 @@ from . import batch
 from .activations import get_activation
 from .errors import DivergenceError, PurennError
 from .network import Network, dropout_masks, resolve_loss
-from .vectors import Vector, all_finite
+from .vectors import Vector, all_finite, total
 
 __all__ = [
     "History",
@@ -353,7 +353,7 @@ def train(
             _one_step(network, velocity, indices, inputs, targets, settings, rate, l2, rng)
             for indices in _batches(len(inputs), settings, rng)
         ]
-        mean_loss = math.fsum(losses) / len(losses)
+        mean_loss = total(losses) / len(losses)
         if not (math.isfinite(mean_loss) and _network_is_finite(network)):
             network[:] = last_good
             raise DivergenceError(

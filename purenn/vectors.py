@@ -2,6 +2,7 @@
 
 - Vector, Matrix: type aliases that read as math.
 - dot: v_1 * w_1 + ... + v_n * w_n, one C-level call (math.sumprod where the interpreter has it).
+- total: the correctly rounded sum (math.fsum), inf rather than an OverflowError.
 - all_finite: whether every number of a vector is finite.
 """
 
@@ -11,7 +12,7 @@ import math
 import operator
 from typing import Callable, Iterable, List, Sequence
 
-__all__ = ["Matrix", "Vector", "all_finite", "dot"]
+__all__ = ["Matrix", "Vector", "all_finite", "dot", "total"]
 
 Vector = List[float]
 Matrix = List[Vector]
@@ -38,6 +39,23 @@ def dot(v: Sequence[float], w: Sequence[float]) -> float:
     0
     """
     return _sumprod(v, w)
+
+
+def total(values: Iterable[float]) -> float:
+    """Return the sum of the values, correctly rounded (math.fsum), or +-inf if it overflows.
+
+    math.fsum raises OverflowError when its partial sums pass the largest float (1e308 + 1e308);
+    a loss or penalty that large is a diverging run, which the trainer reports, so here it is
+    inf, as the plain sum() would say.
+
+    >>> total([0.1] * 10), total([1e308, 1e308])
+    (1.0, inf)
+    """
+    items = list(values)
+    try:
+        return math.fsum(items)
+    except OverflowError:
+        return sum(items)
 
 
 def all_finite(values: Iterable[float]) -> bool:

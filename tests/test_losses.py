@@ -85,3 +85,17 @@ def test_l2_penalty_skips_biases() -> None:
 def test_unknown_loss() -> None:
     with pytest.raises(PurennError, match="unknown loss 'hinge'; known: binary_cross_entropy"):
         get_loss("hinge")
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_losses_of_huge_logits_are_inf_not_overflow_error(name: str) -> None:
+    """fsum raises OverflowError when partial sums pass 1e308; the losses say inf instead."""
+    sums = [1e308, 1e308, -1e308]
+    outputs = get_activation(LOSSES[name].required_activation or "identity").forward(sums)
+    target = [0.0, 0.0, 1.0]
+    value = LOSSES[name].value(sums, outputs, target)
+    assert value >= 0.0 and not math.isnan(value)
+
+
+def test_l2_penalty_of_huge_weights_is_inf() -> None:
+    assert l2_penalty([[[1e200, 1e200, 0.0]]], 1.0) == math.inf
