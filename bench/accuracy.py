@@ -33,7 +33,9 @@ def _splits(labels: List[int]) -> Dict[str, Split]:
     }
 
 
-def _purenn(inputs: List[List[float]], labels: List[int], rows: Tuple[List[int], List[int]], seed: int) -> float:
+def _purenn(
+    inputs: List[List[float]], labels: List[int], rows: Tuple[List[int], List[int]], seed: int
+) -> float:
     train, test = rows
     model = Classifier(seed=seed).fit(take(inputs, train), take(labels, train))
     return model.score(take(inputs, test), take(labels, test))
@@ -42,7 +44,9 @@ def _purenn(inputs: List[List[float]], labels: List[int], rows: Tuple[List[int],
 def _sklearn(hidden: int) -> Callable[..., float]:
     from sklearn.neural_network import MLPClassifier
 
-    def score(inputs: List[List[float]], labels: List[int], rows: Tuple[List[int], List[int]], seed: int) -> float:
+    def score(
+        inputs: List[List[float]], labels: List[int], rows: Tuple[List[int], List[int]], seed: int
+    ) -> float:
         train, test = rows
         scaled = [[p / 16.0 for p in row] for row in inputs]
         with warnings.catch_warnings():
@@ -70,8 +74,11 @@ def main() -> None:
     for split_name, split in _splits(labels).items():
         for model_name, score in models.items():
             scores = [score(inputs, labels, split(seed), seed) for seed in range(args.seeds)]
-            print(f"{split_name:18} {model_name:20} mean {100 * statistics.mean(scores):.2f}%  "
-                  f"range {100 * min(scores):.2f} - {100 * max(scores):.2f}%", flush=True)
+            print(
+                f"{split_name:18} {model_name:20} mean {100 * statistics.mean(scores):.2f}%  "
+                f"range {100 * min(scores):.2f} - {100 * max(scores):.2f}%",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -43,19 +43,20 @@ def feed_forward(neural_network: List[List[Vector]], input_vector: Vector) -> Li
     return outputs
 
 
-def backpropagate(network: List[List[Vector]], input_vector: Vector, targets: Vector,
-                  learning_rate: float) -> None:
+def backpropagate(
+    network: List[List[Vector]], input_vector: Vector, targets: Vector, learning_rate: float
+) -> None:
     """One stochastic-gradient step for a network with one hidden layer, squared error."""
     hidden_outputs, outputs = feed_forward(network, input_vector)
 
     # the output * (1 - output) is from the derivative of sigmoid
-    output_deltas = [output * (1 - output) * (output - target)
-                     for output, target in zip(outputs, targets)]
+    output_deltas = [output * (1 - output) * (output - target) for output, target in zip(outputs, targets)]
 
     # back-propagate errors to the hidden layer (before the output weights change)
-    hidden_deltas = [hidden_output * (1 - hidden_output) *
-                     dot(output_deltas, [n[i] for n in network[-1]])
-                     for i, hidden_output in enumerate(hidden_outputs)]
+    hidden_deltas = [
+        hidden_output * (1 - hidden_output) * dot(output_deltas, [n[i] for n in network[-1]])
+        for i, hidden_output in enumerate(hidden_outputs)
+    ]
 
     # adjust weights for output layer, one neuron at a time
     for i, output_neuron in enumerate(network[-1]):
@@ -70,8 +71,9 @@ def backpropagate(network: List[List[Vector]], input_vector: Vector, targets: Ve
             hidden_neuron[j] -= learning_rate * hidden_deltas[i] * input
 
 
-def train_epoch(network: List[List[Vector]], inputs: List[Vector], targets: List[Vector],
-                learning_rate: float) -> None:
+def train_epoch(
+    network: List[List[Vector]], inputs: List[Vector], targets: List[Vector], learning_rate: float
+) -> None:
     """One pass over the data, one step per sample."""
     for input_vector, target_vector in zip(inputs, targets):
         backpropagate(network, input_vector, target_vector, learning_rate)

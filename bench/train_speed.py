@@ -112,8 +112,11 @@ def textbook_epoch(network: Network, inputs: List[Vector], targets: List[Vector]
 def purenn_epoch(network: Network, inputs: List[Vector], targets: List[Vector]) -> None:
     for start in range(0, len(inputs), BATCH_SIZE):
         _, grads = batch.loss_and_gradients(
-            network, inputs[start:start + BATCH_SIZE], targets[start:start + BATCH_SIZE],
-            "sigmoid", "squared_error",
+            network,
+            inputs[start : start + BATCH_SIZE],
+            targets[start : start + BATCH_SIZE],
+            "sigmoid",
+            "squared_error",
         )
         update(network, grads, PURENN_RATE)
 
@@ -201,24 +204,30 @@ def main() -> None:
     test_inputs = inputs[-TEST_IMAGES:]
 
     version = sys.version.split()[0]
-    print(f"{platform.python_implementation()} {version}, purenn kernel: {kernel_name()}; "
-          f"update: {update.__name__}")
+    print(
+        f"{platform.python_implementation()} {version}, purenn kernel: {kernel_name()}; "
+        f"update: {update.__name__}"
+    )
     print(f"{size} training images, minibatch {BATCH_SIZE}, median of {rounds} alternating rounds")
     print(f"{'network':10} {'textbook us/sample':>19} {'purenn us/sample':>17} {'speed-up':>9}")
     textbook_per_sample = 0.0
     for hidden in (32, 64):
         textbook_seconds, purenn_seconds = compare_training(hidden, *train, rounds)
         textbook_per_sample, per_purenn = textbook_seconds / size, purenn_seconds / size
-        print(f"64-{hidden}-10 {textbook_per_sample * 1e6:19.1f} {per_purenn * 1e6:17.1f} "
-              f"{textbook_per_sample / per_purenn:8.2f}x")
+        print(
+            f"64-{hidden}-10 {textbook_per_sample * 1e6:19.1f} {per_purenn * 1e6:17.1f} "
+            f"{textbook_per_sample / per_purenn:8.2f}x"
+        )
 
     full_train = inputs[:TRAINING_IMAGES], targets[:TRAINING_IMAGES]
     predicting, training = compare_prediction(full_train, test_inputs, rounds)
     textbook_epoch_seconds = textbook_per_sample * TRAINING_IMAGES
-    print(f"predict_many on {len(test_inputs)} images, 64-64-10: {predicting * 1e3:.1f} ms; "
-          f"one epoch of {TRAINING_IMAGES} images: purenn {training * 1e3:.0f} ms "
-          f"(ratio {predicting / training:.3f}), textbook {textbook_epoch_seconds * 1e3:.0f} ms "
-          f"(ratio {predicting / textbook_epoch_seconds:.3f})")
+    print(
+        f"predict_many on {len(test_inputs)} images, 64-64-10: {predicting * 1e3:.1f} ms; "
+        f"one epoch of {TRAINING_IMAGES} images: purenn {training * 1e3:.0f} ms "
+        f"(ratio {predicting / training:.3f}), textbook {textbook_epoch_seconds * 1e3:.0f} ms "
+        f"(ratio {predicting / textbook_epoch_seconds:.3f})"
+    )
 
     print("one update of a 64-64-10 network (4810 weights), us:")
     for name, micros in compare_updates(rounds).items():

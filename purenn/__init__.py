@@ -11,4 +11,3 @@ from .errors import DataError, DivergenceError, ModelError, PurennError
 from .estimator import Classifier
 
 __all__ = ["Classifier", "DataError", "DivergenceError", "ModelError", "PurennError", "__version__"]
-

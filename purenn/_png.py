@@ -144,9 +144,7 @@ def draw_frame(canvas: Canvas, x: int, y: int, width: int, height: int, colour: 
     fill_rect(canvas, x + width - 1, y, 1, height, colour)
 
 
-def paint_cells(
-    canvas: Canvas, x: int, y: int, side: int, scale: int, colours: Sequence[Colour]
-) -> None:
+def paint_cells(canvas: Canvas, x: int, y: int, side: int, scale: int, colours: Sequence[Colour]) -> None:
     """Paint a picture of side columns, each cell a scale x scale square, top-left at (x, y).
 
     colours lists the cells row by row; the last row may be short.

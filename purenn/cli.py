@@ -116,9 +116,7 @@ def _layer_sizes(text: str) -> Tuple[int, ...]:
     try:
         return tuple(_positive_int(part) for part in text.split(","))
     except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(
-            f"expected layer sizes like 64 or 128,64, got {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(f"expected layer sizes like 64 or 128,64, got {text!r}") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,11 +124,19 @@ def _layer_sizes(text: str) -> Tuple[int, ...]:
 
 
 def _add_data_options(parser: argparse.ArgumentParser, default: Optional[str] = "digits") -> None:
-    parser.add_argument("--data", default=default, metavar="FILE",
-                        help="a CSV file, an IDX images file, or 'digits' (the vendored data, the default)")
+    parser.add_argument(
+        "--data",
+        default=default,
+        metavar="FILE",
+        help="a CSV file, an IDX images file, or 'digits' (the vendored data, the default)",
+    )
     parser.add_argument("--labels", metavar="FILE", help="the IDX labels file for IDX images")
-    parser.add_argument("--label-column", default="-1", metavar="COLUMN",
-                        help="the CSV label column: a number (negative from the end) or a header name")
+    parser.add_argument(
+        "--label-column",
+        default="-1",
+        metavar="COLUMN",
+        help="the CSV label column: a number (negative from the end) or a header name",
+    )
 
 
 def _add_training_options(parser: argparse.ArgumentParser) -> None:
@@ -151,24 +157,35 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     option("--batch-size", type=_count, help="samples per step: 1 = per-sample SGD, 0 = full batch")
     option("--scaling", choices=["standardize", "divide", "none"], help="input scaling")
     option("--divide-by", type=_positive_number, help="the divisor for --scaling divide")
-    option("--patience", type=_positive_int,
-           help="stop when validation accuracy has not improved for this many epochs")
+    option(
+        "--patience",
+        type=_positive_int,
+        help="stop when validation accuracy has not improved for this many epochs",
+    )
     option("--validation-fraction", type=_fraction, help="share of the training data held out for --patience")
     option("--loss-tolerance", type=_positive_number, help="stop when the epoch's mean loss falls under this")
     option("--decision", choices=["argmax", "strict"], help="how outputs become a class")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="purenn", description="Neural networks in pure Python that read handwritten digits.")
+    parser = _Parser(
+        prog="purenn", description="Neural networks in pure Python that read handwritten digits."
+    )
     parser.add_argument("--version", action="version", version=f"purenn {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
-    train = commands.add_parser("train", help="train a model (on the vendored digits by default)",
-                                description="Train a network, report its test accuracy and save it.")
+    train = commands.add_parser(
+        "train",
+        help="train a model (on the vendored digits by default)",
+        description="Train a network, report its test accuracy and save it.",
+    )
     _add_data_options(train)
-    train.add_argument("--split", choices=["stratified", "random", "sequential"],
-                       help="how to split train/test (default: the preset's, stratified 75/25)")
+    train.add_argument(
+        "--split",
+        choices=["stratified", "random", "sequential"],
+        help="how to split train/test (default: the preset's, stratified 75/25)",
+    )
     train.add_argument("--test-fraction", type=_fraction, help="share of the data kept for testing")
     train.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
     train.add_argument("--out", default="model.json", metavar="FILE", help="where to save the model")
@@ -176,25 +193,37 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_training_options(train)
 
-    evaluate = commands.add_parser("evaluate", help="accuracy, confusion matrix and report of a model",
-                                   description="Evaluate MODEL on DATA (default: the test split it was trained with).")
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="accuracy, confusion matrix and report of a model",
+        description="Evaluate MODEL on DATA (default: the test split it was trained with).",
+    )
     evaluate.add_argument("model", metavar="MODEL")
-    evaluate.add_argument("data", nargs="?", metavar="DATA",
-                          help="a CSV/IDX file or 'digits'; all its rows are used")
+    evaluate.add_argument(
+        "data", nargs="?", metavar="DATA", help="a CSV/IDX file or 'digits'; all its rows are used"
+    )
     evaluate.add_argument("--labels", metavar="FILE", help="the IDX labels file for IDX images")
     evaluate.add_argument("--label-column", default="-1", metavar="COLUMN")
     evaluate.add_argument("--plots", metavar="DIR", help="also write figures into DIR")
 
-    predict = commands.add_parser("predict", help="classify one image and draw it",
-                                  description="Classify one image: --index into a data file, or --pixels.")
+    predict = commands.add_parser(
+        "predict",
+        help="classify one image and draw it",
+        description="Classify one image: --index into a data file, or --pixels.",
+    )
     predict.add_argument("model", metavar="MODEL")
     source = predict.add_mutually_exclusive_group(required=True)
     source.add_argument("--index", type=_count, help="row number (from 0) in --data")
-    source.add_argument("--pixels", metavar="NUMBERS", help="the raw input values, separated by spaces or commas")
+    source.add_argument(
+        "--pixels", metavar="NUMBERS", help="the raw input values, separated by spaces or commas"
+    )
     _add_data_options(predict)
 
-    show = commands.add_parser("show", help="draw digits with their labels",
-                               description="Draw digits with their labels, in the terminal or to a file.")
+    show = commands.add_parser(
+        "show",
+        help="draw digits with their labels",
+        description="Draw digits with their labels, in the terminal or to a file.",
+    )
     _add_data_options(show)
     show.add_argument("--start", type=_count, default=0, help="first row to show (default 0)")
     show.add_argument("--count", type=_positive_int, default=20, help="how many (default 20)")
@@ -203,13 +232,22 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--png", metavar="FILE", help="write a PNG instead of drawing in the terminal")
     show.add_argument("--svg", metavar="FILE", help="write an SVG instead of drawing in the terminal")
 
-    gradcheck = commands.add_parser("gradcheck", help="check backpropagation against finite differences",
-                                    description="Compare backpropagation with central differences.")
-    gradcheck.add_argument("--sizes", type=_layer_sizes, default=(6, 5, 4, 3), metavar="SIZES",
-                           help="layer sizes, inputs first (default 6,5,4,3)")
+    gradcheck = commands.add_parser(
+        "gradcheck",
+        help="check backpropagation against finite differences",
+        description="Compare backpropagation with central differences.",
+    )
+    gradcheck.add_argument(
+        "--sizes",
+        type=_layer_sizes,
+        default=(6, 5, 4, 3),
+        metavar="SIZES",
+        help="layer sizes, inputs first (default 6,5,4,3)",
+    )
     gradcheck.add_argument("--activation", default="tanh", help="hidden activation (default tanh)")
-    gradcheck.add_argument("--loss", default="cross_entropy",
-                           choices=["cross_entropy", "binary_cross_entropy", "squared_error"])
+    gradcheck.add_argument(
+        "--loss", default="cross_entropy", choices=["cross_entropy", "binary_cross_entropy", "squared_error"]
+    )
     gradcheck.add_argument("--l2", type=_non_negative_number, default=0.01)
     gradcheck.add_argument("--samples", type=_positive_int, default=5, help="random samples to check")
     gradcheck.add_argument("--seed", type=int, default=0)
@@ -227,11 +265,15 @@ def _label_column(text: str) -> Any:
         return text
 
 
-def _load(source: str, labels_path: Optional[str], label_column: str) -> Tuple[List[List[float]], List[Label]]:
+def _load(
+    source: str, labels_path: Optional[str], label_column: str
+) -> Tuple[List[List[float]], List[Label]]:
     return load_dataset(source, labels_path=labels_path, label_column=_label_column(label_column))
 
 
-def _split(labels: Sequence[Label], kind: str, test_fraction: float, seed: int) -> Tuple[List[int], List[int]]:
+def _split(
+    labels: Sequence[Label], kind: str, test_fraction: float, seed: int
+) -> Tuple[List[int], List[int]]:
     rng = random.Random(seed)
     if kind == "stratified":
         return stratified_split(labels, test_fraction, rng)
@@ -276,9 +318,14 @@ def _percent(value: float) -> str:
     return f"{100.0 * value:.2f}%"
 
 
-def _write_plots(directory: str, classifier: Classifier, images: List[List[float]],
-                 true_labels: Sequence[Label], predictions: Sequence[Optional[Label]],
-                 history: Any) -> List[str]:
+def _write_plots(
+    directory: str,
+    classifier: Classifier,
+    images: List[List[float]],
+    true_labels: Sequence[Label],
+    predictions: Sequence[Optional[Label]],
+    history: Any,
+) -> List[str]:
     """Write the figures of a run into `directory` (learning curves if there is a history)."""
     os.makedirs(directory, exist_ok=True)
     side = _side(len(images[0]))
@@ -289,9 +336,13 @@ def _write_plots(directory: str, classifier: Classifier, images: List[List[float
         columns = columns + ["none"]
     largest = max(max(row) for row in images[:shown]) or 1.0
     figures: Dict[str, Union[bytes, str]] = {
-        "digits.png": render.digit_grid_png(images[:shown], list(true_labels[:shown]),
-                                            predictions=list(predictions[:shown]), side=side,
-                                            max_value=largest),
+        "digits.png": render.digit_grid_png(
+            images[:shown],
+            list(true_labels[:shown]),
+            predictions=list(predictions[:shown]),
+            side=side,
+            max_value=largest,
+        ),
         "weights.svg": render.weights_svg(classifier.network_[0], side=side),
         "confusion.svg": render.confusion_svg(matrix, columns),
     }
@@ -313,11 +364,24 @@ def _write_plots(directory: str, classifier: Classifier, images: List[List[float
 
 
 _TRAINING_FLAGS = {
-    "hidden": "hidden", "activation": "activation", "output_activation": "output_activation",
-    "loss": "loss", "init": "init", "epochs": "epochs", "rate": "rate", "schedule": "schedule", "momentum": "momentum",
-    "l2": "l2", "dropout": "dropout", "batch_size": "batch_size", "scaling": "scaling",
-    "divide_by": "divide_by", "patience": "patience", "validation_fraction": "validation_fraction",
-    "loss_tolerance": "loss_tolerance", "decision": "decision",
+    "hidden": "hidden",
+    "activation": "activation",
+    "output_activation": "output_activation",
+    "loss": "loss",
+    "init": "init",
+    "epochs": "epochs",
+    "rate": "rate",
+    "schedule": "schedule",
+    "momentum": "momentum",
+    "l2": "l2",
+    "dropout": "dropout",
+    "batch_size": "batch_size",
+    "scaling": "scaling",
+    "divide_by": "divide_by",
+    "patience": "patience",
+    "validation_fraction": "validation_fraction",
+    "loss_tolerance": "loss_tolerance",
+    "decision": "decision",
 }
 
 
@@ -342,7 +406,8 @@ def _train(args: argparse.Namespace) -> int:
     preset = get_preset(args.preset)
     split = args.split or preset.split
     test_fraction = args.test_fraction or (
-        preset.test_fraction if split == preset.split else _DEFAULT_TEST_FRACTION[split])
+        preset.test_fraction if split == preset.split else _DEFAULT_TEST_FRACTION[split]
+    )
     inputs, labels = _load(args.data, args.labels, args.label_column)
     train_rows, test_rows = _split(labels, split, test_fraction, args.seed)
     classifier = Classifier(**_classifier_params(args))
@@ -360,32 +425,44 @@ def _train(args: argparse.Namespace) -> int:
     test_inputs, test_labels = take(inputs, test_rows), take(labels, test_rows)
     predictions = classifier.predict(test_inputs)
     test_accuracy = accuracy(test_labels, predictions)
-    sizes = "-".join(str(n) for n in [classifier.n_features_in_, *classifier.hidden, len(classifier.classes_)])
+    sizes = "-".join(
+        str(n) for n in [classifier.n_features_in_, *classifier.hidden, len(classifier.classes_)]
+    )
     history = classifier.history_
-    print(f"trained {sizes} ({', '.join(classifier.activations_)}; {classifier.loss}) "
-          f"on {len(train_rows)} samples of {args.data} in {seconds:.1f} s: {classifier.stopped_}")
+    print(
+        f"trained {sizes} ({', '.join(classifier.activations_)}; {classifier.loss}) "
+        f"on {len(train_rows)} samples of {args.data} in {seconds:.1f} s: {classifier.stopped_}"
+    )
     if history and history[-1].train_accuracy is not None:
         print(f"train accuracy: {_percent(history[-1].train_accuracy)}")
     correct = sum(p == t for p, t in zip(predictions, test_labels))
-    print(f"test accuracy: {_percent(test_accuracy)} ({correct}/{len(test_labels)}) "
-          f"on the {split} split, seed {args.seed}")
+    print(
+        f"test accuracy: {_percent(test_accuracy)} ({correct}/{len(test_labels)}) "
+        f"on the {split} split, seed {args.seed}"
+    )
     model = classifier.to_model(
-        preset=args.preset, data=args.data, labels_file=args.labels, label_column=args.label_column,
+        preset=args.preset,
+        data=args.data,
+        labels_file=args.labels,
+        label_column=args.label_column,
         split={"kind": split, "test_fraction": test_fraction, "seed": args.seed},
-        test_accuracy=test_accuracy, seconds=seconds,
+        test_accuracy=test_accuracy,
+        seconds=seconds,
         history=[record.as_dict() for record in history],
     )
     save_model(model, args.out)
     print(f"saved the model to {args.out}")
     if args.plots:
-        paths = _write_plots(args.plots, classifier, test_inputs, test_labels, predictions,
-                             model.training["history"])
+        paths = _write_plots(
+            args.plots, classifier, test_inputs, test_labels, predictions, model.training["history"]
+        )
         print(f"wrote {', '.join(paths)}")
     return 0
 
 
-def _model_data(model_path: str, classifier_training: Dict[str, Any], args: argparse.Namespace
-                ) -> Tuple[List[List[float]], List[Label], str]:
+def _model_data(
+    model_path: str, classifier_training: Dict[str, Any], args: argparse.Namespace
+) -> Tuple[List[List[float]], List[Label], str]:
     """The data to evaluate on: DATA whole, or else the test split the model was trained with."""
     if args.data:
         inputs, labels = _load(args.data, args.labels, args.label_column)
@@ -399,18 +476,23 @@ def _model_data(model_path: str, classifier_training: Dict[str, Any], args: argp
         labels_file = classifier_training.get("labels_file")
         column = str(classifier_training.get("label_column", "-1"))
     except (KeyError, TypeError, ValueError):
-        raise PurennError(f"{model_path}, field \"training.split\" is malformed: give DATA") from None
+        raise PurennError(f'{model_path}, field "training.split" is malformed: give DATA') from None
     inputs, labels = _load(source, labels_file, column)
     if kind not in ("stratified", "random", "sequential"):
-        raise PurennError(f"{model_path}, field \"training.split.kind\": unknown split {kind!r}")
+        raise PurennError(f'{model_path}, field "training.split.kind": unknown split {kind!r}')
     _, test_rows = _split(labels, kind, fraction, seed)
-    return take(inputs, test_rows), take(labels, test_rows), f"the {kind} test split of {source} (seed {seed})"
+    return (
+        take(inputs, test_rows),
+        take(labels, test_rows),
+        f"the {kind} test split of {source} (seed {seed})",
+    )
 
 
 def _check_input_size(model_path: str, classifier: Classifier, inputs: List[List[float]], where: str) -> None:
     if inputs and len(inputs[0]) != classifier.n_features_in_:
-        raise PurennError(f"{model_path} expects {classifier.n_features_in_} inputs, "
-                          f"but {where} has {len(inputs[0])}")
+        raise PurennError(
+            f"{model_path} expects {classifier.n_features_in_} inputs, but {where} has {len(inputs[0])}"
+        )
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -432,8 +514,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     print()
     print(format_report(labels, predictions, columns))
     if args.plots:
-        paths = _write_plots(args.plots, classifier, inputs, labels, predictions,
-                             model.training.get("history"))
+        paths = _write_plots(
+            args.plots, classifier, inputs, labels, predictions, model.training.get("history")
+        )
         print(f"wrote {', '.join(paths)}")
     return 0
 
@@ -487,8 +570,8 @@ def _show(args: argparse.Namespace) -> int:
     inputs, labels = _load(args.data, args.labels, args.label_column)
     if args.start >= len(inputs):
         raise PurennError(f"--start {args.start} is out of range: {args.data} has {len(inputs)} rows")
-    images = inputs[args.start:args.start + args.count]
-    shown_labels = labels[args.start:args.start + args.count]
+    images = inputs[args.start : args.start + args.count]
+    shown_labels = labels[args.start : args.start + args.count]
     predictions: Optional[List[Optional[Label]]] = None
     if args.model:
         classifier = Classifier.from_model(load_model(args.model))
@@ -498,18 +581,37 @@ def _show(args: argparse.Namespace) -> int:
     largest = max(max(row) for row in images) or 1.0
     if args.png or args.svg:
         if args.png:
-            render.write_png(args.png, render.digit_grid_png(
-                images, shown_labels, predictions=predictions, columns=args.columns, side=side,
-                max_value=largest))
+            render.write_png(
+                args.png,
+                render.digit_grid_png(
+                    images,
+                    shown_labels,
+                    predictions=predictions,
+                    columns=args.columns,
+                    side=side,
+                    max_value=largest,
+                ),
+            )
             print(f"wrote {args.png}")
         if args.svg:
-            render.write_svg(args.svg, render.digit_grid_svg(
-                images, shown_labels, predictions=predictions, columns=args.columns, side=side,
-                max_value=largest))
+            render.write_svg(
+                args.svg,
+                render.digit_grid_svg(
+                    images,
+                    shown_labels,
+                    predictions=predictions,
+                    columns=args.columns,
+                    side=side,
+                    max_value=largest,
+                ),
+            )
             print(f"wrote {args.svg}")
         return 0
-    print(render.digit_grid_text(images, shown_labels, predictions=predictions,
-                                 columns=args.columns, side=side, max_value=largest))
+    print(
+        render.digit_grid_text(
+            images, shown_labels, predictions=predictions, columns=args.columns, side=side, max_value=largest
+        )
+    )
     return 0
 
 
@@ -529,14 +631,21 @@ def _gradcheck(args: argparse.Namespace) -> int:
         worst = max(worst, check_gradients(network, x, target, activations, args.loss, l2=args.l2))
     weights = sum(len(neuron) for layer in network for neuron in layer)
     verdict = "ok" if worst <= 1e-6 else "FAILED"
-    print(f"network {'-'.join(map(str, sizes))} ({', '.join(activations)}; {args.loss}, l2 {args.l2}): "
-          f"{weights} weights, {args.samples} samples")
+    print(
+        f"network {'-'.join(map(str, sizes))} ({', '.join(activations)}; {args.loss}, l2 {args.l2}): "
+        f"{weights} weights, {args.samples} samples"
+    )
     print(f"worst relative error: {worst:.3g} ({verdict}: the bound is 1e-6)")
     return 0 if worst <= 1e-6 else 1
 
 
-_COMMANDS = {"train": _train, "evaluate": _evaluate, "predict": _predict, "show": _show,
-             "gradcheck": _gradcheck}
+_COMMANDS = {
+    "train": _train,
+    "evaluate": _evaluate,
+    "predict": _predict,
+    "show": _show,
+    "gradcheck": _gradcheck,
+}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -552,8 +661,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as error:
-        print(f"purenn {args.command}: error: {error.filename or ''}: {error.strerror or error}",
-              file=sys.stderr)
+        print(
+            f"purenn {args.command}: error: {error.filename or ''}: {error.strerror or error}",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print(f"purenn {args.command}: interrupted", file=sys.stderr)

@@ -107,9 +107,7 @@ def _read_bytes(name: str, stream: io.BufferedIOBase, size: int) -> bytes:
 # == CSV ======================================================================================
 
 
-def load_csv(
-    path: PathArg, *, label_column: Union[int, str] = -1, header: Optional[bool] = None
-) -> Dataset:
+def load_csv(path: PathArg, *, label_column: Union[int, str] = -1, header: Optional[bool] = None) -> Dataset:
     """Read a CSV file of numeric features and one label column into ``(inputs, labels)``.
 
     The file is UTF-8 (a byte-order mark is allowed), lines end in LF or CRLF, and blank lines
@@ -376,9 +374,7 @@ def _rewind(name: str, stream: io.BufferedReader) -> None:
         raise DataError(f"{name}: cannot read file: {error.strerror or error}") from None
 
 
-def _read_idx_stream(
-    name: str, stream: io.BufferedIOBase, max_items: int
-) -> Tuple[List[int], List[float]]:
+def _read_idx_stream(name: str, stream: io.BufferedIOBase, max_items: int) -> Tuple[List[int], List[float]]:
     """Read the IDX header and payload from an open stream (see read_idx)."""
     magic = _read_header_part(name, stream, 4, "the magic number")
     if magic[0] != 0 or magic[1] != 0 or magic[2] not in _IDX_TYPES or magic[3] == 0:
@@ -390,16 +386,13 @@ def _read_idx_stream(
     shape = "x".join(map(str, dims))
     if count > max_items:
         raise DataError(
-            f"{name}: header claims {count} values (shape {shape}), "
-            f"more than the limit of {max_items}"
+            f"{name}: header claims {count} values (shape {shape}), more than the limit of {max_items}"
         )
     expected = count * item_size
     payload = _read_bytes(name, stream, expected + 1)
     if len(payload) != expected:
         found = len(payload) if len(payload) < expected else "more"
-        raise DataError(
-            f"{name}: expected {expected} bytes of data for shape {shape}, found {found}"
-        )
+        raise DataError(f"{name}: expected {expected} bytes of data for shape {shape}, found {found}")
     if code == "B":
         return dims, list(payload)
     return dims, list(struct.unpack(f">{count}{code}", payload))
@@ -409,15 +402,11 @@ def _read_header_part(name: str, stream: io.BufferedIOBase, size: int, what: str
     """Read exactly size header bytes, or raise a DataError saying the header is truncated."""
     data = _read_bytes(name, stream, size)
     if len(data) != size:
-        raise DataError(
-            f"{name}: truncated IDX header: expected {size} bytes for {what}, found {len(data)}"
-        )
+        raise DataError(f"{name}: truncated IDX header: expected {size} bytes for {what}, found {len(data)}")
     return data
 
 
-def load_idx(
-    images_path: PathArg, labels_path: PathArg, *, max_items: int = _MAX_IDX_ITEMS
-) -> Dataset:
+def load_idx(images_path: PathArg, labels_path: PathArg, *, max_items: int = _MAX_IDX_ITEMS) -> Dataset:
     """Load IDX images (n x rows x cols, or any n x ...) and their n labels as a data set.
 
     Each image is flattened, in C order, to a row of floats; labels must be integers.
@@ -442,9 +431,7 @@ def load_idx(
         raise DataError(f"{labels_name}: expected 1 dimension of labels, found {len(label_dims)}")
     count, width = image_dims[0], math.prod(image_dims[1:])
     if label_dims[0] != count:
-        raise DataError(
-            f"{images_name} holds {count} images but {labels_name} holds {label_dims[0]} labels"
-        )
+        raise DataError(f"{images_name} holds {count} images but {labels_name} holds {label_dims[0]} labels")
     if count == 0 or width == 0:
         raise DataError(f"{images_name}: no data rows")
     if not all(map(math.isfinite, pixels)):
@@ -635,9 +622,7 @@ def _check_scaling(scaling: object, n_features: Optional[int]) -> None:
         raise DataError(f"scaling: expected a JSON object, found {type(scaling).__name__}")
     kind = scaling.get("kind")
     if not isinstance(kind, str) or kind not in _SCALING_KEYS:
-        raise DataError(
-            f'scaling "kind": expected one of {", ".join(_SCALING_KEYS)}, found {kind!r}'
-        )
+        raise DataError(f'scaling "kind": expected one of {", ".join(_SCALING_KEYS)}, found {kind!r}')
     keys = sorted(str(key) for key in scaling)
     if keys != _SCALING_KEYS[kind]:
         raise DataError(f"scaling ({kind}): expected keys {_SCALING_KEYS[kind]}, found {keys}")
@@ -650,9 +635,7 @@ def _check_scaling(scaling: object, n_features: Optional[int]) -> None:
             numbers = scaling[key]
             if not isinstance(numbers, list) or len(numbers) != width:
                 found = len(numbers) if isinstance(numbers, list) else type(numbers).__name__
-                raise DataError(
-                    f'scaling "{key}": expected a list of {width} numbers, found {found}'
-                )
+                raise DataError(f'scaling "{key}": expected a list of {width} numbers, found {found}')
             for index, value in enumerate(numbers):
                 _check_scaling_number(value, f'"{key}[{index}]"', positive=key == "std")
 

@@ -43,7 +43,11 @@ def _matrix(X: Iterable[Iterable[object]], what: str = "X") -> List[Vector]:
             raise PurennError(f"{what} row {index} has {len(row)} values; row 0 has {width}")
         floats = []
         for column, value in enumerate(row):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                and not hasattr(value, "__float__")
+            ):
                 raise PurennError(f"{what} row {index}, column {column}: {value!r} is not a number")
             number = float(value)
             if not math.isfinite(number):
@@ -60,10 +64,8 @@ def _labels(y: Iterable[object]) -> List[Label]:
             raise PurennError(f"y[{index}] is {label!r}: labels are ints or strings")
         if isinstance(label, (int, str)):
             labels.append(label)
-        elif hasattr(label, "__index__"):  # numpy integers
-            labels.append(int(label))
-        elif isinstance(label, float) and label.is_integer():
-            labels.append(int(label))
+        elif hasattr(label, "__index__") or (isinstance(label, float) and label.is_integer()):
+            labels.append(int(label))  # numpy integers, 3.0
         else:
             raise PurennError(f"y[{index}] is {label!r}: labels are ints or strings")
     return labels
@@ -149,7 +151,7 @@ class Classifier:
     @classmethod
     def _param_names(cls) -> List[str]:
         code = cls.__init__.__code__
-        return sorted(code.co_varnames[1:code.co_argcount + code.co_kwonlyargcount])
+        return sorted(code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount])
 
     def get_params(self, deep: bool = True) -> Dict[str, Any]:
         """Return the constructor parameters as a dict (scikit-learn's convention)."""
@@ -174,14 +176,28 @@ class Classifier:
         if not isinstance(self.dropout, (int, float)) or not 0.0 <= self.dropout < 1.0:
             raise PurennError(f"dropout must be in [0, 1), got {self.dropout!r}")
         settings = Settings(
-            hidden=tuple(self.hidden), hidden_activation=self.activation,
-            output_activation=self.output_activation, loss=self.loss, init=self.init,
-            init_low=self.init_low, init_high=self.init_high, draw_biases=self.draw_biases,
-            train_biases=self.train_biases, rate=self.rate, schedule=self.schedule, momentum=self.momentum, l2=self.l2,
-            l2_over_samples=self.l2_over_samples, keep=1.0 - self.dropout,
-            batch_size=self.batch_size, epochs=self.epochs, rounds=self.rounds,
-            round_size=self.round_size, loss_tolerance=self.loss_tolerance,
-            patience=self.patience, decision=self.decision,
+            hidden=tuple(self.hidden),
+            hidden_activation=self.activation,
+            output_activation=self.output_activation,
+            loss=self.loss,
+            init=self.init,
+            init_low=self.init_low,
+            init_high=self.init_high,
+            draw_biases=self.draw_biases,
+            train_biases=self.train_biases,
+            rate=self.rate,
+            schedule=self.schedule,
+            momentum=self.momentum,
+            l2=self.l2,
+            l2_over_samples=self.l2_over_samples,
+            keep=1.0 - self.dropout,
+            batch_size=self.batch_size,
+            epochs=self.epochs,
+            rounds=self.rounds,
+            round_size=self.round_size,
+            loss_tolerance=self.loss_tolerance,
+            patience=self.patience,
+            decision=self.decision,
         )
         settings.check()
         return settings
@@ -208,8 +224,11 @@ class Classifier:
         classes = class_list(labels)
         if len(classes) < 2:
             raise PurennError("y has only one class; a classifier needs at least two")
-        scaling = fit_scaling(inputs, self.scaling, divide_by=self.divide_by) \
-            if self.scaling == "divide" else fit_scaling(inputs, self.scaling)
+        scaling = (
+            fit_scaling(inputs, self.scaling, divide_by=self.divide_by)
+            if self.scaling == "divide"
+            else fit_scaling(inputs, self.scaling)
+        )
         scaled = apply_scaling(inputs, scaling)
         targets = one_hot(labels, classes)
         rng = random.Random(self.seed)
@@ -219,14 +238,26 @@ class Classifier:
             validation = (take(scaled, held), take(targets, held))
             scaled, targets = take(scaled, kept), take(targets, kept)
         sizes = [len(inputs[0])] + list(settings.hidden) + [len(classes)]
-        network = make_network(sizes, rng, init=settings.init, low=settings.init_low,
-                               high=settings.init_high, draw_biases=settings.draw_biases)
+        network = make_network(
+            sizes,
+            rng,
+            init=settings.init,
+            low=settings.init_low,
+            high=settings.init_high,
+            draw_biases=settings.draw_biases,
+        )
         result = train(network, scaled, targets, settings, rng, validation=validation, progress=progress)
         self._store(network, settings.activations(), classes, scaling, result)
         return self
 
-    def _store(self, network: Network, activations: List[str], classes: List[Label],
-               scaling: Dict[str, Any], result: Optional[TrainingResult]) -> None:
+    def _store(
+        self,
+        network: Network,
+        activations: List[str],
+        classes: List[Label],
+        scaling: Dict[str, Any],
+        result: Optional[TrainingResult],
+    ) -> None:
         self.network_ = network
         self.activations_ = activations
         self.classes_ = classes
@@ -245,7 +276,9 @@ class Classifier:
         self._check_fitted()
         inputs = _matrix(X)
         if len(inputs[0]) != self.n_features_in_:
-            raise PurennError(f"X has {len(inputs[0])} features; the model was fitted with {self.n_features_in_}")
+            raise PurennError(
+                f"X has {len(inputs[0])} features; the model was fitted with {self.n_features_in_}"
+            )
         return batch.predict_many(self.network_, apply_scaling(inputs, self.scaling_), self.activations_)
 
     def predict_proba(self, X: Iterable[Iterable[object]]) -> List[Vector]:
@@ -276,8 +309,14 @@ class Classifier:
         self._check_fitted()
         training = {"settings": self.get_params(), **extra_training_info}
         training["settings"]["hidden"] = list(self.hidden)
-        return Model(network=self.network_, activations=list(self.activations_), loss=self.loss,
-                     scaling=self.scaling_, labels=list(self.classes_), training=training)
+        return Model(
+            network=self.network_,
+            activations=list(self.activations_),
+            loss=self.loss,
+            scaling=self.scaling_,
+            labels=list(self.classes_),
+            training=training,
+        )
 
     @classmethod
     def from_model(cls, model: Model) -> "Classifier":

@@ -136,10 +136,6 @@ def check_gradients(
     >>> check_gradients([[[0.3, -0.2, 0.1]], [[0.5, 0.05]]], [1.0, 2.0], [0.7]) < 1e-8
     True
     """
-    _, analytic = loss_and_gradients(
-        network, x, target, activations, loss_name, l2=l2, dropout=dropout
-    )
-    numeric = numerical_gradients(
-        network, x, target, activations, loss_name, l2=l2, dropout=dropout
-    )
+    _, analytic = loss_and_gradients(network, x, target, activations, loss_name, l2=l2, dropout=dropout)
+    numeric = numerical_gradients(network, x, target, activations, loss_name, l2=l2, dropout=dropout)
     return relative_error(analytic, numeric)

@@ -114,9 +114,7 @@ def _check_pairs(
 ) -> None:
     """Raise PurennError if the two label lists differ in length."""
     if len(true_labels) != len(predicted_labels):
-        raise PurennError(
-            f"{caller}: {len(true_labels)} true labels but {len(predicted_labels)} predictions"
-        )
+        raise PurennError(f"{caller}: {len(true_labels)} true labels but {len(predicted_labels)} predictions")
 
 
 def _label_index(labels: Sequence[Label], caller: str) -> Dict[Label, int]:
@@ -186,9 +184,7 @@ def confusion_matrix(
     matrix = [[0] * width for _ in labels]
     for sample, (true, predicted) in enumerate(zip(true_labels, predicted_labels)):
         if true not in index:
-            raise PurennError(
-                f"confusion_matrix: true label {true!r} of sample {sample} is not in labels"
-            )
+            raise PurennError(f"confusion_matrix: true label {true!r} of sample {sample} is not in labels")
         if predicted is None:
             if not include_undecided:
                 raise PurennError(
@@ -199,8 +195,7 @@ def confusion_matrix(
             column = index[predicted]
         else:
             raise PurennError(
-                f"confusion_matrix: predicted label {predicted!r} of sample {sample} "
-                "is not in labels"
+                f"confusion_matrix: predicted label {predicted!r} of sample {sample} is not in labels"
             )
         matrix[index[true]][column] += 1
     return matrix
@@ -247,9 +242,7 @@ def classification_report(
                 label=label,
                 precision=_ratio(true_positives, predicted),
                 recall=_ratio(true_positives, support),
-                f1=_ratio(
-                    2 * true_positives, 2 * true_positives + false_positives + false_negatives
-                ),
+                f1=_ratio(2 * true_positives, 2 * true_positives + false_positives + false_negatives),
                 support=support,
             )
         )

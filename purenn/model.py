@@ -233,14 +233,10 @@ def _layers(value: object, source: str) -> Tuple[Network, List[str]]:
         if not isinstance(layer, dict):
             _fail(source, path, f"expected an object, found {_describe(layer)}")
         _check_fields(layer, ("activation", "weights"), (), source, f"{path}.")
-        name = _known_name(
-            layer["activation"], ACTIVATIONS, "activation", source, f"{path}.activation"
-        )
+        name = _known_name(layer["activation"], ACTIVATIONS, "activation", source, f"{path}.activation")
         activations.append(name)
         weights = layer["weights"]
-        width = _layer_width(
-            weights, len(network[-1]) if network else None, source, f"{path}.weights"
-        )
+        width = _layer_width(weights, len(network[-1]) if network else None, source, f"{path}.weights")
         total += width * len(weights)
         if total > MAX_WEIGHTS:
             _fail(source, f"{path}.weights", f"more than {MAX_WEIGHTS} weights in the model")
@@ -261,8 +257,7 @@ def _loss(value: object, output_activation: str, source: str, output_path: str) 
         _fail(
             source,
             "loss",
-            f'"{name}" needs a {required} output layer, '
-            f'found "{output_activation}" in {output_path}',
+            f'"{name}" needs a {required} output layer, found "{output_activation}" in {output_path}',
         )
     return name
 
@@ -328,10 +323,7 @@ def _json_copy(value: object, source: str, path: str, depth: int = 0) -> Any:
     if depth >= _MAX_TRAINING_DEPTH:
         _fail(source, path, f"nested more than {_MAX_TRAINING_DEPTH} levels deep")
     if isinstance(value, (list, tuple)):
-        return [
-            _json_copy(item, source, f"{path}[{index}]", depth + 1)
-            for index, item in enumerate(value)
-        ]
+        return [_json_copy(item, source, f"{path}[{index}]", depth + 1) for index, item in enumerate(value)]
     if isinstance(value, dict):
         copy = {}
         for key, item in value.items():
@@ -367,9 +359,7 @@ def model_from_dict(data: object, *, source: str = "<model>") -> Model:
     purenn.errors.ModelError: model.json, field "layers[0].weights[0][1]": ... found true
     """
     if not isinstance(data, dict):
-        raise ModelError(
-            f"{source}: expected a JSON object at the top level, found {_describe(data)}"
-        )
+        raise ModelError(f"{source}: expected a JSON object at the top level, found {_describe(data)}")
     _check_format(data, source)
     _check_fields(data, _REQUIRED_FIELDS, _OPTIONAL_FIELDS, source, "")
     network, activations = _layers(data["layers"], source)
@@ -380,9 +370,7 @@ def model_from_dict(data: object, *, source: str = "<model>") -> Model:
     training = data.get("training", {})
     if not isinstance(training, dict):
         _fail(source, "training", f"expected an object, found {_describe(training)}")
-    return Model(
-        network, activations, loss, scaling, labels, _json_copy(training, source, "training")
-    )
+    return Model(network, activations, loss, scaling, labels, _json_copy(training, source, "training"))
 
 
 def _as_dict(model: Model, source: str) -> Dict[str, Any]:
@@ -552,9 +540,7 @@ def _read_text(path: PathLike, max_bytes: int) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         bad = content[error.start]
-        raise ModelError(
-            f"{source}: not UTF-8 text (byte 0x{bad:02x} at offset {error.start})"
-        ) from None
+        raise ModelError(f"{source}: not UTF-8 text (byte 0x{bad:02x} at offset {error.start})") from None
 
 
 def _parse_json(text: str, source: str) -> object:

@@ -200,9 +200,7 @@ def resolve_loss(loss_name: str, output_activation: Activation) -> Loss:
     chosen = get_loss(loss_name)
     required = chosen.required_activation
     if required is not None and output_activation.name != required:
-        raise PurennError(
-            f"loss {loss_name!r} needs a {required} output layer, not {output_activation.name}"
-        )
+        raise PurennError(f"loss {loss_name!r} needs a {required} output layer, not {output_activation.name}")
     return chosen
 
 
@@ -230,9 +228,7 @@ def _check_masks(masks: Masks, network: Network) -> None:
     if masks is None:
         return
     if len(masks) != len(network) - 1:
-        raise PurennError(
-            f"got {len(masks)} dropout masks; the network has {len(network) - 1} hidden layers"
-        )
+        raise PurennError(f"got {len(masks)} dropout masks; the network has {len(network) - 1} hidden layers")
     for index, mask in enumerate(masks):
         if mask is not None and len(mask) != len(network[index]):
             raise PurennError(
@@ -331,9 +327,7 @@ def loss(
     return chosen.value(run.sums[-1], run.outputs[-1], target) + l2_penalty(network, l2)
 
 
-def _weight_gradients(
-    deltas: Vector, layer_input: Vector, layer: Layer, l2: float
-) -> Layer:
+def _weight_gradients(deltas: Vector, layer_input: Vector, layer: Layer, l2: float) -> Layer:
     """dC/dw_jk = delta_j * h_k (+ lambda * w_jk), and dC/dw_j,bias = delta_j."""
     input_with_bias = layer_input + [1.0]
     grads = [[delta * h for h in input_with_bias] for delta in deltas]
@@ -429,9 +423,7 @@ def backpropagate(
     """
     if not (isinstance(rate, (int, float)) and math.isfinite(rate)):
         raise PurennError(f"the learning rate must be a finite number, got {rate!r}")
-    value, grads = loss_and_gradients(
-        network, x, target, activations, loss_name, l2=l2, dropout=dropout
-    )
+    value, grads = loss_and_gradients(network, x, target, activations, loss_name, l2=l2, dropout=dropout)
     for layer, layer_grads in zip(network, grads):
         for neuron, neuron_grads in zip(layer, layer_grads):
             for k, g in enumerate(neuron_grads):

@@ -106,9 +106,7 @@ def _write_atomically(path: PathLike, data: bytes) -> None:
         raise
 
 
-def write_png(
-    path: PathLike, image: Union[bytes, Sequence[Sequence[Pixel]]], *, color: bool = False
-) -> None:
+def write_png(path: PathLike, image: Union[bytes, Sequence[Sequence[Pixel]]], *, color: bool = False) -> None:
     """Write a PNG file atomically: a temporary file in the same directory, renamed into place.
 
     image is either rows of pixels, encoded with png_bytes(rows, color=color), or the bytes of a
@@ -237,9 +235,7 @@ def _weight_limit(layer: Layer) -> float:
     return max(abs(weight) for unit in layer for weight in unit[:-1])
 
 
-def _caption_parts(
-    label: Label, predictions: Optional[Sequence[object]], index: int
-) -> Tuple[str, str]:
+def _caption_parts(label: Label, predictions: Optional[Sequence[object]], index: int) -> Tuple[str, str]:
     """The caption of digit number index: its label, then "→prediction" (or "") after it."""
     if predictions is None:
         return str(label), ""
@@ -274,9 +270,7 @@ def _svg_cells(x: int, y: int, side: int, scale: int, colours: Sequence[Colour])
     for index, colour in enumerate(colours):
         row, column = divmod(index, side)
         fill = _svg.hex_colour(colour)
-        cells.append(
-            _svg.rect(x + column * scale, y + row * scale, scale, scale, fill, class_="pixel")
-        )
+        cells.append(_svg.rect(x + column * scale, y + row * scale, scale, scale, fill, class_="pixel"))
     return cells
 
 
@@ -481,9 +475,7 @@ def _weights_legend(limit: float, units: int, side: int) -> List[str]:
     elements.append(_svg.rect(left, top, 21 * step, 10, "none", stroke=grey))
     elements.append(_svg.text(left - 4, top + 9, _signed(-limit), size=10, anchor="end"))
     elements.append(_svg.text(left + 10.5 * step, top + 21, "0", size=10))
-    elements.append(
-        _svg.text(left + 21 * step + 4, top + 9, _signed(limit), size=10, anchor="start")
-    )
+    elements.append(_svg.text(left + 21 * step + 4, top + 9, _signed(limit), size=10, anchor="start"))
     return elements
 
 
@@ -505,9 +497,7 @@ def _check_counts(matrix: Sequence[Sequence[int]], rows: int, columns: int) -> N
         raise PurennError(f"confusion matrix has {len(matrix)} rows, expected {rows}")
     for row_index, row in enumerate(matrix):
         if len(row) != columns:
-            raise PurennError(
-                f"confusion matrix row {row_index} has {len(row)} counts, expected {columns}"
-            )
+            raise PurennError(f"confusion matrix row {row_index} has {len(row)} counts, expected {columns}")
         for count in row:
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
                 raise PurennError(
@@ -568,9 +558,7 @@ def confusion_svg(matrix: Sequence[Sequence[int]], labels: Sequence[Label]) -> s
     ]
     for column, name in enumerate(names):
         elements.append(
-            _svg.text(
-                left + (column + 0.5) * cell, top - 8, name, size=font_size, class_="class-name"
-            )
+            _svg.text(left + (column + 0.5) * cell, top - 8, name, size=font_size, class_="class-name")
         )
     for row, counts in enumerate(matrix):
         y = top + row * cell
@@ -656,9 +644,7 @@ def learning_curves_svg(history: Sequence[Mapping[str, object]]) -> str:
     loss_ticks = _svg.nice_ticks(min(loss_values), max(loss_values))
     accuracies = [accuracy for _epoch, accuracy in train + validation] or [0.0, 1.0]
     accuracy_ticks = [
-        tick
-        for tick in _svg.nice_ticks(min(accuracies), max(accuracies))
-        if -1e-9 <= tick <= 1 + 1e-9
+        tick for tick in _svg.nice_ticks(min(accuracies), max(accuracies)) if -1e-9 <= tick <= 1 + 1e-9
     ]
     elements = _svg.line_chart(
         64, ("loss", "epoch", "loss"), x_ticks, loss_ticks, [("loss", "#333333", losses)]
@@ -729,9 +715,7 @@ def digit_grid_text(
     for start in range(0, len(images), columns):
         digits = [_digit_rows(image, side, max_value) for image in images[start : start + columns]]
         lines = ["  ".join(rows[row].ljust(width) for rows in digits) for row in range(side)]
-        lines.append(
-            "  ".join(caption.center(width) for caption in captions[start : start + columns])
-        )
+        lines.append("  ".join(caption.center(width) for caption in captions[start : start + columns]))
         blocks.append("\n".join(line.rstrip() for line in lines))
     return "\n\n".join(blocks)
 

@@ -54,9 +54,10 @@ class Settings:
     (None: the initialiser decides), `train_biases` (False keeps every bias at its start value,
     the "no biases" networks of some tutorials when it starts at 0).
     Steps: `rate` (with `schedule` "cosine" it falls from `rate` in the first epoch towards 0 in
-    the last as rate * (1 + cos(pi * (epoch - 1) / epochs)) / 2; "constant" keeps it), `momentum`, `l2` (lambda; with `l2_over_samples` it is divided by the number of
-    training samples, as in the cost lambda/(2m) * sum w**2), `keep` (dropout keep probability for
-    hidden units, 1.0 = no dropout), `batch_size` (1 = per-sample SGD, 0 = full batch).
+    the last as rate * (1 + cos(pi * (epoch - 1) / epochs)) / 2; "constant" keeps it), `momentum`,
+    `l2` (lambda; with `l2_over_samples` it is divided by the number of training samples, as in
+    the cost lambda/(2m) * sum w**2), `keep` (dropout keep probability for hidden units, 1.0 =
+    no dropout), `batch_size` (1 = per-sample SGD, 0 = full batch).
     Epochs: `epochs`; `rounds` > 0 replaces the shuffled pass by that many rounds of `round_size`
     samples drawn at random (without replacement within a round).
     Stopping: `loss_tolerance` (stop when the epoch's mean loss is below it), `patience` (stop
@@ -174,7 +175,7 @@ class History:
 
 @dataclass
 class TrainingResult:
-    """The trained network (the same list object that was passed in), per-epoch history, and why it stopped."""
+    """The trained network (the very list passed in), its per-epoch history, and why it stopped."""
 
     network: Network
     history: List[History] = field(default_factory=list)
@@ -232,11 +233,11 @@ def _batches(n: int, settings: Settings, rng: random.Random) -> List[List[int]]:
         batches: List[List[int]] = []
         for _ in range(settings.rounds):
             drawn = rng.sample(range(n), min(settings.round_size, n))
-            batches.extend(drawn[start:start + size] for start in range(0, len(drawn), size))
+            batches.extend(drawn[start : start + size] for start in range(0, len(drawn), size))
         return batches
     order = list(range(n))
     rng.shuffle(order)
-    return [order[start:start + size] for start in range(0, n, size)]
+    return [order[start : start + size] for start in range(0, n, size)]
 
 
 def _epoch_rate(settings: Settings, epoch: int) -> float:
@@ -281,8 +282,13 @@ def _one_step(
     if settings.keep < 1.0 and len(network) > 1:
         masks = [dropout_masks(network, settings.keep, rng) for _ in indices]
     value, grads = batch.loss_and_gradients(
-        network, batch_inputs, batch_targets, settings.activations(), settings.loss,
-        l2=l2, dropout=masks,
+        network,
+        batch_inputs,
+        batch_targets,
+        settings.activations(),
+        settings.loss,
+        l2=l2,
+        dropout=masks,
     )
     if math.isfinite(value):
         _apply_step(network, grads, velocity, rate, settings.momentum, settings.train_biases)
@@ -363,10 +369,10 @@ def train(
         train_accuracy = _accuracy(network, inputs, train_classes, settings)
         validation_accuracy = (
             _accuracy(network, validation[0], validation_classes, settings)
-            if validation and validation_classes else None
+            if validation and validation_classes
+            else None
         )
-        record = History(epoch, mean_loss, train_accuracy, validation_accuracy,
-                         time.perf_counter() - started)
+        record = History(epoch, mean_loss, train_accuracy, validation_accuracy, time.perf_counter() - started)
         result.history.append(record)
         if progress is not None:
             progress(record, settings.epochs)

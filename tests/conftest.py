@@ -15,7 +15,12 @@ from hypothesis import HealthCheck, settings
 from strategies import GRADIENT_REPORT
 
 settings.register_profile(
-    "ci", derandomize=True, database=None, deadline=None, max_examples=100, print_blob=True,
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=100,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile(

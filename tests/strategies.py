@@ -96,11 +96,14 @@ def training_cases(draw: Any, dropout: Optional[bool] = None) -> Dict[str, Any]:
     masks = None
     if use_dropout:
         keep = draw(st.sampled_from([0.5, 0.8]))
-        masks = [
-            [draw(st.sampled_from([0.0, 1.0 / keep])) for _ in range(units)] for units in sizes[1:-1]
-        ]
+        masks = [[draw(st.sampled_from([0.0, 1.0 / keep])) for _ in range(units)] for units in sizes[1:-1]]
     push_relus_off_the_kink(network, x, activations, masks)
     return {
-        "network": network, "x": x, "target": target, "activations": activations,
-        "loss_name": loss_name, "l2": l2, "dropout": masks,
+        "network": network,
+        "x": x,
+        "target": target,
+        "activations": activations,
+        "loss_name": loss_name,
+        "l2": l2,
+        "dropout": masks,
     }

@@ -87,16 +87,22 @@ def batch_cases(draw: Any) -> Dict[str, Any]:
 
 def _batch_call(case: Dict[str, Any]) -> Any:
     return batch.loss_and_gradients(
-        case["network"], case["inputs"], case["targets"], case["activations"], case["loss_name"],
-        l2=case["l2"], dropout=case["batch_dropout"],
+        case["network"],
+        case["inputs"],
+        case["targets"],
+        case["activations"],
+        case["loss_name"],
+        l2=case["l2"],
+        dropout=case["batch_dropout"],
     )
 
 
 def _reference_calls(case: Dict[str, Any]) -> List[Any]:
     masks = case["batch_dropout"] or [None] * len(case["inputs"])
     return [
-        loss_and_gradients(case["network"], x, y, case["activations"], case["loss_name"],
-                           l2=case["l2"], dropout=mask)
+        loss_and_gradients(
+            case["network"], x, y, case["activations"], case["loss_name"], l2=case["l2"], dropout=mask
+        )
         for x, y, mask in zip(case["inputs"], case["targets"], masks)
     ]
 
@@ -155,8 +161,11 @@ def test_the_other_kernels_agree_bit_for_bit(case: Dict[str, Any]) -> None:
 @given(batch_cases())
 def test_a_batch_of_one_is_the_reference_exactly(case: Dict[str, Any]) -> None:
     """B = 1: dividing by 1 and summing one term are exact, so nothing may differ at all."""
-    case.update(inputs=case["inputs"][:1], targets=case["targets"][:1],
-                batch_dropout=None if case["batch_dropout"] is None else case["batch_dropout"][:1])
+    case.update(
+        inputs=case["inputs"][:1],
+        targets=case["targets"][:1],
+        batch_dropout=None if case["batch_dropout"] is None else case["batch_dropout"][:1],
+    )
     assert _batch_call(case) == _reference_calls(case)[0]
 
 
@@ -173,8 +182,15 @@ def test_a_digits_sized_batch() -> None:
     rng = random.Random(6)
     inputs = [[0.0 if rng.random() < 0.5 else rng.randint(1, 16) / 16 for _ in range(64)] for _ in range(40)]
     targets = [[1.0 if d == i % 10 else 0.0 for d in range(10)] for i in range(40)]
-    case = {"network": network, "inputs": inputs, "targets": targets, "activations": ["relu", "softmax"],
-            "loss_name": "cross_entropy", "l2": 1e-3, "batch_dropout": None}
+    case = {
+        "network": network,
+        "inputs": inputs,
+        "targets": targets,
+        "activations": ["relu", "softmax"],
+        "loss_name": "cross_entropy",
+        "l2": 1e-3,
+        "batch_dropout": None,
+    }
     _assert_mean_of_reference(case)
 
 
@@ -205,8 +221,9 @@ def _matrices(rows: int, columns: int) -> st.SearchStrategy[List[List[float]]]:
 
 @pytest.mark.parametrize("name", sorted(batch._KERNELS))
 @given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 6), st.data())
-def test_each_kernel_is_within_the_dot_product_bound(name: str, outs: int, ins: int, samples: int,
-                                                     data: Any) -> None:
+def test_each_kernel_is_within_the_dot_product_bound(
+    name: str, outs: int, ins: int, samples: int, data: Any
+) -> None:
     layer = data.draw(_matrices(outs, ins + 1))
     inputs = [row + [1.0] for row in data.draw(_matrices(samples, ins))]
     deltas = data.draw(_matrices(samples, outs))
@@ -220,8 +237,11 @@ def test_each_kernel_is_within_the_dot_product_bound(name: str, outs: int, ins: 
         assert len(errors) == ins
         for k, e in enumerate(errors):
             column = [neuron[k] for neuron in layer]
-            assert _within(e, _exact_dot(column, delta), _gamma(outs) * _magnitude(column, delta)
-                           + outs * SMALLEST_SUBNORMAL)
+            assert _within(
+                e,
+                _exact_dot(column, delta),
+                _gamma(outs) * _magnitude(column, delta) + outs * SMALLEST_SUBNORMAL,
+            )
     grads = gradient_sums(deltas, inputs)
     for j in range(outs):
         for k in range(ins + 1):
@@ -267,29 +287,45 @@ INF, NAN = float("inf"), float("nan")
     [
         (lambda: batch.loss_and_gradients(NET, [], []), "the batch is empty"),
         (lambda: batch.predict_many(NET, []), "the batch is empty"),
-        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0], [1.0]], [[0.0], [0.0]]),
-         "input 1 has 1 values; the network expects 2"),
+        (
+            lambda: batch.loss_and_gradients(NET, [[1.0, 2.0], [1.0]], [[0.0], [0.0]]),
+            "input 1 has 1 values; the network expects 2",
+        ),
         (lambda: batch.predict_many(NET, [[1.0, 2.0, 3.0]]), "input 0 has 3 values; the network expects 2"),
         (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0], [1.0]]), "got 2 targets for 1 inputs"),
-        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0, 1.0]]),
-         "target 0 has 2 values; the network's outputs are 1"),
-        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0], [NAN, 0.0]], [[0.0], [0.0]]),
-         "input 1, value 0 is nan: inputs must be finite"),
+        (
+            lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0, 1.0]]),
+            "target 0 has 2 values; the network's outputs are 1",
+        ),
+        (
+            lambda: batch.loss_and_gradients(NET, [[1.0, 2.0], [NAN, 0.0]], [[0.0], [0.0]]),
+            "input 1, value 0 is nan: inputs must be finite",
+        ),
         (lambda: batch.predict_many(NET, [[0.0, -INF]]), "input 0, value 1 is -inf"),
         (lambda: batch.predict_many(NET, [[INF, -INF]]), "input 0, value 0 is inf"),
         (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[INF]]), "target 0, value 0 is inf"),
-        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], dropout=[None, None]),
-         "got dropout masks for 2 samples; the batch has 1"),
-        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], dropout=[[[1.0, 1.0], [1.0]]]),
-         "sample 0 has 2 dropout masks; the network has 1 hidden layers"),
-        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], dropout=[[[2.0]]]),
-         "sample 0, dropout mask 0 has 1 values; layer 0 has 2 units"),
+        (
+            lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], dropout=[None, None]),
+            "got dropout masks for 2 samples; the batch has 1",
+        ),
+        (
+            lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], dropout=[[[1.0, 1.0], [1.0]]]),
+            "sample 0 has 2 dropout masks; the network has 1 hidden layers",
+        ),
+        (
+            lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], dropout=[[[2.0]]]),
+            "sample 0, dropout mask 0 has 1 values; layer 0 has 2 units",
+        ),
         (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], l2=-0.5), "l2 must be a finite number"),
         (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], "swish"), "unknown activation 'swish'"),
-        (lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], "sigmoid", "cross_entropy"),
-         "loss 'cross_entropy' needs a softmax output layer"),
-        (lambda: batch.predict_many([[[1.0, 0.0]], [[1.0, 2.0, 0.0]]], [[1.0]]),
-         "layer 1, neuron 0 has 3 weights"),
+        (
+            lambda: batch.loss_and_gradients(NET, [[1.0, 2.0]], [[0.0]], "sigmoid", "cross_entropy"),
+            "loss 'cross_entropy' needs a softmax output layer",
+        ),
+        (
+            lambda: batch.predict_many([[[1.0, 0.0]], [[1.0, 2.0, 0.0]]], [[1.0]]),
+            "layer 1, neuron 0 has 3 weights",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_error(call: Any, message: str) -> None:

@@ -62,8 +62,20 @@ def test_train_on_a_csv_with_a_sequential_split(tmp_path: Path, capsys: Any) -> 
     data = tmp_path / "tiny.csv"
     rows = [f"{i % 3},{(i * 7) % 5},{i % 2}" for i in range(60)]
     data.write_text("a,b,label\n" + "\n".join(rows) + "\n")
-    status, stdout, _ = _run(capsys, "train", "--data", str(data), "--hidden", "4", "--epochs", "3",
-                             "--split", "sequential", "--out", str(tmp_path / "m.json"))
+    status, stdout, _ = _run(
+        capsys,
+        "train",
+        "--data",
+        str(data),
+        "--hidden",
+        "4",
+        "--epochs",
+        "3",
+        "--split",
+        "sequential",
+        "--out",
+        str(tmp_path / "m.json"),
+    )
     assert status == 0 and "sequential split" in stdout
     assert load_model(tmp_path / "m.json").training["split"]["test_fraction"] == 0.3  # first 70% train
 
@@ -94,8 +106,9 @@ def test_show_in_the_terminal_and_as_files(model_path: Path, tmp_path: Path, cap
     status, stdout, _ = _run(capsys, "show", "--count", "3")
     assert status == 0 and "█" in stdout
     png, svg = tmp_path / "d.png", tmp_path / "d.svg"
-    status, stdout, _ = _run(capsys, "show", "--count", "12", "--model", str(model_path),
-                             "--png", str(png), "--svg", str(svg))
+    status, stdout, _ = _run(
+        capsys, "show", "--count", "12", "--model", str(model_path), "--png", str(png), "--svg", str(svg)
+    )
     assert status == 0 and png.read_bytes().startswith(b"\x89PNG") and svg.read_text().startswith("<")
 
 
@@ -130,7 +143,10 @@ def _wrong_size_model(tmp_path: Path, capsys: Any) -> str:
     data = tmp_path / "three.csv"
     data.write_text("\n".join(f"{i % 2},{i % 3},{i % 5},{i % 2}" for i in range(40)) + "\n")
     out = tmp_path / "three.json"
-    assert _run(capsys, "train", "--data", str(data), "--hidden", "3", "--epochs", "1", "--out", str(out))[0] == 0
+    assert (
+        _run(capsys, "train", "--data", str(data), "--hidden", "3", "--epochs", "1", "--out", str(out))[0]
+        == 0
+    )
     return str(out)
 
 
@@ -165,8 +181,9 @@ BAD_CASES: List[Any] = [
 
 
 @pytest.mark.parametrize("argv, expected", BAD_CASES)
-def test_bad_input_one_line_exit_2(argv: List[str], expected: str, tmp_path: Path, model_path: Path,
-                                   capsys: Any) -> None:
+def test_bad_input_one_line_exit_2(
+    argv: List[str], expected: str, tmp_path: Path, model_path: Path, capsys: Any
+) -> None:
     values = {"tmp": str(tmp_path), "model": str(model_path)}
     if any("{corrupt}" in a for a in argv):
         values["corrupt"] = _corrupt_model(tmp_path)
@@ -183,11 +200,21 @@ def test_bad_input_one_line_exit_2(argv: List[str], expected: str, tmp_path: Pat
 def test_the_module_runs_as_a_program(tmp_path: Path) -> None:
     """`python -m purenn` in a subprocess: exit codes and the one-line error, for real."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    ok = subprocess.run([sys.executable, "-m", "purenn", "gradcheck", "--sizes", "3,2"],
-                        capture_output=True, text=True, cwd=tmp_path, env=env)
+    ok = subprocess.run(
+        [sys.executable, "-m", "purenn", "gradcheck", "--sizes", "3,2"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
     assert ok.returncode == 0 and "worst relative error" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "purenn", "evaluate", str(tmp_path)],
-                         capture_output=True, text=True, cwd=tmp_path, env=env)
+    bad = subprocess.run(
+        [sys.executable, "-m", "purenn", "evaluate", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 

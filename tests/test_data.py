@@ -348,9 +348,7 @@ def test_csv_unreadable_file_names_the_path(tmp_path: pathlib.Path) -> None:
         path.chmod(0o600)
 
 
-def test_csv_permission_error_names_the_path(
-    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_csv_permission_error_names_the_path(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(name: str, mode: str) -> None:
         raise PermissionError(13, "Permission denied", name)
 
@@ -375,9 +373,7 @@ csv_labels = st.one_of(st.integers(), st.text(alphabet="abcxyz_ ", min_size=1).f
 @st.composite
 def numeric_tables(draw: st.DrawFn) -> Tuple[List[List[float]], List[Union[int, str]]]:
     width = draw(st.integers(1, 5))
-    rows = draw(
-        st.lists(st.lists(finite_floats, min_size=width, max_size=width), min_size=1, max_size=20)
-    )
+    rows = draw(st.lists(st.lists(finite_floats, min_size=width, max_size=width), min_size=1, max_size=20))
     labels = draw(st.lists(csv_labels, min_size=len(rows), max_size=len(rows)))
     return rows, labels
 
@@ -604,9 +600,7 @@ def test_load_idx_integer_valued_float_labels(tmp_path: pathlib.Path) -> None:
         ),
     ],
 )
-def test_load_idx_errors(
-    tmp_path: pathlib.Path, images: bytes, labels: bytes, expected: str
-) -> None:
+def test_load_idx_errors(tmp_path: pathlib.Path, images: bytes, labels: bytes, expected: str) -> None:
     images_path = write(tmp_path, "images.idx", images)
     labels_path = write(tmp_path, "labels.idx", labels)
     with pytest.raises(DataError) as caught:
@@ -619,9 +613,7 @@ def test_load_idx_errors(
 
 
 def test_load_dataset_finds_mnist_labels_by_name(tmp_path: pathlib.Path) -> None:
-    images = write_mnist_pair(
-        tmp_path, idx_bytes(8, [2, 1, 2], [1, 2, 3, 4]), idx_bytes(8, [2], [3, 4])
-    )
+    images = write_mnist_pair(tmp_path, idx_bytes(8, [2, 1, 2], [1, 2, 3, 4]), idx_bytes(8, [2], [3, 4]))
     assert load_dataset(str(images)) == ([[1.0, 2.0], [3.0, 4.0]], [3, 4])
 
 

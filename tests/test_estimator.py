@@ -71,16 +71,19 @@ def test_validation_fraction_and_patience() -> None:
     assert len(classifier.history_) <= 40
 
 
-@pytest.mark.parametrize("X, y, message", [
-    ([[1.0, float("nan")], [0.0, 1.0]], [0, 1], "X row 0, column 1 is nan"),
-    ([[1.0, float("inf")], [0.0, 1.0]], [0, 1], "X row 0, column 1 is inf"),
-    ([[1.0, 2.0], [0.0]], [0, 1], "X row 1 has 1 values; row 0 has 2"),
-    ([[1.0, "a"], [0.0, 1.0]], [0, 1], "X row 0, column 1: 'a' is not a number"),
-    ([], [], "X has no rows"),
-    ([[1.0], [2.0]], [0], "X has 2 rows but y has 1 labels"),
-    ([[1.0], [2.0]], [3, 3], "y has only one class"),
-    ([[1.0], [2.0]], [0.5, 1], "y[0] is 0.5"),
-])
+@pytest.mark.parametrize(
+    "X, y, message",
+    [
+        ([[1.0, float("nan")], [0.0, 1.0]], [0, 1], "X row 0, column 1 is nan"),
+        ([[1.0, float("inf")], [0.0, 1.0]], [0, 1], "X row 0, column 1 is inf"),
+        ([[1.0, 2.0], [0.0]], [0, 1], "X row 1 has 1 values; row 0 has 2"),
+        ([[1.0, "a"], [0.0, 1.0]], [0, 1], "X row 0, column 1: 'a' is not a number"),
+        ([], [], "X has no rows"),
+        ([[1.0], [2.0]], [0], "X has 2 rows but y has 1 labels"),
+        ([[1.0], [2.0]], [3, 3], "y has only one class"),
+        ([[1.0], [2.0]], [0.5, 1], "y[0] is 0.5"),
+    ],
+)
 def test_bad_training_data(X: Any, y: Any, message: str) -> None:
     with pytest.raises(ValueError) as error:
         Classifier(**QUICK).fit(X, y)
@@ -117,8 +120,9 @@ def test_model_file_round_trip_predicts_bit_for_bit(tmp_path: Any) -> None:
 
 def test_strict_decision_may_be_undecided() -> None:
     X, y = _data(100)
-    classifier = Classifier(hidden=(4,), epochs=1, decision="strict", output_activation="sigmoid",
-                            loss="squared_error", rate=0.01).fit(X, y)
+    classifier = Classifier(
+        hidden=(4,), epochs=1, decision="strict", output_activation="sigmoid", loss="squared_error", rate=0.01
+    ).fit(X, y)
     predictions = classifier.predict(X)
     assert None in predictions
     assert classifier.score(X, y) < 1.0

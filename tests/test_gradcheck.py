@@ -28,22 +28,30 @@ def test_numerical_gradients_restore_the_network() -> None:
 
 
 def test_check_gradients_of_a_deep_network() -> None:
-    network = [[[0.3, -0.2, 0.1], [0.5, 0.4, -0.3]], [[0.2, -0.6, 0.05], [0.7, 0.1, 0.0]],
-               [[0.9, -0.8, 0.1], [-0.4, 0.3, 0.2]]]
-    error = check_gradients(network, [1.0, 2.0], [1.0, 0.0], ["tanh", "relu", "softmax"],
-                            "cross_entropy", l2=0.1)
+    network = [
+        [[0.3, -0.2, 0.1], [0.5, 0.4, -0.3]],
+        [[0.2, -0.6, 0.05], [0.7, 0.1, 0.0]],
+        [[0.9, -0.8, 0.1], [-0.4, 0.3, 0.2]],
+    ]
+    error = check_gradients(
+        network, [1.0, 2.0], [1.0, 0.0], ["tanh", "relu", "softmax"], "cross_entropy", l2=0.1
+    )
     assert error < 1e-8
 
 
 def test_relative_error_catches_nan_and_shape_mismatch() -> None:
-    assert math.isnan(relative_error([[[float("nan")]]], [[[1.0]]])) or \
-        relative_error([[[float("nan")]]], [[[1.0]]]) > 1.0
+    assert (
+        math.isnan(relative_error([[[float("nan")]]], [[[1.0]]]))
+        or relative_error([[[float("nan")]]], [[[1.0]]]) > 1.0
+    )
     with pytest.raises(PurennError):
         relative_error([[[1.0]]], [[[1.0, 2.0]]])
 
 
-@pytest.mark.parametrize("kwargs, message", [({"order": 3}, "order must be 2, 4 or 6"),
-                                             ({"step": 0.0}, "step must be a positive number")])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"order": 3}, "order must be 2, 4 or 6"), ({"step": 0.0}, "step must be a positive number")],
+)
 def test_bad_arguments(kwargs: dict, message: str) -> None:
     with pytest.raises(PurennError, match=message):
         numerical_gradients([[[1.0, 0.0]]], [1.0], [0.0], **kwargs)

@@ -66,8 +66,9 @@ def test_softplus_matches_the_definition(z: float) -> None:
     assert softplus(z) == pytest.approx(math.log(1.0 + math.exp(z)), rel=1e-12)
 
 
-@pytest.mark.parametrize("name, activation", [("cross_entropy", "softmax"),
-                                              ("binary_cross_entropy", "sigmoid")])
+@pytest.mark.parametrize(
+    "name, activation", [("cross_entropy", "softmax"), ("binary_cross_entropy", "sigmoid")]
+)
 @given(st.lists(st.floats(-10.0, 10.0), min_size=2, max_size=5))
 def test_output_delta_is_a_minus_y(name: str, activation: str, sums: List[float]) -> None:
     target = [1.0] + [0.0] * (len(sums) - 1)

@@ -31,9 +31,7 @@ samples = st.lists(
     min_size=1,
     max_size=40,
 )
-finite_outputs = st.lists(
-    st.floats(min_value=-3.0, max_value=3.0, allow_nan=False), min_size=1, max_size=12
-)
+finite_outputs = st.lists(st.floats(min_value=-3.0, max_value=3.0, allow_nan=False), min_size=1, max_size=12)
 
 
 def split(pairs: List[Tuple[str, Optional[str]]]) -> Tuple[List[Label], List[Optional[Label]]]:

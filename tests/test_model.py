@@ -146,15 +146,10 @@ def models(draw: st.DrawFn) -> Model:
     """A random valid model: random layer sizes, any finite weights, sigmoid units."""
     sizes = draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
     network = [
-        [
-            draw(st.lists(finite_floats, min_size=fan_in + 1, max_size=fan_in + 1))
-            for _ in range(width)
-        ]
+        [draw(st.lists(finite_floats, min_size=fan_in + 1, max_size=fan_in + 1)) for _ in range(width)]
         for fan_in, width in zip(sizes, sizes[1:])
     ]
-    labels = draw(
-        st.lists(st.integers() | st.text(), min_size=sizes[-1], max_size=sizes[-1], unique=True)
-    )
+    labels = draw(st.lists(st.integers() | st.text(), min_size=sizes[-1], max_size=sizes[-1], unique=True))
     divide_by = draw(st.floats(min_value=5e-324, allow_infinity=False))
     return Model(
         network,
@@ -195,18 +190,14 @@ def test_any_finite_model_round_trips_bit_for_bit(model: Model) -> None:
         loaded = load_model(path)
     assert loaded == model
     assert bits(loaded.network) == bits(model.network)
-    assert struct.pack("<d", loaded.scaling.get("by", 1.0)) == struct.pack(
-        "<d", model.scaling.get("by", 1.0)
-    )
+    assert struct.pack("<d", loaded.scaling.get("by", 1.0)) == struct.pack("<d", model.scaling.get("by", 1.0))
 
 
 # Saving: refusals and atomicity ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
-def test_save_refuses_non_finite_weights_before_touching_the_disk(
-    directory: Path, bad: float
-) -> None:
+def test_save_refuses_non_finite_weights_before_touching_the_disk(directory: Path, bad: float) -> None:
     path = directory / "model.json"
     save_model(valid_model(), path)
     old = path.read_bytes()
@@ -245,10 +236,7 @@ def test_save_refuses_a_model_whose_activations_do_not_match_its_layers(director
     model.activations = ["relu"]
     with pytest.raises(ModelError) as info:
         save_model(model, path)
-    assert (
-        str(info.value)
-        == f"{path}: a Model needs one activation per layer: 2 layers, 1 activations"
-    )
+    assert str(info.value) == f"{path}: a Model needs one activation per layer: 2 layers, 1 activations"
     model.network = "weights"  # type: ignore[assignment]
     with pytest.raises(ModelError) as info:
         model_to_dict(model)
@@ -489,8 +477,7 @@ INVALID = [
     # the fields themselves
     (
         put(["extra"], 1),
-        'field "extra": unknown field (expected format, version, layers, loss, '
-        "scaling, labels, training)",
+        'field "extra": unknown field (expected format, version, layers, loss, scaling, labels, training)',
     ),
     (remove("layers"), 'field "layers": missing'),
     (remove("loss"), 'field "loss": missing'),
@@ -569,14 +556,12 @@ INVALID = [
     # loss
     (
         put(["loss"], "mse"),
-        'field "loss": unknown loss "mse" (known: binary_cross_entropy, '
-        "cross_entropy, squared_error)",
+        'field "loss": unknown loss "mse" (known: binary_cross_entropy, cross_entropy, squared_error)',
     ),
     (put(["loss"], ["cross_entropy"]), 'field "loss": expected a name, found an array'),
     (
         put(["layers", 1, "activation"], "sigmoid"),
-        'field "loss": "cross_entropy" needs a softmax '
-        'output layer, found "sigmoid" in layers[1].activation',
+        'field "loss": "cross_entropy" needs a softmax output layer, found "sigmoid" in layers[1].activation',
     ),
     (
         put(["loss"], "binary_cross_entropy"),
@@ -675,10 +660,7 @@ def test_a_newer_format_version_is_refused_before_anything_else(directory: Path)
 def test_a_huge_version_number_is_newer() -> None:
     data = valid_dict()
     data["version"] = 10**5000  # more digits than str() converts on Python 3.11+
-    assert (
-        error_of(data)
-        == "model.json: format version a huge integer is newer than this purenn reads (1)"
-    )
+    assert error_of(data) == "model.json: format version a huge integer is newer than this purenn reads (1)"
 
 
 def test_too_many_layers() -> None:
@@ -686,8 +668,7 @@ def test_too_many_layers() -> None:
     data["layers"] = [{"activation": "identity", "weights": [[1.0, 0.0]]}] * (MAX_LAYERS + 1)
     data["loss"], data["labels"], data["scaling"] = "squared_error", [0], {"kind": "none"}
     assert (
-        error_of(data)
-        == f'model.json, field "layers": at most {MAX_LAYERS} layers are allowed, found 1001'
+        error_of(data) == f'model.json, field "layers": at most {MAX_LAYERS} layers are allowed, found 1001'
     )
     data["layers"] = data["layers"][:MAX_LAYERS]
     assert len(model_from_dict(data).network) == MAX_LAYERS
@@ -706,8 +687,7 @@ def test_the_weight_limit_counts_every_layer(monkeypatch: pytest.MonkeyPatch) ->
     assert model_from_dict(valid_dict()).network == NETWORK
     monkeypatch.setattr(purenn.model, "MAX_WEIGHTS", 16)
     assert (
-        error_of(valid_dict())
-        == 'model.json, field "layers[1].weights": more than 16 weights in the model'
+        error_of(valid_dict()) == 'model.json, field "layers[1].weights": more than 16 weights in the model'
     )
 
 
@@ -715,8 +695,7 @@ def test_other_python_values_in_a_dict() -> None:
     data = valid_dict()
     data["layers"][0]["weights"][1] = (0.5, -0.25, 0.125)
     assert error_of(data) == (
-        'model.json, field "layers[0].weights[1]": '
-        "expected an array of 3 numbers, found a Python tuple"
+        'model.json, field "layers[0].weights[1]": expected an array of 3 numbers, found a Python tuple'
     )
     assert error_of(None) == "model.json: expected a JSON object at the top level, found null"
     assert model_from_dict(valid_dict()).labels == ["cat", 7]
@@ -755,9 +734,7 @@ PLACES = [
 
 @given(st.sampled_from(PLACES), json_values)
 @settings(max_examples=300, deadline=None)
-def test_any_value_in_any_field_gives_a_model_or_a_model_error(
-    place: List[Any], value: object
-) -> None:
+def test_any_value_in_any_field_gives_a_model_or_a_model_error(place: List[Any], value: object) -> None:
     data = changed(put(place, value))
     try:
         model = model_from_dict(data, source="model.json")
@@ -782,9 +759,7 @@ def mutations(draw: st.DrawFn) -> bytes:
         return content[:start]
     if how == "flip":
         return (
-            content[:start]
-            + bytes([content[start] ^ (1 << draw(st.integers(0, 7)))])
-            + content[start + 1 :]
+            content[:start] + bytes([content[start] ^ (1 << draw(st.integers(0, 7)))]) + content[start + 1 :]
         )
     if how == "set":
         return content[:start] + bytes([draw(st.integers(0, 255))]) + content[start + 1 :]

@@ -35,8 +35,12 @@ def _arguments(case: Dict[str, Any]) -> Dict[str, Any]:
 
 def _call(function: Any, case: Dict[str, Any], network: Any = None) -> Any:
     return function(
-        case["network"] if network is None else network, case["x"], case["target"],
-        case["activations"], case["loss_name"], **_arguments(case),
+        case["network"] if network is None else network,
+        case["x"],
+        case["target"],
+        case["activations"],
+        case["loss_name"],
+        **_arguments(case),
     )
 
 
@@ -72,7 +76,12 @@ def test_backpropagate_leaves_exactly_w_minus_rate_times_g(case: Dict[str, Any],
     network = copy.deepcopy(case["network"])
     grads = _call(gradients, case)
     value = backpropagate(
-        network, case["x"], case["target"], rate, case["activations"], case["loss_name"],
+        network,
+        case["x"],
+        case["target"],
+        rate,
+        case["activations"],
+        case["loss_name"],
         **_arguments(case),
     )
     assert value == _call(loss, case)
@@ -102,8 +111,9 @@ def test_a_wrong_gradient_is_caught(case: Dict[str, Any]) -> None:
 # Exact oracles
 
 
-def _fraction_step(network: List[List[List[Fraction]]], x: List[Fraction], y: List[Fraction],
-                   rate: Fraction) -> List[List[List[Fraction]]]:
+def _fraction_step(
+    network: List[List[List[Fraction]]], x: List[Fraction], y: List[Fraction], rate: Fraction
+) -> List[List[List[Fraction]]]:
     """One SGD step of an identity-activation network with squared error, in exact arithmetic.
 
     Written independently of purenn: forward, output delta a - y, errors sent back through
@@ -118,10 +128,12 @@ def _fraction_step(network: List[List[List[Fraction]]], x: List[Fraction], y: Li
     for index in range(len(network) - 1, -1, -1):
         layer = network[index]
         h = inputs[index] + [Fraction(1)]
-        new_network.insert(0, [[w - rate * d * v for w, v in zip(neuron, h)]
-                               for neuron, d in zip(layer, deltas)])
-        deltas = [sum((d * neuron[k] for d, neuron in zip(deltas, layer)), Fraction(0))
-                  for k in range(len(h) - 1)]
+        new_network.insert(
+            0, [[w - rate * d * v for w, v in zip(neuron, h)] for neuron, d in zip(layer, deltas)]
+        )
+        deltas = [
+            sum((d * neuron[k] for d, neuron in zip(deltas, layer)), Fraction(0)) for k in range(len(h) - 1)
+        ]
     return new_network
 
 
@@ -159,13 +171,17 @@ def _dyadic() -> st.SearchStrategy[float]:
 @given(st.lists(st.integers(1, 3), min_size=1, max_size=2), st.data())
 def test_identity_network_step_equals_exact_fraction_arithmetic(hidden: List[int], data: Any) -> None:
     sizes = [2] + hidden + [2]
-    network = [[data.draw(st.lists(_dyadic(), min_size=fan_in + 1, max_size=fan_in + 1))
-                for _ in range(fan_out)] for fan_in, fan_out in zip(sizes, sizes[1:])]
+    network = [
+        [data.draw(st.lists(_dyadic(), min_size=fan_in + 1, max_size=fan_in + 1)) for _ in range(fan_out)]
+        for fan_in, fan_out in zip(sizes, sizes[1:])
+    ]
     x = data.draw(st.lists(_dyadic(), min_size=2, max_size=2))
     y = data.draw(st.lists(_dyadic(), min_size=2, max_size=2))
     exact = _fraction_step(
         [[[Fraction(w) for w in n] for n in layer] for layer in network],
-        [Fraction(v) for v in x], [Fraction(v) for v in y], Fraction(1, 16),
+        [Fraction(v) for v in x],
+        [Fraction(v) for v in y],
+        Fraction(1, 16),
     )
     backpropagate(network, x, y, 1 / 16, "identity")
     assert [[[Fraction(w) for w in n] for n in layer] for layer in network] == exact
@@ -216,8 +232,12 @@ def test_huge_and_tiny_finite_inputs_never_raise(data: Any) -> None:
     value = data.draw(st.sampled_from([1e308, -1e308, 5e-324, -5e-324, 1e-300, 1e200]))
     sizes = [2, 3, 2]
     network = data.draw(networks_of(sizes, bound=1e10))
-    for activations, loss_name in [("sigmoid", "squared_error"), (["tanh", "softmax"], "cross_entropy"),
-                                   (["relu", "sigmoid"], "binary_cross_entropy"), ("identity", "squared_error")]:
+    for activations, loss_name in [
+        ("sigmoid", "squared_error"),
+        (["tanh", "softmax"], "cross_entropy"),
+        (["relu", "sigmoid"], "binary_cross_entropy"),
+        ("identity", "squared_error"),
+    ]:
         loss_and_gradients(network, [value, -value], [0.0, 1.0], activations, loss_name)
 
 
@@ -234,21 +254,27 @@ def test_huge_and_tiny_finite_inputs_never_raise(data: Any) -> None:
         (lambda: predict([[[1.0, 0.0]]], [1.0], "swish"), "unknown activation 'swish'"),
         (lambda: predict([[[1.0, 0.0]]], [float("nan")]), "input value 0 is nan"),
         (lambda: predict([[[1.0, 0.0]]], [float("inf")]), "input value 0 is inf"),
-        (lambda: predict([[[1.0, 0.0]], [[1.0, 2.0, 0.0]]], [1.0]),
-         "layer 1, neuron 0 has 3 weights; expected 2 (1 inputs + bias)"),
+        (
+            lambda: predict([[[1.0, 0.0]], [[1.0, 2.0, 0.0]]], [1.0]),
+            "layer 1, neuron 0 has 3 weights; expected 2 (1 inputs + bias)",
+        ),
         (lambda: predict([[[1.0, 0.0]]], [1.0], ["relu", "relu"]), "got 2 activations for a network of 1"),
         (lambda: gradients([[[1.0, 0.0]]], [1.0], [1.0, 2.0]), "the target has 2 values"),
         (lambda: gradients([[[1.0, 0.0]]], [1.0], [float("nan")]), "target value 0 is nan"),
-        (lambda: gradients([[[1.0, 0.0]]], [1.0], [1.0], "sigmoid", "cross_entropy"),
-         "loss 'cross_entropy' needs a softmax output layer, not sigmoid"),
+        (
+            lambda: gradients([[[1.0, 0.0]]], [1.0], [1.0], "sigmoid", "cross_entropy"),
+            "loss 'cross_entropy' needs a softmax output layer, not sigmoid",
+        ),
         (lambda: gradients([[[1.0, 0.0]]], [1.0], [1.0], "sigmoid", "hinge"), "unknown loss 'hinge'"),
         (lambda: gradients([[[1.0, 0.0]]], [1.0], [1.0], l2=-1.0), "l2 must be a finite number >= 0"),
         (lambda: backpropagate([[[1.0, 0.0]]], [1.0], [1.0], float("nan")), "learning rate must be"),
         (lambda: make_network([3], random.Random(0)), "at least 2 layer sizes"),
         (lambda: make_network([3, 0], random.Random(0)), "layer size 1 must be a positive integer"),
         (lambda: make_network([3, 2], random.Random(0), init="zeros"), "unknown initialiser 'zeros'"),
-        (lambda: feed_forward([[[1.0, 0.0]] * 2, [[1.0, 1.0, 0.0]]], [1.0], "relu", [[1.0]]),
-         "dropout mask 0 has 1 values; layer 0 has 2 units"),
+        (
+            lambda: feed_forward([[[1.0, 0.0]] * 2, [[1.0, 1.0, 0.0]]], [1.0], "relu", [[1.0]]),
+            "dropout mask 0 has 1 values; layer 0 has 2 units",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_error(call: Any, message: str) -> None:

@@ -287,10 +287,7 @@ def test_digit_grid_png_writes_the_label_in_the_pixel_font() -> None:
     ink = [(x, y) for x, y in below if picture.at(x, y) == BLACK]
     x0, y0 = min(x for x, _ in ink), min(y for _, y in ink)
     dots = [
-        "".join(
-            "#" if picture.at(x0 + 2 * column, y0 + 2 * row) == BLACK else "."
-            for column in range(3)
-        )
+        "".join("#" if picture.at(x0 + 2 * column, y0 + 2 * row) == BLACK else "." for column in range(3))
         for row in range(5)
     ]
     assert dots == SEVEN
@@ -305,12 +302,7 @@ def test_digit_grid_png_marks_wrong_predictions_in_red(digits: List) -> None:
     wrong = list(labels)
     wrong[2] = (labels[2] + 1) % 10
     picture = read_png(render.digit_grid_png(images, labels, predictions=wrong))
-    red = [
-        (x, y)
-        for y, row in enumerate(picture.rows)
-        for x, p in enumerate(row)
-        if p == (214, 39, 40)
-    ]
+    red = [(x, y) for y, row in enumerate(picture.rows) for x, p in enumerate(row) if p == (214, 39, 40)]
     assert red
     # All of it in the third cell: its frame and the prediction under it.
     cell_width = (picture.width - 2) // 4
@@ -376,9 +368,7 @@ def test_digit_grid_svg_escapes_labels() -> None:
 # -- Weights ------------------------------------------------------------------------------------
 
 
-def unit_origin(
-    picture: Picture, unit: int, columns: int, scale: int, side: int = 8
-) -> Tuple[int, int]:
+def unit_origin(picture: Picture, unit: int, columns: int, scale: int, side: int = 8) -> Tuple[int, int]:
     """Top-left pixel of a unit's image: margin 2, grid step framed + 2, frame 1."""
     framed = side * scale + 2
     row, column = divmod(unit, columns)
@@ -429,9 +419,7 @@ def test_weights_png_of_all_zeros_is_white_not_an_error() -> None:
 @given(st.lists(st.floats(-10, 10, allow_nan=False), min_size=4, max_size=4), st.floats(-1, 1))
 @example([0.0, 0.0, 4.0, 0.0078125], 0.0)  # 1/512 of the scale: once drawn pure white
 @example([0.0, 0.0, 5.0, -0.03125], 0.0)  # once drawn a grey with red == blue
-def test_weights_svg_colour_follows_the_sign_of_each_weight(
-    weights: List[float], bias: float
-) -> None:
+def test_weights_svg_colour_follows_the_sign_of_each_weight(weights: List[float], bias: float) -> None:
     root = parse_svg(render.weights_svg([weights + [bias]], side=2))
     fills = [rgb(cell.get("fill")) for cell in of_class(root, "rect", "pixel")]
     assert len(fills) == 4
@@ -548,9 +536,7 @@ def points(polyline: ET.Element) -> List[Tuple[float, float]]:
 def test_learning_curves_draw_a_point_per_recorded_epoch() -> None:
     history = fake_history()
     root = parse_svg(render.learning_curves_svg(history))
-    curves = {
-        curve.get("data-name"): points(curve) for curve in of_class(root, "polyline", "curve")
-    }
+    curves = {curve.get("data-name"): points(curve) for curve in of_class(root, "polyline", "curve")}
     assert sorted(curves) == ["loss", "train", "validation"]
     assert len(curves["loss"]) == len(curves["train"]) == 12
     assert len(curves["validation"]) == 9  # every fourth epoch has none
@@ -632,9 +618,7 @@ def test_digit_text_of_a_real_digit(digits: List) -> None:
 
 def test_digit_grid_text_puts_digits_side_by_side_with_labels() -> None:
     full, empty = [16.0] * 4, [0.0] * 4
-    text = render.digit_grid_text(
-        [full, empty, full], [1, 2, 3], predictions=[1, 5, 3], side=2, columns=2
-    )
+    text = render.digit_grid_text([full, empty, full], [1, 2, 3], predictions=[1, 5, 3], side=2, columns=2)
     first, second = text.split("\n\n")
     # Each column is as wide as the widest caption, "2→5 ✗"; captions are centred in it.
     assert first.split("\n") == ["████", "████", " 1→1   2→5 ✗"]

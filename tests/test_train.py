@@ -43,8 +43,14 @@ def test_same_seed_same_model_bit_for_bit() -> None:
 
 def test_training_lowers_the_loss_and_records_history() -> None:
     inputs, targets = _digits()
-    result = train(_net([64, 16, 10]), inputs, targets, Settings(hidden=(16,), epochs=5, **PLAIN),
-                   random.Random(0), validation=(inputs[:50], targets[:50]))
+    result = train(
+        _net([64, 16, 10]),
+        inputs,
+        targets,
+        Settings(hidden=(16,), epochs=5, **PLAIN),
+        random.Random(0),
+        validation=(inputs[:50], targets[:50]),
+    )
     losses = [record.loss for record in result.history]
     assert len(losses) == 5 and losses[-1] < losses[0] / 2
     assert all(isinstance(r, History) and r.seconds >= 0 for r in result.history)
@@ -56,8 +62,16 @@ def test_training_lowers_the_loss_and_records_history() -> None:
 def test_per_sample_sgd_is_the_reference_backpropagate() -> None:
     """batch_size 1, momentum 0: each step is exactly backpropagate(net, x, t, rate) in shuffled order."""
     inputs, targets = _digits(30)
-    settings = Settings(hidden=(5,), hidden_activation="sigmoid", epochs=1, batch_size=1,
-                        momentum=0.0, l2=0.0, rate=0.3, **PLAIN)
+    settings = Settings(
+        hidden=(5,),
+        hidden_activation="sigmoid",
+        epochs=1,
+        batch_size=1,
+        momentum=0.0,
+        l2=0.0,
+        rate=0.3,
+        **PLAIN,
+    )
     trained = _net([64, 5, 10])
     reference = copy.deepcopy(trained)
     train(trained, inputs, targets, settings, random.Random(9))
@@ -76,21 +90,31 @@ def test_full_batch_step_is_the_mean_reference_gradient() -> None:
     trained = _net([64, 4, 10])
     start = copy.deepcopy(trained)
     train(trained, inputs, targets, settings, random.Random(1))
-    all_grads = [gradients(start, x, t, ["relu", "softmax"], "cross_entropy", l2=0.01)
-                 for x, t in zip(inputs, targets)]
-    for l, layer in enumerate(start):
+    all_grads = [
+        gradients(start, x, t, ["relu", "softmax"], "cross_entropy", l2=0.01) for x, t in zip(inputs, targets)
+    ]
+    for i, layer in enumerate(start):
         for j, neuron in enumerate(layer):
             for k, w in enumerate(neuron):
-                mean = math.fsum(g[l][j][k] for g in all_grads) / len(all_grads)
-                assert trained[l][j][k] == pytest.approx(w - 0.5 * mean, rel=1e-12, abs=1e-14)
+                mean = math.fsum(g[i][j][k] for g in all_grads) / len(all_grads)
+                assert trained[i][j][k] == pytest.approx(w - 0.5 * mean, rel=1e-12, abs=1e-14)
 
 
 def test_momentum_accumulates_velocity() -> None:
     """Two full-batch steps with momentum 0.5 on a linear neuron, worked by hand."""
     network = [[[0.0, 0.0]]]
-    settings = Settings(hidden=(), hidden_activation="identity", output_activation="identity",
-                        loss="squared_error", batch_size=0, epochs=2, rate=0.5, momentum=0.5, l2=0.0,
-                        **PLAIN)
+    settings = Settings(
+        hidden=(),
+        hidden_activation="identity",
+        output_activation="identity",
+        loss="squared_error",
+        batch_size=0,
+        epochs=2,
+        rate=0.5,
+        momentum=0.5,
+        l2=0.0,
+        **PLAIN,
+    )
     train(network, [[1.0]], [[1.0]], settings, random.Random(0))
     # step 1: g = (0 - 1) * [1, 1] = [-1, -1]; v = 0.5; w = 0.5
     # step 2: g = (1 - 1) = 0; v = 0.5 * 0.5 - 0 = 0.25; w = 0.75
@@ -106,8 +130,13 @@ def test_frozen_biases_stay_put() -> None:
 
 def test_loss_tolerance_stops_early() -> None:
     inputs, targets = _digits(50)
-    result = train(_net([64, 6, 10]), inputs, targets,
-                   Settings(hidden=(6,), epochs=50, loss_tolerance=100.0), random.Random(0))
+    result = train(
+        _net([64, 6, 10]),
+        inputs,
+        targets,
+        Settings(hidden=(6,), epochs=50, loss_tolerance=100.0),
+        random.Random(0),
+    )
     assert len(result.history) == 1
     assert "fell under 100" in result.stopped
 
@@ -116,9 +145,15 @@ def test_patience_keeps_the_best_weights() -> None:
     inputs, targets = _digits(100)
     network = _net([64, 6, 10])
     snapshots: List[Any] = []
-    result = train(network, inputs, targets, Settings(hidden=(6,), epochs=30, patience=2, rate=0.5),
-                   random.Random(0), validation=(inputs[:20], targets[:20]),
-                   progress=lambda record, epochs: snapshots.append(copy.deepcopy(network)))
+    result = train(
+        network,
+        inputs,
+        targets,
+        Settings(hidden=(6,), epochs=30, patience=2, rate=0.5),
+        random.Random(0),
+        validation=(inputs[:20], targets[:20]),
+        progress=lambda record, epochs: snapshots.append(copy.deepcopy(network)),
+    )
     assert len(result.history) < 30
     accuracies = [r.validation_accuracy for r in result.history]
     assert result.best_epoch == accuracies.index(max(accuracies)) + 1
@@ -131,6 +166,7 @@ def test_rounds_replace_the_shuffled_pass() -> None:
     steps: List[int] = []
     settings = Settings(hidden=(4,), epochs=1, rounds=3, round_size=5, batch_size=1)
     import purenn.train as train_module
+
     original = train_module._one_step
 
     def counting(*args: Any) -> float:
@@ -149,8 +185,9 @@ def test_divergence_stops_and_keeps_the_last_good_weights() -> None:
     inputs, targets = _digits(50)
     network = _net([64, 8, 10])
     start = copy.deepcopy(network)
-    settings = Settings(hidden=(8,), output_activation="identity", loss="squared_error",
-                        rate=1e6, momentum=0.0, epochs=5)
+    settings = Settings(
+        hidden=(8,), output_activation="identity", loss="squared_error", rate=1e6, momentum=0.0, epochs=5
+    )
     with pytest.raises(DivergenceError, match="training diverged in epoch 1"):
         train(network, [[x * 1e200 for x in row] for row in inputs], targets, settings, random.Random(0))
     assert network == start
@@ -159,26 +196,30 @@ def test_divergence_stops_and_keeps_the_last_good_weights() -> None:
 
 def test_cosine_schedule_anneals() -> None:
     from purenn.train import _epoch_rate
+
     settings = Settings(rate=0.2, schedule="cosine", epochs=10)
     rates = [_epoch_rate(settings, epoch) for epoch in range(1, 11)]
     assert rates[0] == 0.2 and all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] > 0
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"rate": 0.0}, "rate must be > 0, got 0.0"),
-    ({"rate": float("nan")}, "rate must be a finite number"),
-    ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
-    ({"keep": 0.0}, "keep must be in (0, 1], got 0.0"),
-    ({"epochs": 0}, "epochs must be a whole number >= 1"),
-    ({"batch_size": -1}, "batch_size must be a whole number >= 0"),
-    ({"hidden": (0,)}, "hidden must be a whole number >= 1"),
-    ({"l2": -1.0}, "l2 must be >= 0, got -1.0"),
-    ({"decision": "vote"}, "decision must be 'argmax' or 'strict'"),
-    ({"schedule": "step"}, "schedule must be 'constant' or 'cosine'"),
-    ({"loss": "cross_entropy", "output_activation": "sigmoid"}, "needs a softmax output layer"),
-    ({"hidden_activation": "gelu"}, "unknown activation 'gelu'"),
-    ({"patience": 0}, "patience must be a whole number >= 1"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"rate": 0.0}, "rate must be > 0, got 0.0"),
+        ({"rate": float("nan")}, "rate must be a finite number"),
+        ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
+        ({"keep": 0.0}, "keep must be in (0, 1], got 0.0"),
+        ({"epochs": 0}, "epochs must be a whole number >= 1"),
+        ({"batch_size": -1}, "batch_size must be a whole number >= 0"),
+        ({"hidden": (0,)}, "hidden must be a whole number >= 1"),
+        ({"l2": -1.0}, "l2 must be >= 0, got -1.0"),
+        ({"decision": "vote"}, "decision must be 'argmax' or 'strict'"),
+        ({"schedule": "step"}, "schedule must be 'constant' or 'cosine'"),
+        ({"loss": "cross_entropy", "output_activation": "sigmoid"}, "needs a softmax output layer"),
+        ({"hidden_activation": "gelu"}, "unknown activation 'gelu'"),
+        ({"patience": 0}, "patience must be a whole number >= 1"),
+    ],
+)
 def test_settings_that_make_no_sense(change: Any, message: str) -> None:
     with pytest.raises(PurennError) as error:
         Settings(**change).check()
