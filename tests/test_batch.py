@@ -137,7 +137,7 @@ def _assert_mean_of_reference(case: Dict[str, Any]) -> None:
                 error = abs(Fraction(grads[layer_index][j][k]) - _exact_mean(per_sample))
                 assert error <= Fraction(bound), (layer_index, j, k, float(error), bound)
                 worst = max(worst, float(error) / bound)
-    record_gradient_error("batch gradients vs mean of reference, worst error / proven bound", worst)
+    record_gradient_error("batch gradients vs mean of reference: error / proven bound", worst)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -53,14 +53,14 @@ def test_gradients_equal_finite_differences_for_every_weight(case: Dict[str, Any
     analytic = _call(gradients, case)
     numeric = _call(numerical_gradients, case)
     error = relative_error(analytic, numeric)
-    record_gradient_error("gradients vs central differences (order 6, h=1e-2)", error)
+    record_gradient_error("gradients vs central differences (order 6, h=1e-2): relative error", error)
     assert error <= 1e-6, (error, analytic, numeric)
 
 
 @given(training_cases(dropout=True))
 def test_dropout_gradients_equal_finite_differences(case: Dict[str, Any]) -> None:
     error = relative_error(_call(gradients, case), _call(numerical_gradients, case))
-    record_gradient_error("gradients vs central differences, with dropout", error)
+    record_gradient_error("gradients vs central differences, with dropout: relative error", error)
     assert error <= 1e-6
 
 
