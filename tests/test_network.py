@@ -53,7 +53,7 @@ def test_gradients_equal_finite_differences_for_every_weight(case: Dict[str, Any
     analytic = _call(gradients, case)
     numeric = _call(numerical_gradients, case)
     error = relative_error(analytic, numeric)
-    record_gradient_error("gradients vs central differences (order 6, h=1e-2): relative error", error)
+    record_gradient_error("gradients vs central differences (order 6, h=5e-3): relative error", error)
     assert error <= 1e-6, (error, analytic, numeric)
 
 
