@@ -36,6 +36,7 @@ from itertools import compress, repeat
 from operator import add, itemgetter, mul, truediv
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, cast
 
+from . import network as reference
 from .activations import Activation
 from .errors import PurennError
 from .losses import Loss, l2_penalty
@@ -352,7 +353,26 @@ def loss_and_gradients(
     _check_inputs(network, inputs)
     _check_targets(network, inputs, targets)
     _check_dropout(network, inputs, dropout)
+    if len(inputs) == 1:
+        # One sample (per-sample SGD): the reference's outer products beat products over a
+        # "batch" of length 1 five times over, and give the same numbers (tests/test_batch.py).
+        masks_of_sample = None if dropout is None else dropout[0]
+        return reference.loss_and_gradients(
+            network, inputs[0], targets[0], activations, loss_name, l2=l2, dropout=masks_of_sample
+        )
+    return _minibatch(network, functions, chosen, inputs, targets, l2, dropout)
 
+
+def _minibatch(
+    network: Network,
+    functions: List[Activation],
+    chosen: Loss,
+    inputs: Rows,
+    targets: Rows,
+    l2: float,
+    dropout: BatchMasks,
+) -> Tuple[float, Network]:
+    """loss_and_gradients after validation, with the batch kernels (any B, B = 1 included)."""
     masks = _masks_by_layer(network, dropout)
     layer_inputs, layer_outputs, sums = _forward(network, functions, inputs, masks)
     values = list(map(chosen.value, sums, layer_outputs[-1], targets))

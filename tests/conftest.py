@@ -34,6 +34,4 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     for check, errors in sorted(GRADIENT_REPORT.items()):
-        terminalreporter.write_line(
-            f"{check}: worst {max(errors):.3g} over {len(errors)} examples"
-        )
+        terminalreporter.write_line(f"{check}: worst {max(errors):.3g} over {len(errors)} examples")

@@ -38,7 +38,7 @@ from strategies import _target, record_gradient_error, training_cases, weights
 from purenn import batch
 from purenn.errors import PurennError
 from purenn.losses import l2_penalty
-from purenn.network import loss_and_gradients, make_network, predict
+from purenn.network import loss_and_gradients, make_network, predict, resolve_activations, resolve_loss
 
 UNIT_ROUNDOFF = 2.0**-53
 SMALLEST_SUBNORMAL = 2.0**-1074
@@ -166,7 +166,20 @@ def test_a_batch_of_one_is_the_reference_exactly(case: Dict[str, Any]) -> None:
         targets=case["targets"][:1],
         batch_dropout=None if case["batch_dropout"] is None else case["batch_dropout"][:1],
     )
-    assert _batch_call(case) == _reference_calls(case)[0]
+    expected = _reference_calls(case)[0]
+    assert _batch_call(case) == expected  # the public function hands B = 1 to the reference
+    network, activations = case["network"], case["activations"]
+    functions = resolve_activations(network, activations)
+    kernels_only = batch._minibatch(
+        network,
+        functions,
+        resolve_loss(case["loss_name"], functions[-1]),
+        case["inputs"],
+        case["targets"],
+        case["l2"],
+        case["batch_dropout"],
+    )
+    assert kernels_only == expected  # and the batch kernels agree with it exactly
 
 
 @given(batch_cases())
