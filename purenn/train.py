@@ -311,6 +311,32 @@ def _classes(targets: Sequence[Vector]) -> List[int]:
     return [argmax_index(t) for t in targets]
 
 
+class _Patience:
+    """Early stopping: remember the best validation accuracy and its weights; say when to stop."""
+
+    def __init__(self, epochs: int) -> None:
+        self.epochs = epochs
+        self.best_accuracy = -1.0
+        self.best_epoch: Optional[int] = None
+        self.best_weights: Network = []
+        self.waited = 0
+
+    def update(self, accuracy: float, epoch: int, network: Network) -> str:
+        """Record an epoch; when it is time to stop, put the best weights back and say why."""
+        if accuracy > self.best_accuracy:
+            self.best_accuracy, self.best_epoch, self.waited = accuracy, epoch, 0
+            self.best_weights = _copy(network)
+            return ""
+        self.waited += 1
+        if self.waited < self.epochs:
+            return ""
+        network[:] = self.best_weights
+        return (
+            f"validation accuracy has not improved for {self.epochs} epochs; "
+            f"kept the weights of epoch {self.best_epoch}"
+        )
+
+
 def train(
     network: Network,
     inputs: Sequence[Vector],
@@ -350,7 +376,7 @@ def train(
     l2 = settings.l2 / len(inputs) if settings.l2_over_samples else settings.l2
     velocity = [[[0.0] * len(neuron) for neuron in layer] for layer in network]
     result = TrainingResult(network=network)
-    best_accuracy, best_weights, waited = -1.0, _copy(network), 0
+    patience = _Patience(settings.patience) if settings.patience is not None else None
     for epoch in range(1, settings.epochs + 1):
         started = time.perf_counter()
         last_good = _copy(network)
@@ -379,18 +405,11 @@ def train(
         if settings.loss_tolerance is not None and mean_loss < settings.loss_tolerance:
             result.stopped = f"the mean loss {mean_loss:.4g} fell under {settings.loss_tolerance:g}"
             return result
-        if validation_accuracy is not None and settings.patience is not None:
-            if validation_accuracy > best_accuracy:
-                best_accuracy, best_weights, waited = validation_accuracy, _copy(network), 0
-                result.best_epoch = epoch
-            else:
-                waited += 1
-                if waited >= settings.patience:
-                    network[:] = best_weights
-                    result.stopped = (
-                        f"validation accuracy has not improved for {settings.patience} epochs; "
-                        f"kept the weights of epoch {result.best_epoch}"
-                    )
-                    return result
+        if validation_accuracy is not None and patience is not None:
+            stop = patience.update(validation_accuracy, epoch, network)
+            if stop:
+                result.stopped, result.best_epoch = stop, patience.best_epoch
+                return result
     result.stopped = f"finished {settings.epochs} epochs"
+    result.best_epoch = patience.best_epoch if patience else None
     return result
