@@ -577,41 +577,20 @@ def _show(args: argparse.Namespace) -> int:
         classifier = Classifier.from_model(load_model(args.model))
         _check_input_size(args.model, classifier, images, args.data)
         predictions = classifier.predict(images)
-    side = _side(len(images[0]))
-    largest = max(max(row) for row in images) or 1.0
-    if args.png or args.svg:
-        if args.png:
-            render.write_png(
-                args.png,
-                render.digit_grid_png(
-                    images,
-                    shown_labels,
-                    predictions=predictions,
-                    columns=args.columns,
-                    side=side,
-                    max_value=largest,
-                ),
-            )
-            print(f"wrote {args.png}")
-        if args.svg:
-            render.write_svg(
-                args.svg,
-                render.digit_grid_svg(
-                    images,
-                    shown_labels,
-                    predictions=predictions,
-                    columns=args.columns,
-                    side=side,
-                    max_value=largest,
-                ),
-            )
-            print(f"wrote {args.svg}")
-        return 0
-    print(
-        render.digit_grid_text(
-            images, shown_labels, predictions=predictions, columns=args.columns, side=side, max_value=largest
-        )
-    )
+    layout: Dict[str, Any] = {
+        "predictions": predictions,
+        "columns": args.columns,
+        "side": _side(len(images[0])),
+        "max_value": max(max(row) for row in images) or 1.0,
+    }
+    if args.png:
+        render.write_png(args.png, render.digit_grid_png(images, shown_labels, **layout))
+        print(f"wrote {args.png}")
+    if args.svg:
+        render.write_svg(args.svg, render.digit_grid_svg(images, shown_labels, **layout))
+        print(f"wrote {args.svg}")
+    if not (args.png or args.svg):
+        print(render.digit_grid_text(images, shown_labels, **layout))
     return 0
 
 
