@@ -31,6 +31,7 @@ import math
 import os
 import pathlib
 import random
+import re
 import struct
 import zlib
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
@@ -195,7 +196,7 @@ def _csv_records(name: str, stream: io.BufferedIOBase) -> Iterator[_Record]:
 
 def _csv_reason(error: csv.Error) -> str:
     """Say what a csv.Error means for the user, in words that do not talk about file modes."""
-    text = str(error)
+    text = re.sub(r"^line \d+: ", "", str(error))  # PyPy's csv says the line; we say it already
     if "new-line" in text:
         return "line breaks must be LF or CRLF, found a lone CR"
     if "unexpected end of data" in text:
