@@ -18,7 +18,8 @@ Each has two forms, and the interpreter picks one at import (_KERNELS):
   (zip(*rows) turns columns into rows, in C), and a row of entries is one _dots call, which runs
   no bytecode per multiplication: map(math.sumprod, ...) on 3.12+, sum(map(mul, ...)) before.
   Zeros of the inputs are skipped (pixels are often 0, and so are ReLU and dropout outputs).
-- "loops" (PyPy): plain index loops, which its JIT compiles to machine code.
+- "loops" (PyPy): plain index loops, which its JIT compiles to machine code; they too leave out
+  the inputs' zeros, by looping over the positions of the nonzero ones.
 
 Both sum every dot product in the reference's order (or, with math.sumprod, in extended precision
 exactly as vectors.dot does), so the sums, outputs and deltas equal the reference's; a skipped
@@ -87,15 +88,20 @@ def _dots_skipping_zeros(rows: Rows, columns: Rows, vector: Sequence[float]) -> 
 
     `columns` is the same matrix transposed (columns[k][j] == rows[j][k]). When enough of the
     vector is 0, the columns at its nonzero positions are gathered and zipped back into shorter
-    rows, so only the products that can be nonzero are computed.
+    rows, so only the products that can be nonzero are computed; with no nonzero position at all
+    (a pixel blank in every image of a batch, for the gradient sums) there is nothing to compute.
 
     >>> _dots_skipping_zeros([[1.0, 2.0, 3.0]], [(1.0,), (2.0,), (3.0,)], [0.0, 0.0, 2.0])
     [6.0]
     """
     nonzero = list(compress(range(len(vector)), vector))
     zeros = len(vector) - len(nonzero)
-    if zeros < _SKIP_ZEROS_FROM * len(vector) or len(nonzero) < 2:
+    if zeros < _SKIP_ZEROS_FROM * len(vector):
         return _dots(rows, vector)
+    if not nonzero:  # e.g. a pixel blank in every image of the batch
+        return [0.0] * len(rows)
+    if len(nonzero) == 1:  # one term: its products are the sums
+        return list(map(mul, columns[nonzero[0]], repeat(vector[nonzero[0]])))
     pick = itemgetter(*nonzero)
     return _dots(zip(*pick(columns)), pick(vector))
 
@@ -145,14 +151,41 @@ def _dot_by_index(v: Sequence[float], w: Sequence[float]) -> float:
     return total
 
 
+def _dot_at(v: Sequence[float], w: Sequence[float], positions: List[int]) -> float:
+    """The sum of v[k] * w[k] over the k in positions, in their order: a dot skipping w's zeros."""
+    total = 0.0
+    for k in positions:
+        total += v[k] * w[k]
+    return total
+
+
 def _add_multiple(target: List[float], factor: float, v: Sequence[float]) -> None:
     """target[k] += factor * v[k] for every k < len(target), in place."""
     for k in range(len(target)):
         target[k] += factor * v[k]
 
 
+def _add_multiple_at(target: List[float], factor: float, v: Sequence[float], positions: List[int]) -> None:
+    """target[k] += factor * v[k] for every k in positions, in place."""
+    for k in positions:
+        target[k] += factor * v[k]
+
+
+def _nonzero_positions(v: Sequence[float]) -> Optional[List[int]]:
+    """The positions of v's nonzero values, or None when too few are 0 for skipping them to pay."""
+    positions = [k for k in range(len(v)) if v[k] != 0.0]
+    return positions if len(positions) < 0.8 * len(v) else None
+
+
 def _sums_by_loops(layer: Rows, inputs: Rows) -> Matrix:
-    return [[_dot_by_index(neuron, h) for neuron in layer] for h in inputs]
+    result = []
+    for h in inputs:
+        positions = _nonzero_positions(h)
+        if positions is None:
+            result.append([_dot_by_index(neuron, h) for neuron in layer])
+        else:
+            result.append([_dot_at(neuron, h, positions) for neuron in layer])
+    return result
 
 
 def _errors_by_loops(layer: Rows, deltas: Rows) -> Matrix:
@@ -169,8 +202,12 @@ def _gradient_sums_by_loops(deltas: Rows, inputs: Rows) -> Matrix:
     samples = len(deltas)
     sums = [[0.0] * len(inputs[0]) for _ in deltas[0]]
     for delta, h in zip(deltas, inputs):
+        positions = _nonzero_positions(h)
         for d, row in zip(delta, sums):
-            _add_multiple(row, d / samples, h)
+            if positions is None:
+                _add_multiple(row, d / samples, h)
+            else:
+                _add_multiple_at(row, d / samples, h, positions)
     return sums
 
 

@@ -267,9 +267,27 @@ def test_each_kernel_is_within_the_dot_product_bound(
 def test_skipping_zeros_changes_nothing() -> None:
     rows = [[0.5, -1.25, 3.0, 2.0, 0.75], [1.0, 2.0, -3.0, 4.0, 1e-3]]
     columns = batch._transpose(rows)
-    for vector in ([0.0, 0.0, 0.0, 1.5, 1.0], [0.0, 2.0, 0.0, 0.0, 1.0], [1.0, 2.0, 3.0, 4.0, 1.0]):
+    vectors = (
+        [0.0, 0.0, 0.0, 1.5, 1.0],
+        [0.0, 2.0, 0.0, 0.0, 1.0],
+        [1.0, 2.0, 3.0, 4.0, 1.0],
+        [0.0, 0.0, -2.5, 0.0, 0.0],  # one nonzero value
+        [0.0, 0.0, 0.0, 0.0, 0.0],  # none (a blank pixel, for the gradient sums)
+    )
+    for vector in vectors:
         expected = [math.fsum(w * v for w, v in zip(row, vector)) for row in rows]
         assert batch._dots_skipping_zeros(rows, columns, vector) == expected
+
+
+@pytest.mark.parametrize("name", sorted(batch._KERNELS))
+def test_blank_inputs_give_zero_gradients_and_the_bias_sums(name: str) -> None:
+    """Inputs that are 0 in every sample of a batch: exact zeros in the gradient, sums = bias."""
+    layer = [[0.5, -1.25, 3.0], [1.0, 2.0, -0.75]]
+    inputs = [[0.0, 0.0, 1.0], [0.0, 0.0, 1.0], [0.0, 4.0, 1.0], [0.0, 0.0, 1.0]]  # B = 4
+    deltas = [[1.0, -2.0], [0.5, 0.25], [3.0, 1.0], [-0.5, 2.75]]
+    layer_sums, _, gradient_sums = batch._KERNELS[name]
+    assert layer_sums(layer, inputs) == [[3.0, -0.75], [3.0, -0.75], [-2.0, 7.25], [3.0, -0.75]]
+    assert gradient_sums(deltas, inputs) == [[0.0, 3.0, 1.0], [0.0, 1.0, 0.5]]
 
 
 # ---------------------------------------------------------------------------------------------
