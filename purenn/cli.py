@@ -402,7 +402,17 @@ def _classifier_params(args: argparse.Namespace) -> Dict[str, Any]:
 _DEFAULT_TEST_FRACTION = {"stratified": 0.25, "random": 0.25, "sequential": 0.3}
 
 
+def _check_output_directory(path: str, option: str) -> None:
+    """Fail before a long training run, not after it, when the model cannot be saved there."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise PurennError(f"{option} {path}: the directory {directory} does not exist")
+    if os.path.isdir(path):
+        raise PurennError(f"{option} {path} is a directory; give a file name")
+
+
 def _train(args: argparse.Namespace) -> int:
+    _check_output_directory(args.out, "--out")
     preset = get_preset(args.preset)
     split = args.split or preset.split
     test_fraction = args.test_fraction or (

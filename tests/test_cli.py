@@ -163,7 +163,11 @@ BAD_CASES: List[Any] = [
     (["train", "--test-fraction", "1.5"], "argument --test-fraction: expected a fraction"),
     (["train", "--preset", "nope"], "argument --preset: invalid choice"),
     (["train", "--loss", "hinge"], "unknown loss 'hinge'"),
-    (["train", "--out", "/no/such/dir/m.json", "--epochs", "1", "--hidden", "2"], "/no/such/dir/m.json"),
+    (
+        ["train", "--out", "/no/such/dir/m.json"],
+        "--out /no/such/dir/m.json: the directory /no/such/dir does not exist",
+    ),
+    (["train", "--out", "{tmp}"], "--out {tmp} is a directory"),
     (["evaluate", "/no/such/model.json"], "/no/such/model.json"),
     (["evaluate", "{tmp}"], "{tmp}"),
     (["evaluate", "{corrupt}"], "corrupt.json"),
