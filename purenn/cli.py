@@ -413,6 +413,8 @@ def _check_output_directory(path: str, option: str) -> None:
 
 def _train(args: argparse.Namespace) -> int:
     _check_output_directory(args.out, "--out")
+    if args.plots and os.path.exists(args.plots) and not os.path.isdir(args.plots):
+        raise PurennError(f"--plots {args.plots} exists and is not a directory")
     preset = get_preset(args.preset)
     split = args.split or preset.split
     test_fraction = args.test_fraction or (

@@ -168,6 +168,7 @@ BAD_CASES: List[Any] = [
         "--out /no/such/dir/m.json: the directory /no/such/dir does not exist",
     ),
     (["train", "--out", "{tmp}"], "--out {tmp} is a directory"),
+    (["train", "--plots", "{model}"], "--plots {model} exists and is not a directory"),
     (["evaluate", "/no/such/model.json"], "/no/such/model.json"),
     (["evaluate", "{tmp}"], "{tmp}"),
     (["evaluate", "{corrupt}"], "corrupt.json"),
