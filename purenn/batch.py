@@ -382,8 +382,7 @@ def loss_and_gradients(
     >>> loss_and_gradients([[[1.0, 0.0]]], [[2.0], [-1.0]], [[0.0], [0.0]], "identity")
     (1.25, [[[2.5, 0.5]]])
     """
-    if not (isinstance(l2, (int, float)) and math.isfinite(l2) and l2 >= 0.0):
-        raise PurennError(f"l2 must be a finite number >= 0, got {l2!r}")
+    reference.check_l2(l2)
     check_network(network)
     functions = resolve_activations(network, activations)
     chosen = resolve_loss(loss_name, functions[-1])

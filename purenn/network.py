@@ -46,6 +46,7 @@ __all__ = [
     "Network",
     "Neuron",
     "backpropagate",
+    "check_l2",
     "check_network",
     "dropout_masks",
     "feed_forward",
@@ -305,6 +306,37 @@ def _check_target(target: Sequence[float], outputs: int) -> None:
             raise PurennError(f"target value {position} is {value}: targets must be finite numbers")
 
 
+def check_l2(l2: object) -> None:
+    """Raise PurennError unless the L2 strength lambda is a finite number >= 0.
+
+    >>> check_l2(-1.0)
+    Traceback (most recent call last):
+    ...
+    purenn.errors.PurennError: l2 must be a finite number >= 0, got -1.0
+    """
+    if isinstance(l2, bool) or not (isinstance(l2, (int, float)) and math.isfinite(l2) and l2 >= 0.0):
+        raise PurennError(f"l2 must be a finite number >= 0, got {l2!r}")
+
+
+def _forward_and_loss(
+    network: Network,
+    x: Sequence[float],
+    target: Sequence[float],
+    activations: ActivationSpec,
+    loss_name: str,
+    l2: float,
+    dropout: Masks,
+) -> Tuple[ForwardPass, List[Activation], Loss, float]:
+    """The forward pass, the resolved activations and loss, and C + lambda/2 * sum(w**2)."""
+    check_l2(l2)
+    run = forward_pass(network, x, activations, dropout)
+    _check_target(target, len(network[-1]))
+    functions = resolve_activations(network, activations)
+    chosen = resolve_loss(loss_name, functions[-1])
+    value = chosen.value(run.sums[-1], run.outputs[-1], target) + l2_penalty(network, l2)
+    return run, functions, chosen, value
+
+
 def loss(
     network: Network,
     x: Sequence[float],
@@ -320,11 +352,7 @@ def loss(
     >>> loss([[[1.0, 0.0]]], [2.0], [0.0], "identity")
     2.0
     """
-    run = forward_pass(network, x, activations, dropout)
-    _check_target(target, len(network[-1]))
-    functions = resolve_activations(network, activations)
-    chosen = resolve_loss(loss_name, functions[-1])
-    return chosen.value(run.sums[-1], run.outputs[-1], target) + l2_penalty(network, l2)
+    return _forward_and_loss(network, x, target, activations, loss_name, l2, dropout)[3]
 
 
 def _weight_gradients(deltas: Vector, layer_input: Vector, layer: Layer, l2: float) -> Layer:
@@ -362,14 +390,7 @@ def loss_and_gradients(
     >>> value, grads
     (2.0, [[[4.0, 2.0]]])
     """
-    if not (isinstance(l2, (int, float)) and math.isfinite(l2) and l2 >= 0.0):
-        raise PurennError(f"l2 must be a finite number >= 0, got {l2!r}")
-    run = forward_pass(network, x, activations, dropout)
-    _check_target(target, len(network[-1]))
-    functions = resolve_activations(network, activations)
-    chosen = resolve_loss(loss_name, functions[-1])
-    value = chosen.value(run.sums[-1], run.outputs[-1], target) + l2_penalty(network, l2)
-
+    run, functions, chosen, value = _forward_and_loss(network, x, target, activations, loss_name, l2, dropout)
     deltas = chosen.output_delta(functions[-1], run.sums[-1], run.outputs[-1], target)
     grads: Network = [[] for _ in network]
     for index in range(len(network) - 1, -1, -1):
