@@ -114,6 +114,7 @@ class Classifier:
         loss_tolerance: Optional[float] = Settings.loss_tolerance,
         patience: Optional[int] = Settings.patience,
         decision: str = Settings.decision,
+        measure_train_accuracy: bool = Settings.measure_train_accuracy,
         scaling: str = "divide",
         divide_by: Optional[float] = None,
         validation_fraction: float = 0.0,
@@ -141,6 +142,7 @@ class Classifier:
         self.loss_tolerance = loss_tolerance
         self.patience = patience
         self.decision = decision
+        self.measure_train_accuracy = measure_train_accuracy
         self.scaling = scaling
         self.divide_by = divide_by
         self.validation_fraction = validation_fraction
@@ -198,6 +200,7 @@ class Classifier:
             loss_tolerance=self.loss_tolerance,
             patience=self.patience,
             decision=self.decision,
+            measure_train_accuracy=self.measure_train_accuracy,
         )
         settings.check()
         return settings

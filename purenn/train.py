@@ -63,6 +63,8 @@ class Settings:
     Stopping: `loss_tolerance` (stop when the epoch's mean loss is below it), `patience` (stop
     when validation accuracy has not improved for that many epochs, keeping the best weights).
     Decisions: `decision` "argmax" or "strict" (round every output; only an exact one-hot counts).
+    Reporting: `measure_train_accuracy` (after every epoch, a forward pass over the whole training
+    set, about a quarter of an epoch's time; False leaves History.train_accuracy None).
     """
 
     hidden: Tuple[int, ...] = (256,)
@@ -87,6 +89,7 @@ class Settings:
     loss_tolerance: Optional[float] = None
     patience: Optional[int] = None
     decision: str = "argmax"
+    measure_train_accuracy: bool = True
 
     def activations(self) -> List[str]:
         """One activation name per layer: the hidden ones, then the output one."""
@@ -109,6 +112,10 @@ class Settings:
             _check_count("patience", self.patience, minimum=1)
         if self.schedule not in ("constant", "cosine"):
             raise PurennError(f"schedule must be 'constant' or 'cosine', got {self.schedule!r}")
+        if not isinstance(self.measure_train_accuracy, bool):
+            raise PurennError(
+                f"measure_train_accuracy must be True or False, got {self.measure_train_accuracy!r}"
+            )
         if self.decision not in ("argmax", "strict"):
             raise PurennError(f"decision must be 'argmax' or 'strict', got {self.decision!r}")
         if self.init not in ("glorot", "he", "uniform"):
@@ -392,7 +399,9 @@ def train(
                 f"training diverged in epoch {epoch}: the loss became {mean_loss}; "
                 f"the weights of epoch {epoch - 1} were kept (try a smaller learning rate)"
             )
-        train_accuracy = _accuracy(network, inputs, train_classes, settings)
+        train_accuracy = (
+            _accuracy(network, inputs, train_classes, settings) if settings.measure_train_accuracy else None
+        )
         validation_accuracy = (
             _accuracy(network, validation[0], validation_classes, settings)
             if validation and validation_classes

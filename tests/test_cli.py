@@ -46,6 +46,14 @@ def test_train_reports_and_saves(tmp_path: Path, capsys: Any) -> None:
     assert abs(reported - 100 * model.training["test_accuracy"]) < 0.006
 
 
+def test_train_without_the_train_accuracy(tmp_path: Path, capsys: Any) -> None:
+    out = tmp_path / "m.json"
+    status, stdout, _ = _run(capsys, "train", *QUICK, "--no-train-accuracy", "--out", str(out))
+    assert status == 0 and "test accuracy:" in stdout and "train accuracy:" not in stdout
+    history = load_model(out).training["history"]
+    assert [record["train_accuracy"] for record in history] == [None, None]
+
+
 def test_train_same_seed_same_file(tmp_path: Path, capsys: Any) -> None:
     for name in ("a.json", "b.json"):
         assert _run(capsys, "train", *QUICK, "--dropout", "0.2", "--out", str(tmp_path / name))[0] == 0

@@ -59,6 +59,32 @@ def test_training_lowers_the_loss_and_records_history() -> None:
     assert result.stopped == "finished 5 epochs"
 
 
+def test_skipping_the_train_accuracy_changes_nothing_else() -> None:
+    """The accuracy pass only reads the network: without it, the same weights, losses, validation."""
+    inputs, targets = _digits(120)
+    results = []
+    for measure in (True, False):
+        settings = Settings(hidden=(8,), epochs=3, keep=0.8, measure_train_accuracy=measure)
+        results.append(
+            train(
+                _net([64, 8, 10]), inputs, targets, settings, random.Random(4), validation=(inputs, targets)
+            )
+        )
+    measured, skipped = results
+    assert measured.network == skipped.network
+    assert [r.loss for r in measured.history] == [r.loss for r in skipped.history]
+    assert [r.validation_accuracy for r in measured.history] == [
+        r.validation_accuracy for r in skipped.history
+    ]
+    assert all(r.train_accuracy is not None for r in measured.history)
+    assert all(r.train_accuracy is None for r in skipped.history)
+
+
+def test_measure_train_accuracy_must_be_a_bool() -> None:
+    with pytest.raises(PurennError, match="measure_train_accuracy must be True or False, got 'no'"):
+        Settings(measure_train_accuracy="no").check()  # type: ignore[arg-type]
+
+
 def test_per_sample_sgd_is_the_reference_backpropagate() -> None:
     """batch_size 1, momentum 0: each step is exactly backpropagate(net, x, t, rate) in shuffled order."""
     inputs, targets = _digits(30)
