@@ -5,12 +5,15 @@
 In one run, on one interpreter and the same data (data/digits.csv, pixels / 16), for 64-32-10
 and 64-64-10 sigmoid networks with squared error, it alternates
 
-  (a) textbook: one epoch of bench/textbook.py, one sample per step, and
-  (b) purenn:   one epoch of minibatches of 32: batch.loss_and_gradients, then w -= rate * g,
+  (a) textbook: one epoch of bench/textbook.py, one sample per step,
+  (b) purenn:   one epoch of purenn.train.train, minibatches of 32 (no momentum, dropout or L2,
+                constant rate, no training-accuracy pass: the textbook's work), and
+  (c) engine:   the same epoch as batch.loss_and_gradients and w -= rate * g alone, without the
+                trainer's shuffling, bookkeeping and divergence checks,
 
 for several rounds from the same starting weights, and prints the median microseconds per
-training sample of each and their ratio. Then it times batch.predict_many on 540 images against
-one purenn training epoch on 1347, and the forms the weight update can take in pure Python.
+training sample of each and the ratio textbook / purenn. Then it times batch.predict_many on 540
+images against one purenn epoch on 1347, and the forms the weight update can take in pure Python.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import textbook  # noqa: E402  (bench/textbook.py)
 
 from purenn import batch  # noqa: E402
 from purenn.network import Network, make_network  # noqa: E402
+from purenn.train import Settings, train  # noqa: E402
 
 Vector = List[float]
 
@@ -109,7 +113,27 @@ def textbook_epoch(network: Network, inputs: List[Vector], targets: List[Vector]
     textbook.train_epoch(network, inputs, targets, TEXTBOOK_RATE)
 
 
+# The trainer doing the textbook's work: sigmoid layers, squared error, plain steps w -= rate * g.
+TRAINER_SETTINGS = Settings(
+    hidden_activation="sigmoid",
+    output_activation="sigmoid",
+    loss="squared_error",
+    rate=PURENN_RATE,
+    schedule="constant",
+    momentum=0.0,
+    l2=0.0,
+    keep=1.0,
+    batch_size=BATCH_SIZE,
+    epochs=1,
+    measure_train_accuracy=False,
+)
+
+
 def purenn_epoch(network: Network, inputs: List[Vector], targets: List[Vector]) -> None:
+    train(network, inputs, targets, TRAINER_SETTINGS, random.Random(0))
+
+
+def engine_epoch(network: Network, inputs: List[Vector], targets: List[Vector]) -> None:
     for start in range(0, len(inputs), BATCH_SIZE):
         _, grads = batch.loss_and_gradients(
             network,
@@ -127,29 +151,32 @@ def seconds(action: Callable[..., object], *arguments: object) -> float:
     return time.perf_counter() - start
 
 
+EPOCHS = {"textbook": textbook_epoch, "purenn": purenn_epoch, "engine": engine_epoch}
+
+
 def compare_training(
     hidden: int, inputs: List[Vector], targets: List[Vector], rounds: int
-) -> Tuple[float, float]:
-    """Median seconds per epoch of (textbook, purenn), alternating, from the same weights."""
+) -> Dict[str, float]:
+    """Median seconds per epoch of each of EPOCHS, alternating, from the same weights."""
     start = make_network([64, hidden, 10], random.Random(hidden))
-    times: Dict[str, List[float]] = {"textbook": [], "purenn": []}
+    times: Dict[str, List[float]] = {name: [] for name in EPOCHS}
     for round_number in range(rounds + 1):  # round 0 warms up (PyPy's JIT above all)
-        for name, epoch in (("textbook", textbook_epoch), ("purenn", purenn_epoch)):
+        for name, epoch in EPOCHS.items():
             elapsed = seconds(epoch, copy.deepcopy(start), inputs, targets)
             if round_number > 0:
                 times[name].append(elapsed)
-    return statistics.median(times["textbook"]), statistics.median(times["purenn"])
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def compare_prediction(
-    train: Tuple[List[Vector], List[Vector]], test_inputs: List[Vector], rounds: int
+    training_data: Tuple[List[Vector], List[Vector]], test_inputs: List[Vector], rounds: int
 ) -> Tuple[float, float]:
     """Median seconds of (predict_many on the test images, one purenn epoch), 64-64-10."""
     start = make_network([64, 64, 10], random.Random(64))
     predicting, training = [], []
     for round_number in range(rounds + 1):
         network = copy.deepcopy(start)
-        elapsed_training = seconds(purenn_epoch, network, *train)
+        elapsed_training = seconds(purenn_epoch, network, *training_data)
         elapsed_predicting = seconds(batch.predict_many, network, test_inputs, "sigmoid")
         if round_number > 0:
             training.append(elapsed_training)
@@ -200,7 +227,7 @@ def main() -> None:
     rounds = options.rounds or (3 if options.quick else 5)
     inputs, targets = load_digits(os.path.join(os.path.dirname(HERE), "data", "digits.csv"))
     size = 320 if options.quick else TRAINING_IMAGES
-    train = inputs[:size], targets[:size]
+    training_data = inputs[:size], targets[:size]
     test_inputs = inputs[-TEST_IMAGES:]
 
     version = sys.version.split()[0]
@@ -209,14 +236,19 @@ def main() -> None:
         f"update: {update.__name__}"
     )
     print(f"{size} training images, minibatch {BATCH_SIZE}, median of {rounds} alternating rounds")
-    print(f"{'network':10} {'textbook us/sample':>19} {'purenn us/sample':>17} {'speed-up':>9}")
+    print("us per training sample:")
+    print(f"{'network':10} {'textbook':>9} {'purenn':>9} {'speed-up':>9} {'engine':>9} {'speed-up':>9}")
     textbook_per_sample = 0.0
     for hidden in (32, 64):
-        textbook_seconds, purenn_seconds = compare_training(hidden, *train, rounds)
-        textbook_per_sample, per_purenn = textbook_seconds / size, purenn_seconds / size
+        per_sample = {
+            name: value / size * 1e6
+            for name, value in compare_training(hidden, *training_data, rounds).items()
+        }
+        textbook_per_sample = per_sample["textbook"] / 1e6
         print(
-            f"64-{hidden}-10 {textbook_per_sample * 1e6:19.1f} {per_purenn * 1e6:17.1f} "
-            f"{textbook_per_sample / per_purenn:8.2f}x"
+            f"64-{hidden}-10 {per_sample['textbook']:10.1f} {per_sample['purenn']:9.1f} "
+            f"{per_sample['textbook'] / per_sample['purenn']:8.2f}x {per_sample['engine']:9.1f} "
+            f"{per_sample['textbook'] / per_sample['engine']:8.2f}x"
         )
 
     full_train = inputs[:TRAINING_IMAGES], targets[:TRAINING_IMAGES]

@@ -9,9 +9,10 @@ from typing import Any, List
 
 import pytest
 
+from purenn import batch
 from purenn.data import class_list, load_digits, one_hot
 from purenn.errors import DivergenceError, PurennError
-from purenn.network import backpropagate, gradients, make_network
+from purenn.network import backpropagate, gradients, loss_and_gradients, make_network
 from purenn.train import History, Settings, argmax_index, strict_index, train
 
 
@@ -124,6 +125,46 @@ def test_full_batch_step_is_the_mean_reference_gradient() -> None:
             for k, w in enumerate(neuron):
                 mean = math.fsum(g[i][j][k] for g in all_grads) / len(all_grads)
                 assert trained[i][j][k] == pytest.approx(w - 0.5 * mean, rel=1e-12, abs=1e-14)
+
+
+def _mean_of_reference(
+    network: Any, inputs: Any, targets: Any, activations: Any, loss_name: str, *, l2: float, dropout: Any
+) -> Any:
+    """batch.loss_and_gradients done the slow way: the reference per sample, exact-rounded means."""
+    masks = dropout or [None] * len(inputs)
+    results = [
+        loss_and_gradients(network, x, t, activations, loss_name, l2=l2, dropout=m)
+        for x, t, m in zip(inputs, targets, masks)
+    ]
+    mean_loss = math.fsum(value for value, _ in results) / len(results)
+    mean_grads = [
+        [
+            [math.fsum(grads[i][j][k] for _, grads in results) / len(results) for k in range(len(neuron))]
+            for j, neuron in enumerate(layer)
+        ]
+        for i, layer in enumerate(network)
+    ]
+    return mean_loss, mean_grads
+
+
+def test_the_batch_engine_trains_like_the_reference(monkeypatch: Any) -> None:
+    """The default recipe (ReLU, softmax, dropout, L2, momentum, minibatches) for 3 epochs, once with
+    the batch engine and once with the per-sample reference: the same model up to rounding noise."""
+    inputs, targets = _digits(300)
+    settings = Settings(hidden=(12,), epochs=3, batch_size=16, keep=0.8, l2=1e-3)
+    validation = (inputs[200:], targets[200:])
+    fast = train(
+        _net([64, 12, 10]), inputs[:200], targets[:200], settings, random.Random(2), validation=validation
+    )
+    monkeypatch.setattr(batch, "loss_and_gradients", _mean_of_reference)
+    slow = train(
+        _net([64, 12, 10]), inputs[:200], targets[:200], settings, random.Random(2), validation=validation
+    )
+    for layer, slow_layer in zip(fast.network, slow.network):
+        for neuron, slow_neuron in zip(layer, slow_layer):
+            assert neuron == pytest.approx(slow_neuron, rel=1e-9, abs=1e-12)
+    assert [r.validation_accuracy for r in fast.history] == [r.validation_accuracy for r in slow.history]
+    assert [r.loss for r in fast.history] == pytest.approx([r.loss for r in slow.history], rel=1e-12)
 
 
 def test_momentum_accumulates_velocity() -> None:
