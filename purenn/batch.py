@@ -315,10 +315,16 @@ def _forward(
     return layer_inputs, layer_outputs, sums
 
 
+# predict_many runs the forward pass this many inputs at a time, so that only one chunk's layer
+# values are held at once (for 3748 MNIST images at 784-256-10 all at once, about 60 MB more).
+_PREDICTION_CHUNK = 256
+
+
 def predict_many(network: Network, inputs: Rows, activations: ActivationSpec = "sigmoid") -> List[Vector]:
     """Return [network.predict(network, x, activations) for x in inputs], computed faster.
 
     The same sums in the same order as network.forward_pass, so every output equals predict's.
+    The inputs go through in chunks of 256: memory for the layer values of 256 at most.
     Raises PurennError for an empty batch, or an input of the wrong length or with a non-finite
     value (naming the input's index).
 
@@ -328,7 +334,11 @@ def predict_many(network: Network, inputs: Rows, activations: ActivationSpec = "
     check_network(network)
     functions = resolve_activations(network, activations)
     _check_inputs(network, inputs)
-    return _forward(network, functions, inputs, _masks_by_layer(network, None))[1][-1]
+    no_masks = _masks_by_layer(network, None)
+    outputs: List[Vector] = []
+    for start in range(0, len(inputs), _PREDICTION_CHUNK):
+        outputs += _forward(network, functions, inputs[start : start + _PREDICTION_CHUNK], no_masks)[1][-1]
+    return outputs
 
 
 # ---------------------------------------------------------------------------------------------

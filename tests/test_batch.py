@@ -306,6 +306,15 @@ def test_predict_many_accepts_tuples_and_keeps_the_order() -> None:
     assert outputs == [[2.5], [3.5], [0.5]]
 
 
+def test_predict_many_across_chunks() -> None:
+    """More inputs than one chunk (and not a multiple of it): every output, in order, is predict's."""
+    network = make_network([5, 4, 3], random.Random(1))
+    rng = random.Random(2)
+    inputs = tuple([rng.uniform(-2.0, 2.0) for _ in range(5)] for _ in range(2 * batch._PREDICTION_CHUNK + 3))
+    many = batch.predict_many(network, inputs, ["tanh", "softmax"])
+    assert many == [predict(network, x, ["tanh", "softmax"]) for x in inputs]
+
+
 # ---------------------------------------------------------------------------------------------
 # Bad input
 

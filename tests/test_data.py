@@ -9,6 +9,7 @@ import json
 import math
 import os
 import pathlib
+import platform
 import random
 import statistics
 import struct
@@ -839,6 +840,110 @@ def test_apply_scaling_errors_and_empty_inputs() -> None:
         apply_scaling([], "none")  # type: ignore[arg-type]
     assert apply_scaling([], standardize) == []
     assert apply_scaling([[1.0, 3.0]], standardize) == [[1.0, 3.0]]
+
+
+# -- scaling: shared results -----------------------------------------------------------------
+# apply_scaling gives equal inputs one result object (see data._Memo); the numbers must stay
+# those of the plain formulas, bit for bit, -0.0 included.
+
+
+def bits(rows: Sequence[Sequence[float]]) -> List[List[Tuple[type, bytes]]]:
+    """Each value's type and IEEE 754 bytes: equal only if bit for bit the same float."""
+    return [[(type(x), struct.pack(">d", x)) for x in row] for row in rows]
+
+
+def plain_scaling(inputs: Sequence[Sequence[float]], scaling: data.Scaling) -> List[List[float]]:
+    """apply_scaling as it was written before it shared results: the formulas, value by value."""
+    if scaling["kind"] == "divide":
+        return [[x / scaling["by"] for x in row] for row in inputs]
+    pairs = list(zip(scaling["mean"], scaling["std"]))
+    return [[(x - m) / s for x, (m, s) in zip(row, pairs)] for row in inputs]
+
+
+scaled_values = st.one_of(
+    st.sampled_from([0.0, -0.0, 0, 1, 1.0, -1.0, 255, 0.1, 1e-300, -5e-324]),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.integers(-(2**60), 2**60),
+)
+value_tables = st.integers(1, 4).flatmap(
+    lambda width: st.lists(st.lists(scaled_values, min_size=width, max_size=width), min_size=1, max_size=12)
+)
+means = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
+stds = st.floats(min_value=1e-6, max_value=1e6)
+
+
+@given(inputs=value_tables, by=stds)
+def test_divide_shared_is_bit_identical(inputs, by) -> None:  # type: ignore[no-untyped-def]
+    scaling = {"kind": "divide", "by": by}
+    assert bits(apply_scaling(inputs, scaling)) == bits(plain_scaling(inputs, scaling))
+
+
+@given(inputs=value_tables, data_=st.data())
+def test_standardize_shared_is_bit_identical(inputs, data_) -> None:  # type: ignore[no-untyped-def]
+    width = len(inputs[0])
+    mean = data_.draw(st.lists(st.one_of(st.just(0.0), st.just(-0.0), means), min_size=width, max_size=width))
+    std = data_.draw(st.lists(stds, min_size=width, max_size=width))
+    scaling = {"kind": "standardize", "mean": mean, "std": std}
+    assert bits(apply_scaling(inputs, scaling)) == bits(plain_scaling(inputs, scaling))
+
+
+def test_zeros_keep_their_sign_in_the_shared_results() -> None:
+    inputs = [[0.0, -0.0, 0], [-0.0, 0.0, -0.0]]
+    divided = apply_scaling(inputs, {"kind": "divide", "by": 2.0})
+    assert [[math.copysign(1.0, x) for x in row] for row in divided] == [[1, -1, 1], [-1, 1, -1]]
+    standardize = {"kind": "standardize", "mean": [0.0, 0.0, 0.0], "std": [1.0, 1.0, 1.0]}
+    assert bits(apply_scaling(inputs, standardize)) == bits(plain_scaling(inputs, standardize))
+
+
+def test_equal_inputs_share_one_result_object() -> None:
+    rng = random.Random(0)
+    inputs = [[float(rng.randrange(256)) for _ in range(30)] for _ in range(200)]
+    inputs[0][0] = 7  # an int equal to a float shares the float's result
+    inputs[1][0] = 7.0
+    divided = apply_scaling(inputs, {"kind": "divide", "by": 255.0})
+    assert divided == plain_scaling(inputs, {"kind": "divide", "by": 255.0})
+    assert divided[0][0] is divided[1][0]
+    assert len({id(x) for row in divided for x in row}) == len({x for row in inputs for x in row})
+    standardized = apply_scaling(inputs, fit_scaling(inputs, "standardize"))
+    for original, column in zip(zip(*inputs), zip(*standardized)):  # one result per value and column
+        assert len({id(x) for x in column}) == len(set(original))
+
+
+def test_shared_results_are_bounded_and_still_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(data, "_MAX_SHARED", 3)
+    monkeypatch.setattr(data, "_MAX_SHARED_PER_COLUMN", 2)
+    inputs = [[float(k), float(k % 5)] for k in range(1, 40)]
+    for scaling in ({"kind": "divide", "by": 3.0}, fit_scaling(inputs, "standardize")):
+        assert bits(apply_scaling(inputs, scaling)) == bits(plain_scaling(inputs, scaling))
+    memo = data._Memo(lambda x: x * 2.0, limit=3)
+    assert [memo[x] for x in (1, 2, 3, 4, 5, 1)] == [2.0, 4.0, 6.0, 8.0, 10.0, 2.0]
+    assert sorted(memo) == [1, 2, 3]  # kept no more than its limit
+
+
+@pytest.mark.skipif(platform.python_implementation() != "CPython", reason="tracemalloc is CPython's")
+def test_scaling_8_bit_images_allocates_the_rows_not_the_values() -> None:
+    import tracemalloc  # not in PyPy
+
+    rng = random.Random(1)
+    inputs = [[float(rng.randrange(256)) for _ in range(784)] for _ in range(300)]
+    tracemalloc.start()
+    try:
+        scaled = apply_scaling(inputs, {"kind": "divide", "by": 255.0})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    slots = 300 * 784 * 8  # the new rows' pointers; a float per value would add 300 * 784 * 24
+    assert len(scaled) == 300 and peak < 1.25 * slots
+
+
+def test_load_idx_shares_one_float_per_distinct_pixel(tmp_path: pathlib.Path) -> None:
+    pixels = [(k * 37) % 256 for k in range(4 * 100)]
+    images = write(tmp_path, "i", idx_bytes(0x08, [4, 10, 10], pixels))
+    labels = write(tmp_path, "l", idx_bytes(0x08, [4], [1, 2, 3, 4]))
+    inputs, _ = load_idx(images, labels)
+    flat = [x for row in inputs for x in row]
+    assert flat == [float(p) for p in pixels] and all(type(x) is float for x in flat)
+    assert len({id(x) for x in flat}) == len(set(pixels))
 
 
 # -- classes ----------------------------------------------------------------------------------
