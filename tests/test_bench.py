@@ -1,0 +1,53 @@
+"""The benchmarks in bench/ run as the README gives them, on small sizes (their numbers are not tested:
+timings belong to benchmarks, not to tests)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import List
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def _run(script: str, *arguments: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+def test_train_speed_prints_the_ratios() -> None:
+    output = _run("train_speed.py", "--quick", "--rounds", "1")
+    lines: List[str] = output.splitlines()
+    for network in ("64-32-10", "64-64-10"):
+        row = next(line for line in lines if line.startswith(network))
+        assert row.count("x") == 2  # two speed-ups: the trainer's and the engine's
+    assert "predict_many on 540 images" in output
+
+
+def test_time_to_accuracy_reaches_a_low_target() -> None:
+    output = _run(
+        "time_to_accuracy.py",
+        "--no-sklearn",
+        "--repeats",
+        "1",
+        "--target",
+        "0.5",
+        "--settings",
+        "hidden=16",
+        "keep=1.0",
+        "epochs=5",
+    )
+    assert "50% at epoch 1" in output and "s to 50% (epoch 1)" in output
+
+
+def test_memory_trains_on_synthetic_idx_images() -> None:
+    output = _run("memory.py", "--images", "300")
+    assert "peak RSS" in output and "under 200 MB" in output
