@@ -242,6 +242,8 @@ class Classifier:
             else fit_scaling(inputs, self.scaling)
         )
         scaled = apply_scaling(inputs, scaling)
+        n_features = len(inputs[0])
+        del inputs  # the unscaled copy is not needed any more: one copy of X less in memory
         targets = one_hot(labels, classes)
         rng = random.Random(self.seed)
         validation: Optional[Tuple[List[Vector], List[Vector]]] = None
@@ -249,7 +251,7 @@ class Classifier:
             kept, held = stratified_split(labels, self.validation_fraction, rng)
             validation = (take(scaled, held), take(targets, held))
             scaled, targets = take(scaled, kept), take(targets, kept)
-        sizes = [len(inputs[0])] + list(settings.hidden) + [len(classes)]
+        sizes = [n_features] + list(settings.hidden) + [len(classes)]
         network = make_network(
             sizes,
             rng,
