@@ -43,7 +43,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from purenn import batch  # noqa: E402
 from purenn.data import apply_scaling, class_list, fit_scaling, load_digits, one_hot, stratified_split, take  # noqa: E402
 from purenn.errors import PurennError  # noqa: E402
-from purenn.network import make_network  # noqa: E402
 from purenn.train import History, Settings, argmax_index, train  # noqa: E402
 
 Rows = List[List[float]]
@@ -120,15 +119,7 @@ def run_purenn(data: Split, settings: Settings, seed: int, target: float, to_end
     run = PurennRun()
     clock = _Stopwatch()
     rng = random.Random(seed)
-    sizes = [len(scaled[0]), *settings.hidden, len(classes)]
-    network = make_network(
-        sizes,
-        rng,
-        init=settings.init,
-        low=settings.init_low,
-        high=settings.init_high,
-        draw_biases=settings.draw_biases,
-    )
+    network = settings.new_network(len(scaled[0]), len(classes), rng)
 
     def progress(record: History, epochs: int) -> None:
         run.epochs_run, run.seconds = record.epoch, clock.pause()

@@ -17,7 +17,7 @@ from . import batch
 from .data import Label, apply_scaling, class_list, fit_scaling, one_hot, stratified_split, take
 from .errors import PurennError
 from .model import Model
-from .network import Network, make_network
+from .network import Network
 from .train import History, Settings, TrainingResult, argmax_index, strict_index, train
 from .vectors import Vector
 
@@ -251,15 +251,7 @@ class Classifier:
             kept, held = stratified_split(labels, self.validation_fraction, rng)
             validation = (take(scaled, held), take(targets, held))
             scaled, targets = take(scaled, kept), take(targets, kept)
-        sizes = [n_features] + list(settings.hidden) + [len(classes)]
-        network = make_network(
-            sizes,
-            rng,
-            init=settings.init,
-            low=settings.init_low,
-            high=settings.init_high,
-            draw_biases=settings.draw_biases,
-        )
+        network = settings.new_network(n_features, len(classes), rng)
         result = train(network, scaled, targets, settings, rng, validation=validation, progress=progress)
         self._store(network, settings.activations(), classes, scaling, result)
         return self

@@ -30,7 +30,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from . import batch
 from .activations import get_activation
 from .errors import DivergenceError, PurennError
-from .network import Network, dropout_masks, resolve_loss
+from .network import Network, dropout_masks, make_network, resolve_loss
 from .vectors import Vector, all_finite, total
 
 __all__ = [
@@ -122,6 +122,21 @@ class Settings:
             raise PurennError(f"unknown initialiser {self.init!r}; known: glorot, he, uniform")
         functions = [get_activation(name) for name in self.activations()]
         resolve_loss(self.loss, functions[-1])
+
+    def new_network(self, n_inputs: int, n_outputs: int, rng: random.Random) -> Network:
+        """A network of n_inputs, the hidden layers and n_outputs, drawn by the initialiser from rng.
+
+        >>> [len(layer) for layer in Settings(hidden=(3, 2)).new_network(4, 1, random.Random(0))]
+        [3, 2, 1]
+        """
+        return make_network(
+            [n_inputs, *self.hidden, n_outputs],
+            rng,
+            init=self.init,
+            low=self.init_low,
+            high=self.init_high,
+            draw_biases=self.draw_biases,
+        )
 
     def as_dict(self) -> Dict[str, Any]:
         """The settings as JSON-able values (tuples become lists), for the model file."""
