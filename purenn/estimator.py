@@ -29,8 +29,8 @@ _EXTRA_PARAMS = ("scaling", "divide_by", "validation_fraction", "seed")
 def _matrix(X: Iterable[Iterable[object]], what: str = "X") -> List[Vector]:
     """X as a list of rows of floats; ValueError (PurennError) for NaN, inf, ragged rows or text.
 
-    Row by row: no second copy of the whole of X is held at any time (5000 MNIST images are
-    3.9 million values, 31 MB for each list of pointers to them).
+    Row by row: besides X and the result, no third list of all the values is made on the way
+    (5000 MNIST images are 3.9 million values, 31 MB for each list of pointers to them).
     """
     result: List[Vector] = []
     for index, row in enumerate(_rows(X, what)):
