@@ -119,9 +119,15 @@ def _identity_derivative(a: float) -> float:
 
 
 class Activation:
-    """A layer's activation: `forward` maps sums z to outputs a, `backward` maps dC/da to dC/dz."""
+    """A layer's activation: `forward` maps sums z to outputs a, `backward` maps dC/da to dC/dz.
+
+    `zero_output_stops_gradient` is True when an output a_j = 0 makes dC/dz_j = 0 whatever dC/da_j
+    is: ReLU and sigmoid (f'(a) is 0 at a = 0) and softmax (dC/dz_j has the factor a_j). The batch
+    engine then leaves out the dC/da_j it would multiply by 0.
+    """
 
     name: str = ""
+    zero_output_stops_gradient: bool = False
 
     def forward(self, sums: Sequence[float]) -> Vector:
         """Return the outputs a of a layer whose neurons' weighted sums are `sums`."""
@@ -151,6 +157,7 @@ class ElementwiseActivation(Activation):
         self.name = name
         self.function = function
         self.derivative_from_output = derivative_from_output
+        self.zero_output_stops_gradient = derivative_from_output(0.0) == 0.0
 
     def forward(self, sums: Sequence[float]) -> Vector:
         return list(map(self.function, sums))
@@ -168,6 +175,7 @@ class Softmax(Activation):
     """
 
     name = "softmax"
+    zero_output_stops_gradient = True
 
     def forward(self, sums: Sequence[float]) -> Vector:
         return softmax(sums)

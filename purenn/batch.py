@@ -57,7 +57,9 @@ __all__ = ["loss_and_gradients", "predict_many"]
 Rows = Sequence[Sequence[float]]
 BatchMasks = Optional[Sequence[Masks]]
 LayerMasks = Optional[List[Optional[Sequence[float]]]]  # one hidden layer's mask per sample
+Needed = Sequence[Optional[List[int]]]  # per sample: the positions to compute, or None for all
 Kernel = Callable[[Rows, Rows], Matrix]
+ErrorsKernel = Callable[[Rows, Rows, Needed], Matrix]
 
 # ---------------------------------------------------------------------------------------------
 # The "calls" form: each row of results is one C-level call
@@ -121,10 +123,28 @@ def _sums_by_calls(layer: Rows, inputs: Rows) -> Matrix:
     return [_dots_skipping_zeros(layer, columns, h) for h in inputs]
 
 
-def _errors_by_calls(layer: Rows, deltas: Rows) -> Matrix:
-    """E[i] = W^T delta_i without the bias column: a dot with each column of W."""
+def _errors_by_calls(layer: Rows, deltas: Rows, needed: Needed) -> Matrix:
+    """E[i] = W^T delta_i without the bias column: a dot with each column of W.
+
+    Where needed[i] lists positions, only those entries are computed; the others are 0.0.
+    """
     weight_columns = _transpose(layer)[:-1]
-    return [_dots(weight_columns, delta) for delta in deltas]
+    return [
+        _dots(weight_columns, delta) if positions is None else _dots_at(weight_columns, delta, positions)
+        for delta, positions in zip(deltas, needed)
+    ]
+
+
+def _dots_at(rows: Rows, vector: Sequence[float], positions: List[int]) -> Vector:
+    """[dot(rows[k], vector) if k in positions else 0.0 for each k]: only the rows at positions.
+
+    >>> _dots_at([(1.0, 2.0), (3.0, 4.0), (5.0, 6.0)], [1.0, 1.0], [0, 2])
+    [3.0, 0.0, 11.0]
+    """
+    result = [0.0] * len(rows)
+    for k, value in zip(positions, _dots(map(rows.__getitem__, positions), vector)):
+        result[k] = value
+    return result
 
 
 def _gradient_sums_by_calls(deltas: Rows, inputs: Rows) -> Matrix:
@@ -188,12 +208,15 @@ def _sums_by_loops(layer: Rows, inputs: Rows) -> Matrix:
     return result
 
 
-def _errors_by_loops(layer: Rows, deltas: Rows) -> Matrix:
+def _errors_by_loops(layer: Rows, deltas: Rows, needed: Needed) -> Matrix:
     result = []
-    for delta in deltas:
+    for delta, positions in zip(deltas, needed):
         errors = [0.0] * (len(layer[0]) - 1)
         for d, neuron in zip(delta, layer):
-            _add_multiple(errors, d, neuron)
+            if positions is None:
+                _add_multiple(errors, d, neuron)
+            else:
+                _add_multiple_at(errors, d, neuron, positions)
         result.append(errors)
     return result
 
@@ -211,7 +234,7 @@ def _gradient_sums_by_loops(deltas: Rows, inputs: Rows) -> Matrix:
     return sums
 
 
-_KERNELS: Dict[str, Tuple[Kernel, Kernel, Kernel]] = {
+_KERNELS: Dict[str, Tuple[Kernel, ErrorsKernel, Kernel]] = {
     "calls": (_sums_by_calls, _errors_by_calls, _gradient_sums_by_calls),
     "loops": (_sums_by_loops, _errors_by_loops, _gradient_sums_by_loops),
 }
@@ -352,11 +375,48 @@ def _output_deltas(
 
 
 def _deltas_below(
-    deltas: Matrix, layer: Layer, outputs_below: Matrix, below: Activation, masks: LayerMasks
+    deltas: Matrix,
+    layer: Layer,
+    layer_inputs: Matrix,
+    outputs_below: Matrix,
+    below: Activation,
+    masks: LayerMasks,
 ) -> Matrix:
-    """delta_below = f'(z) * mask * W^T delta for every sample (network.loss_and_gradients)."""
-    errors = _apply_masks(_errors_below(layer, deltas), masks)
+    """delta_below = f'(z) * mask * W^T delta for every sample (network.loss_and_gradients).
+
+    The entries of W^T delta that would be multiplied by 0 are not computed (see _needed_errors).
+    """
+    errors = _apply_masks(_errors_below(layer, deltas, _needed_errors(layer_inputs, masks, below)), masks)
     return list(map(below.backward, outputs_below, errors))
+
+
+def _needed_errors(layer_inputs: Matrix, masks: LayerMasks, below: Activation) -> Needed:
+    """For each sample, the positions k where delta_below_k can be nonzero, or None for all of them.
+
+    delta_below_k = f'(a_k) * m_k * E_k is 0 wherever the dropout mask m_k is 0 and, when the
+    activation below has zero_output_stops_gradient (ReLU), wherever a_k is 0: that is, wherever
+    this layer's input h_k = a_k * m_k is 0. Only where enough positions drop out does leaving them
+    out pay. (A skipped entry gives delta 0.0 where the reference has 0 * E_k: at most the sign of
+    a zero differs.)
+
+    >>> from purenn.activations import ACTIVATIONS
+    >>> relu = ACTIVATIONS["relu"]
+    >>> _needed_errors([[0.0, 2.0, 0.0, 1.0]], None, relu), _needed_errors([[1.0, 1.0]], None, relu)
+    ([[1]], [None])
+    """
+    if below.zero_output_stops_gradient:
+        sources: Sequence[Optional[Sequence[float]]] = layer_inputs  # h = a * m, the bias 1 last
+    elif masks is not None:
+        sources = masks
+    else:
+        return [None] * len(layer_inputs)
+    width = len(layer_inputs[0]) - 1
+    needed: List[Optional[List[int]]] = []
+    for source in sources:
+        positions = None if source is None else list(compress(range(width), source))
+        too_few_zeros = positions is None or width - len(positions) < _SKIP_ZEROS_FROM * width
+        needed.append(None if too_few_zeros else positions)
+    return needed
 
 
 def _mean_weight_gradients(deltas: Matrix, inputs: Matrix, layer: Layer, l2: float) -> Layer:
@@ -430,5 +490,7 @@ def _minibatch(
         grads[index] = _mean_weight_gradients(deltas, layer_inputs[index], network[index], l2)
         if index > 0:
             below = functions[index - 1]
-            deltas = _deltas_below(deltas, network[index], layer_outputs[index - 1], below, masks[index - 1])
+            deltas = _deltas_below(
+                deltas, network[index], layer_inputs[index], layer_outputs[index - 1], below, masks[index - 1]
+            )
     return mean_loss, grads

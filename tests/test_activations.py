@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import List
+from typing import Any, List
 
 import pytest
 from hypothesis import given
@@ -75,3 +75,21 @@ def test_backward_is_the_jacobian_transpose(name: str, sums: List[float], data: 
 def test_unknown_activation() -> None:
     with pytest.raises(PurennError, match="unknown activation 'gelu'"):
         get_activation("gelu")
+
+
+def test_which_activations_stop_the_gradient_at_a_zero_output() -> None:
+    stopping = {name for name, activation in ACTIVATIONS.items() if activation.zero_output_stops_gradient}
+    assert stopping == {"relu", "sigmoid", "softmax"}
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@given(st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0]), min_size=1, max_size=6), st.data())
+def test_a_zero_output_stops_the_gradient_where_the_flag_says(
+    name: str, outputs: List[float], data: Any
+) -> None:
+    """What the batch engine relies on to skip work: a_j = 0 gives dC/dz_j = 0 for any dC/da."""
+    activation = ACTIVATIONS[name]
+    gradients = data.draw(st.lists(moderate, min_size=len(outputs), max_size=len(outputs)))
+    if activation.zero_output_stops_gradient:
+        result = activation.backward(outputs, gradients)
+        assert all(g == 0.0 for a, g in zip(outputs, result) if a == 0.0)

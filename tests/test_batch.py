@@ -36,9 +36,17 @@ from hypothesis import strategies as st
 from strategies import _target, record_gradient_error, training_cases, weights
 
 from purenn import batch
+from purenn.activations import ACTIVATIONS
 from purenn.errors import PurennError
 from purenn.losses import l2_penalty
-from purenn.network import loss_and_gradients, make_network, predict, resolve_activations, resolve_loss
+from purenn.network import (
+    dropout_masks,
+    loss_and_gradients,
+    make_network,
+    predict,
+    resolve_activations,
+    resolve_loss,
+)
 
 UNIT_ROUNDOFF = 2.0**-53
 SMALLEST_SUBNORMAL = 2.0**-1074
@@ -246,7 +254,7 @@ def test_each_kernel_is_within_the_dot_product_bound(
         for neuron, z in zip(layer, sums):
             bound = _gamma(ins + 1) * _magnitude(neuron, h) + (ins + 1) * SMALLEST_SUBNORMAL
             assert _within(z, _exact_dot(neuron, h), bound)
-    for delta, errors in zip(deltas, errors_below(layer, deltas)):
+    for delta, errors in zip(deltas, errors_below(layer, deltas, [None] * samples)):
         assert len(errors) == ins
         for k, e in enumerate(errors):
             column = [neuron[k] for neuron in layer]
@@ -262,6 +270,65 @@ def test_each_kernel_is_within_the_dot_product_bound(
             exact = _exact_dot(column, feature) / samples
             bound = _gamma(samples + 1) * _magnitude(column, feature) / samples
             assert _within(grads[j][k], exact, bound + (samples + 1) * SMALLEST_SUBNORMAL)
+
+
+@pytest.mark.parametrize("name", sorted(batch._KERNELS))
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 4), st.data())
+def test_errors_below_only_where_needed(name: str, outs: int, ins: int, samples: int, data: Any) -> None:
+    """With positions, each kernel gives the full result's entries there and 0.0 elsewhere."""
+    layer = data.draw(_matrices(outs, ins + 1))
+    deltas = data.draw(_matrices(samples, outs))
+    positions = st.lists(st.integers(0, ins - 1), unique=True).map(sorted)
+    needed = [data.draw(st.one_of(st.none(), positions)) for _ in range(samples)]
+    errors_below = batch._KERNELS[name][1]
+    full = errors_below(layer, deltas, [None] * samples)
+    for errors, complete, wanted in zip(errors_below(layer, deltas, needed), full, needed):
+        expected = complete if wanted is None else [e if k in wanted else 0.0 for k, e in enumerate(complete)]
+        assert errors == expected
+
+
+def test_relu_and_dropout_zeros_are_skipped_in_a_digits_sized_batch() -> None:
+    """64-24-10, ReLU and dropout 0.5: most hidden units drop out; the batch still equals the reference."""
+    network = make_network([64, 24, 10], random.Random(7))
+    rng = random.Random(8)
+    inputs = [[0.0 if rng.random() < 0.5 else rng.randint(1, 16) / 16 for _ in range(64)] for _ in range(20)]
+    targets = [[1.0 if d == i % 10 else 0.0 for d in range(10)] for i in range(20)]
+    dropout = [dropout_masks(network, 0.5, rng) for _ in inputs]
+    case = {
+        "network": network,
+        "inputs": inputs,
+        "targets": targets,
+        "activations": ["relu", "softmax"],
+        "loss_name": "cross_entropy",
+        "l2": 1e-3,
+        "batch_dropout": dropout,
+    }
+    functions = [ACTIVATIONS["relu"], ACTIVATIONS["softmax"]]
+    hidden_inputs = batch._forward(network, functions, inputs, batch._masks_by_layer(network, dropout))[0][1]
+    needed = batch._needed_errors(hidden_inputs, None, ACTIVATIONS["relu"])
+    assert sum(positions is not None for positions in needed) >= 15  # skipping happens
+    _assert_mean_of_reference(case)
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "identity"])
+def test_zero_outputs_of_tanh_and_identity_still_pass_the_gradient(hidden: str) -> None:
+    """Units whose weights are all 0 output a = 0, where tanh' and identity' are 1: nothing is skipped."""
+    network = [
+        [[0.0, 0.0, 0.0, 0.0], [0.5, -1.0, 0.25, 0.1], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]],
+        [[1.0, -2.0, 3.0, 0.5, 0.0], [0.5, 1.5, -1.0, 2.0, 0.1]],
+    ]
+    case = {
+        "network": network,
+        "inputs": [[1.0, 2.0, -1.0], [0.5, 0.0, 1.0], [-1.0, 1.0, 2.0]],
+        "targets": [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]],
+        "activations": [hidden, "identity"],
+        "loss_name": "squared_error",
+        "l2": 0.0,
+        "batch_dropout": None,
+    }
+    _, grads = _batch_call(case)
+    assert grads[0][0][:3] != [0.0, 0.0, 0.0]  # the zero unit still learns
+    _assert_mean_of_reference(case)
 
 
 def test_skipping_zeros_changes_nothing() -> None:
