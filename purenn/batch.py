@@ -21,6 +21,9 @@ Each has two forms, and the interpreter picks one at import (_KERNELS):
 - "loops" (PyPy): plain index loops, which its JIT compiles to machine code; they too leave out
   the inputs' zeros, by looping over the positions of the nonzero ones.
 
+Both also leave out the entries of W^T delta that the layer below would multiply by 0 (a unit
+dropped by its dropout mask, or a ReLU output of 0: see _needed_errors).
+
 Both sum every dot product in the reference's order (or, with math.sumprod, in extended precision
 exactly as vectors.dot does), so the sums, outputs and deltas equal the reference's; a skipped
 zero term can change only the sign of a zero. Only the gradient's sum over the batch is new.
