@@ -197,22 +197,28 @@ def test_the_network_is_not_changed(case: Dict[str, Any]) -> None:
     assert case["network"] == before
 
 
-def test_a_digits_sized_batch() -> None:
-    """64-16-10 softmax, 40 sparse 'images' (about half zeros): the sizes where skipping pays."""
-    network = make_network([64, 16, 10], random.Random(5))
-    rng = random.Random(6)
-    inputs = [[0.0 if rng.random() < 0.5 else rng.randint(1, 16) / 16 for _ in range(64)] for _ in range(40)]
-    targets = [[1.0 if d == i % 10 else 0.0 for d in range(10)] for i in range(40)]
-    case = {
+def _digits_sized_case(hidden: int, samples: int, seed: int, keep: float) -> Dict[str, Any]:
+    """A 64-hidden-10 ReLU/softmax case on sparse 'images' (about half zeros), dropout when keep < 1."""
+    network = make_network([64, hidden, 10], random.Random(seed))
+    rng = random.Random(seed + 1)
+    inputs = [
+        [0.0 if rng.random() < 0.5 else rng.randint(1, 16) / 16 for _ in range(64)] for _ in range(samples)
+    ]
+    dropout = [dropout_masks(network, keep, rng) for _ in inputs] if keep < 1.0 else None
+    return {
         "network": network,
         "inputs": inputs,
-        "targets": targets,
+        "targets": [[1.0 if d == i % 10 else 0.0 for d in range(10)] for i in range(samples)],
         "activations": ["relu", "softmax"],
         "loss_name": "cross_entropy",
         "l2": 1e-3,
-        "batch_dropout": None,
+        "batch_dropout": dropout,
     }
-    _assert_mean_of_reference(case)
+
+
+def test_a_digits_sized_batch() -> None:
+    """64-16-10 softmax, 40 sparse 'images' (about half zeros): the sizes where skipping pays."""
+    _assert_mean_of_reference(_digits_sized_case(16, 40, 5, keep=1.0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,22 +295,12 @@ def test_errors_below_only_where_needed(name: str, outs: int, ins: int, samples:
 
 def test_relu_and_dropout_zeros_are_skipped_in_a_digits_sized_batch() -> None:
     """64-24-10, ReLU and dropout 0.5: most hidden units drop out; the batch still equals the reference."""
-    network = make_network([64, 24, 10], random.Random(7))
-    rng = random.Random(8)
-    inputs = [[0.0 if rng.random() < 0.5 else rng.randint(1, 16) / 16 for _ in range(64)] for _ in range(20)]
-    targets = [[1.0 if d == i % 10 else 0.0 for d in range(10)] for i in range(20)]
-    dropout = [dropout_masks(network, 0.5, rng) for _ in inputs]
-    case = {
-        "network": network,
-        "inputs": inputs,
-        "targets": targets,
-        "activations": ["relu", "softmax"],
-        "loss_name": "cross_entropy",
-        "l2": 1e-3,
-        "batch_dropout": dropout,
-    }
+    case = _digits_sized_case(24, 20, 7, keep=0.5)
+    network, dropout = case["network"], case["batch_dropout"]
     functions = [ACTIVATIONS["relu"], ACTIVATIONS["softmax"]]
-    hidden_inputs = batch._forward(network, functions, inputs, batch._masks_by_layer(network, dropout))[0][1]
+    hidden_inputs = batch._forward(
+        network, functions, case["inputs"], batch._masks_by_layer(network, dropout)
+    )[0][1]
     needed = batch._needed_errors(hidden_inputs, None, ACTIVATIONS["relu"])
     assert sum(positions is not None for positions in needed) >= 15  # skipping happens
     _assert_mean_of_reference(case)
