@@ -52,3 +52,12 @@ def test_memory_trains_on_synthetic_idx_images() -> None:
     """Exit status 1 says the peak passed 200 MB (PyPy's does): the benchmark's verdict, not a failure."""
     output = _run("memory.py", "--images", "300", statuses=(0, 1))
     assert "saved the model" in output and "purenn train, 1 epoch: peak RSS" in output
+
+
+def test_floor_prints_the_best_ratios_the_products_allow() -> None:
+    output = _run("floor.py", "--rounds", "1")
+    assert "ns per multiply-add" in output and "cheapest:" in output
+    for network in ("64-32-10", "64-64-10"):
+        row = next(line for line in output.splitlines() if line.startswith(network))
+        assert row.count("x") == 2  # the best speed-up and the target
+    assert "at least 0.17" in output  # prediction / epoch: products alone, no timing in it
