@@ -37,7 +37,7 @@ sys.path.insert(0, HERE)
 
 import textbook  # noqa: E402  (bench/textbook.py)
 
-from purenn import batch  # noqa: E402
+from purenn import batch, kernels  # noqa: E402
 from purenn.network import Network, make_network  # noqa: E402
 from purenn.train import Settings, train  # noqa: E402
 
@@ -211,14 +211,6 @@ def compare_updates(rounds: int) -> Dict[str, float]:
     return {name: statistics.median(values) * 1e6 for name, values in times.items()}
 
 
-def kernel_name() -> str:
-    if ON_PYPY:
-        return "loops (PyPy)"
-    if batch._dots is batch._dots_by_sumprod:
-        return "calls, math.sumprod"
-    return "calls, sum(map(mul, ...))"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 rounds on 320 training images")
@@ -232,7 +224,7 @@ def main() -> None:
 
     version = sys.version.split()[0]
     print(
-        f"{platform.python_implementation()} {version}, purenn kernel: {kernel_name()}; "
+        f"{platform.python_implementation()} {version}, purenn kernel: {kernels.FORM}; "
         f"update: {update.__name__}"
     )
     print(f"{size} training images, minibatch {BATCH_SIZE}, median of {rounds} alternating rounds")

@@ -35,7 +35,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import _target, record_gradient_error, training_cases, weights
 
-from purenn import batch
+from purenn import batch, kernels
 from purenn.activations import ACTIVATIONS
 from purenn.errors import PurennError
 from purenn.losses import l2_penalty
@@ -57,14 +57,14 @@ NATIVE_KERNEL = "loops" if platform.python_implementation() == "PyPy" else "call
 
 
 @contextmanager
-def kernels(name: str) -> Iterator[None]:
+def kernels_called(name: str) -> Iterator[None]:
     """Run the batch engine with the kernels called `name` ("calls" or "loops")."""
-    saved = batch._layer_sums, batch._errors_below, batch._gradient_sums
-    batch._layer_sums, batch._errors_below, batch._gradient_sums = batch._KERNELS[name]
+    saved = kernels.layer_sums, kernels.errors_below, kernels.gradient_sums
+    kernels.layer_sums, kernels.errors_below, kernels.gradient_sums = kernels.KERNELS[name]
     try:
         yield
     finally:
-        batch._layer_sums, batch._errors_below, batch._gradient_sums = saved
+        kernels.layer_sums, kernels.errors_below, kernels.gradient_sums = saved
 
 
 def _input_values() -> st.SearchStrategy[float]:
@@ -161,7 +161,7 @@ def test_loss_and_gradients_are_the_mean_of_the_reference(case: Dict[str, Any]) 
 @given(batch_cases())
 def test_the_other_kernels_agree_bit_for_bit(case: Dict[str, Any]) -> None:
     native = _batch_call(case)
-    with kernels("calls" if NATIVE_KERNEL == "loops" else "loops"):
+    with kernels_called("calls" if NATIVE_KERNEL == "loops" else "loops"):
         other = _batch_call(case)
     assert other == native
 
@@ -246,7 +246,7 @@ def _matrices(rows: int, columns: int) -> st.SearchStrategy[List[List[float]]]:
     return st.lists(row, min_size=rows, max_size=rows)
 
 
-@pytest.mark.parametrize("name", sorted(batch._KERNELS))
+@pytest.mark.parametrize("name", sorted(kernels.KERNELS))
 @given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 6), st.data())
 def test_each_kernel_is_within_the_dot_product_bound(
     name: str, outs: int, ins: int, samples: int, data: Any
@@ -254,7 +254,7 @@ def test_each_kernel_is_within_the_dot_product_bound(
     layer = data.draw(_matrices(outs, ins + 1))
     inputs = [row + [1.0] for row in data.draw(_matrices(samples, ins))]
     deltas = data.draw(_matrices(samples, outs))
-    layer_sums, errors_below, gradient_sums = batch._KERNELS[name]
+    layer_sums, errors_below, gradient_sums = kernels.KERNELS[name]
 
     for h, sums in zip(inputs, layer_sums(layer, inputs)):
         for neuron, z in zip(layer, sums):
@@ -278,7 +278,7 @@ def test_each_kernel_is_within_the_dot_product_bound(
             assert _within(grads[j][k], exact, bound + (samples + 1) * SMALLEST_SUBNORMAL)
 
 
-@pytest.mark.parametrize("name", sorted(batch._KERNELS))
+@pytest.mark.parametrize("name", sorted(kernels.KERNELS))
 @given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 4), st.data())
 def test_errors_below_only_where_needed(name: str, outs: int, ins: int, samples: int, data: Any) -> None:
     """With positions, each kernel gives the full result's entries there and 0.0 elsewhere."""
@@ -286,7 +286,7 @@ def test_errors_below_only_where_needed(name: str, outs: int, ins: int, samples:
     deltas = data.draw(_matrices(samples, outs))
     positions = st.lists(st.integers(0, ins - 1), unique=True).map(sorted)
     needed = [data.draw(st.one_of(st.none(), positions)) for _ in range(samples)]
-    errors_below = batch._KERNELS[name][1]
+    errors_below = kernels.KERNELS[name][1]
     full = errors_below(layer, deltas, [None] * samples)
     for errors, complete, wanted in zip(errors_below(layer, deltas, needed), full, needed):
         expected = complete if wanted is None else [e if k in wanted else 0.0 for k, e in enumerate(complete)]
@@ -329,7 +329,7 @@ def test_zero_outputs_of_tanh_and_identity_still_pass_the_gradient(hidden: str) 
 
 def test_skipping_zeros_changes_nothing() -> None:
     rows = [[0.5, -1.25, 3.0, 2.0, 0.75], [1.0, 2.0, -3.0, 4.0, 1e-3]]
-    columns = batch._transpose(rows)
+    columns = kernels._transpose(rows)
     vectors = (
         [0.0, 0.0, 0.0, 1.5, 1.0],
         [0.0, 2.0, 0.0, 0.0, 1.0],
@@ -339,16 +339,16 @@ def test_skipping_zeros_changes_nothing() -> None:
     )
     for vector in vectors:
         expected = [math.fsum(w * v for w, v in zip(row, vector)) for row in rows]
-        assert batch._dots_skipping_zeros(rows, columns, vector) == expected
+        assert kernels._dots_skipping_zeros(rows, columns, vector) == expected
 
 
-@pytest.mark.parametrize("name", sorted(batch._KERNELS))
+@pytest.mark.parametrize("name", sorted(kernels.KERNELS))
 def test_blank_inputs_give_zero_gradients_and_the_bias_sums(name: str) -> None:
     """Inputs that are 0 in every sample of a batch: exact zeros in the gradient, sums = bias."""
     layer = [[0.5, -1.25, 3.0], [1.0, 2.0, -0.75]]
     inputs = [[0.0, 0.0, 1.0], [0.0, 0.0, 1.0], [0.0, 4.0, 1.0], [0.0, 0.0, 1.0]]  # B = 4
     deltas = [[1.0, -2.0], [0.5, 0.25], [3.0, 1.0], [-0.5, 2.75]]
-    layer_sums, _, gradient_sums = batch._KERNELS[name]
+    layer_sums, _, gradient_sums = kernels.KERNELS[name]
     assert layer_sums(layer, inputs) == [[3.0, -0.75], [3.0, -0.75], [-2.0, 7.25], [3.0, -0.75]]
     assert gradient_sums(deltas, inputs) == [[0.0, 3.0, 1.0], [0.0, 1.0, 0.5]]
 

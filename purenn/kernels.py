@@ -1,0 +1,241 @@
+"""The three matrix products of backpropagation, for a whole minibatch, with the inner loops in C.
+
+- layer_sums(W, H): Z[i] = W h_i, every sample's weighted sums.
+- errors_below(W, D, needed): E[i] = W^T delta_i without the bias column, only at `needed`.
+- gradient_sums(D, H): G = mean_i delta_i h_i^T, the gradient of the weights.
+- KERNELS: both forms of the three, by name; FORM: the one this interpreter uses.
+
+For one layer with weights W (n_out rows of n_in + 1, bias last), a batch of B inputs H (B rows of
+n_in + 1, a 1 appended to each) and the deltas D (B rows of n_out, D[i][j] = dC_i/dz_j):
+
+    sums              Z[i][j] = sum_k W[j][k] * H[i][k]     (z = W h for each sample)
+    errors below      E[i][k] = sum_j D[i][j] * W[j][k]     (dC/dh = W^T delta, k < n_in)
+    gradient sums     G[j][k] = sum_i D[i][j] / B * H[i][k] (mean of delta h^T; k = n_in: bias)
+
+Each has two forms, and the interpreter picks one at import (KERNELS):
+
+- "calls" (CPython): every entry is a dot product of two rows once a matrix is transposed
+  (zip(*rows) turns columns into rows, in C), and a row of entries is one _dots call, which runs
+  no bytecode per multiplication: map(math.sumprod, ...) on 3.12+, sum(map(mul, ...)) before.
+  Zeros of the inputs are skipped (pixels are often 0, and so are ReLU and dropout outputs).
+- "loops" (PyPy): plain index loops, which its JIT compiles to machine code; they too leave out
+  the inputs' zeros, by looping over the positions of the nonzero ones.
+
+Both sum every dot product in the reference's order (or, with math.sumprod, in extended precision
+exactly as vectors.dot does), so the sums and errors equal network.py's; a skipped zero term can
+change only the sign of a zero. Only the gradient's sum over the batch is new.
+(bench/floor.py measures what one multiply-add costs in each form.)
+
+>>> weights = [[1.0, 2.0, 0.5]]  # one neuron: two weights and the bias 0.5
+>>> inputs = [[1.0, 1.0, 1.0], [0.0, 2.0, 1.0]]  # two samples, each with its 1 appended
+>>> layer_sums(weights, inputs)
+[[3.5], [4.5]]
+>>> errors_below(weights, [[1.0], [2.0]], [None, None])
+[[1.0, 2.0], [2.0, 4.0]]
+>>> gradient_sums([[1.0], [2.0]], inputs)
+[[0.5, 2.5, 1.5]]
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+from itertools import compress, repeat
+from operator import itemgetter, mul, truediv
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, cast
+
+from .vectors import Matrix, Vector
+
+__all__ = ["FORM", "KERNELS", "SKIP_ZEROS_FROM", "errors_below", "gradient_sums", "layer_sums"]
+
+Rows = Sequence[Sequence[float]]
+Needed = Sequence[Optional[List[int]]]  # per sample: the positions to compute, or None for all
+Kernel = Callable[[Rows, Rows], Matrix]
+ErrorsKernel = Callable[[Rows, Rows, Needed], Matrix]
+
+# ---------------------------------------------------------------------------------------------
+# The "calls" form: each row of results is one C-level call
+
+
+def _dots_by_sumprod(rows: Iterable[Sequence[float]], vector: Sequence[float]) -> Vector:
+    return list(map(_sumprod, rows, repeat(vector)))
+
+
+def _dots_by_map(rows: Iterable[Sequence[float]], vector: Sequence[float]) -> Vector:
+    # The loop over rows is bytecode, the one over a row's values is C (sum of a map).
+    return [sum(map(mul, row, vector)) for row in rows]
+
+
+# math.sumprod is CPython 3.12+; without it _dots is _dots_by_map and this name is never called.
+_sumprod = cast(Callable[[Sequence[float], Sequence[float]], float], getattr(math, "sumprod", None))
+
+# _dots(rows, v) == [vectors.dot(row, v) for row in rows]: the same function, looped in C.
+_dots = _dots_by_sumprod if hasattr(math, "sumprod") else _dots_by_map
+
+# Gathering the nonzero columns costs about as much per value as a multiplication with
+# math.sumprod, a fifth of one without it (measured): skip zeros only where they are this common.
+SKIP_ZEROS_FROM = 0.35 if hasattr(math, "sumprod") else 0.2
+
+
+def _dots_skipping_zeros(rows: Rows, columns: Rows, vector: Sequence[float]) -> Vector:
+    """Return [dot(row, vector) for row in rows], leaving out the terms where vector is 0.
+
+    `columns` is the same matrix transposed (columns[k][j] == rows[j][k]). When enough of the
+    vector is 0, the columns at its nonzero positions are gathered and zipped back into shorter
+    rows, so only the products that can be nonzero are computed; with no nonzero position at all
+    (a pixel blank in every image of a batch, for the gradient sums) there is nothing to compute.
+
+    >>> _dots_skipping_zeros([[1.0, 2.0, 3.0]], [(1.0,), (2.0,), (3.0,)], [0.0, 0.0, 2.0])
+    [6.0]
+    """
+    nonzero = list(compress(range(len(vector)), vector))
+    zeros = len(vector) - len(nonzero)
+    if zeros < SKIP_ZEROS_FROM * len(vector):
+        return _dots(rows, vector)
+    if not nonzero:  # e.g. a pixel blank in every image of the batch
+        return [0.0] * len(rows)
+    if len(nonzero) == 1:  # one term: its products are the sums
+        return list(map(mul, columns[nonzero[0]], repeat(vector[nonzero[0]])))
+    pick = itemgetter(*nonzero)
+    return _dots(zip(*pick(columns)), pick(vector))
+
+
+def _transpose(rows: Iterable[Sequence[float]]) -> List[Tuple[float, ...]]:
+    """Columns as rows: _transpose(M)[k][i] == M[i][k], one C-level zip.
+
+    >>> _transpose([[1.0, 2.0], [3.0, 4.0]])
+    [(1.0, 3.0), (2.0, 4.0)]
+    """
+    return list(zip(*rows))
+
+
+def _sums_by_calls(layer: Rows, inputs: Rows) -> Matrix:
+    """Z[i] = W h_i for every input h_i (with its 1 appended)."""
+    columns = _transpose(layer)
+    return [_dots_skipping_zeros(layer, columns, h) for h in inputs]
+
+
+def _errors_by_calls(layer: Rows, deltas: Rows, needed: Needed) -> Matrix:
+    """E[i] = W^T delta_i without the bias column: a dot with each column of W.
+
+    Where needed[i] lists positions, only those entries are computed; the others are 0.0.
+    """
+    weight_columns = _transpose(layer)[:-1]
+    return [
+        _dots(weight_columns, delta) if positions is None else _dots_at(weight_columns, delta, positions)
+        for delta, positions in zip(deltas, needed)
+    ]
+
+
+def _dots_at(rows: Rows, vector: Sequence[float], positions: List[int]) -> Vector:
+    """[dot(rows[k], vector) if k in positions else 0.0 for each k]: only the rows at positions.
+
+    >>> _dots_at([(1.0, 2.0), (3.0, 4.0), (5.0, 6.0)], [1.0, 1.0], [0, 2])
+    [3.0, 0.0, 11.0]
+    """
+    result = [0.0] * len(rows)
+    for k, value in zip(positions, _dots(map(rows.__getitem__, positions), vector)):
+        result[k] = value
+    return result
+
+
+def _gradient_sums_by_calls(deltas: Rows, inputs: Rows) -> Matrix:
+    """G[j][k] = sum_i (D[i][j] / B) * H[i][k], computed a column k at a time, zeros skipped."""
+    samples = len(deltas)
+    scaled = [list(map(truediv, delta, repeat(samples))) for delta in deltas]
+    scaled_columns = _transpose(scaled)
+    by_input = [_dots_skipping_zeros(scaled_columns, scaled, column) for column in zip(*inputs)]
+    return [list(row) for row in zip(*by_input)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The "loops" form: the same sums, in the same order, as index loops
+#
+# Each innermost loop is a function of its own: PyPy's JIT then compiles it as one tight loop,
+# whatever the loops around it do (written inline, the traces depended on what ran first and
+# were up to 3 times slower).
+
+
+def _dot_by_index(v: Sequence[float], w: Sequence[float]) -> float:
+    total = 0.0
+    for k in range(len(v)):
+        total += v[k] * w[k]
+    return total
+
+
+def _dot_at(v: Sequence[float], w: Sequence[float], positions: List[int]) -> float:
+    """The sum of v[k] * w[k] over the k in positions, in their order: a dot skipping w's zeros."""
+    total = 0.0
+    for k in positions:
+        total += v[k] * w[k]
+    return total
+
+
+def _add_multiple(target: List[float], factor: float, v: Sequence[float]) -> None:
+    """target[k] += factor * v[k] for every k < len(target), in place."""
+    for k in range(len(target)):
+        target[k] += factor * v[k]
+
+
+def _add_multiple_at(target: List[float], factor: float, v: Sequence[float], positions: List[int]) -> None:
+    """target[k] += factor * v[k] for every k in positions, in place."""
+    for k in positions:
+        target[k] += factor * v[k]
+
+
+def _nonzero_positions(v: Sequence[float]) -> Optional[List[int]]:
+    """The positions of v's nonzero values, or None when too few are 0 for skipping them to pay."""
+    positions = [k for k in range(len(v)) if v[k] != 0.0]
+    return positions if len(positions) < 0.8 * len(v) else None
+
+
+def _sums_by_loops(layer: Rows, inputs: Rows) -> Matrix:
+    result = []
+    for h in inputs:
+        positions = _nonzero_positions(h)
+        if positions is None:
+            result.append([_dot_by_index(neuron, h) for neuron in layer])
+        else:
+            result.append([_dot_at(neuron, h, positions) for neuron in layer])
+    return result
+
+
+def _errors_by_loops(layer: Rows, deltas: Rows, needed: Needed) -> Matrix:
+    result = []
+    for delta, positions in zip(deltas, needed):
+        errors = [0.0] * (len(layer[0]) - 1)
+        for d, neuron in zip(delta, layer):
+            if positions is None:
+                _add_multiple(errors, d, neuron)
+            else:
+                _add_multiple_at(errors, d, neuron, positions)
+        result.append(errors)
+    return result
+
+
+def _gradient_sums_by_loops(deltas: Rows, inputs: Rows) -> Matrix:
+    samples = len(deltas)
+    sums = [[0.0] * len(inputs[0]) for _ in deltas[0]]
+    for delta, h in zip(deltas, inputs):
+        positions = _nonzero_positions(h)
+        for d, row in zip(delta, sums):
+            if positions is None:
+                _add_multiple(row, d / samples, h)
+            else:
+                _add_multiple_at(row, d / samples, h, positions)
+    return sums
+
+
+KERNELS: Dict[str, Tuple[Kernel, ErrorsKernel, Kernel]] = {
+    "calls": (_sums_by_calls, _errors_by_calls, _gradient_sums_by_calls),
+    "loops": (_sums_by_loops, _errors_by_loops, _gradient_sums_by_loops),
+}
+_CHOSEN = "loops" if platform.python_implementation() == "PyPy" else "calls"
+layer_sums, errors_below, gradient_sums = KERNELS[_CHOSEN]
+
+# What this interpreter runs, in words (bench/train_speed.py prints it).
+FORM = (
+    "loops"
+    if _CHOSEN == "loops"
+    else "calls, " + ("math.sumprod" if hasattr(math, "sumprod") else "sum(map(mul))")
+)
