@@ -1,6 +1,6 @@
 """How fast does purenn train, against the classic per-sample loop of the tutorials?
 
-    python bench/train_speed.py [--quick] [--rounds N]
+    python bench/train_speed.py [--quick] [--rounds N] [--warmup N]
 
 In one run, on one interpreter and the same data (data/digits.csv, pixels / 16), for 64-32-10
 and 64-64-10 sigmoid networks with squared error, it alternates
@@ -11,7 +11,9 @@ and 64-64-10 sigmoid networks with squared error, it alternates
   (c) engine:   the same epoch as batch.loss_and_gradients and w -= rate * g alone, without the
                 trainer's shuffling, bookkeeping and divergence checks,
 
-for several rounds from the same starting weights, and prints the median microseconds per
+for several rounds from the same starting weights (the first rounds warm up: 1 on CPython, 5 on
+PyPy, whose JIT compiles for longer; each timed run starts after a full garbage collection),
+and prints the median microseconds per
 training sample of each and the ratio textbook / purenn. Then it times batch.predict_many on 540
 images against one purenn epoch on 1347, and the forms the weight update can take in pure Python.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
+import gc
 import os
 import platform
 import random
@@ -100,6 +103,9 @@ def momentum_by_map(network: Network, velocity: Network, grads: Network, rate: f
 
 
 ON_PYPY = platform.python_implementation() == "PyPy"
+# Rounds not counted. PyPy's JIT goes on compiling the trainer for several epochs (measured: its
+# epoch of 64-32-10 fell from 29 to 25-26 us per sample over the first 12 rounds); CPython needs one.
+WARMUP_ROUNDS = 5 if ON_PYPY else 1
 # The fastest plain update on each interpreter (the last table this script prints): the index
 # loop where the interpreter specialises float bytecode (CPython 3.11+) or compiles it (PyPy).
 update = update_by_index if ON_PYPY or sys.version_info >= (3, 11) else update_by_comprehension
@@ -146,6 +152,12 @@ def engine_epoch(network: Network, inputs: List[Vector], targets: List[Vector]) 
 
 
 def seconds(action: Callable[..., object], *arguments: object) -> float:
+    """The wall time of action(*arguments), after a full garbage collection.
+
+    The collection starts every timed run from the same state: otherwise the garbage one engine
+    leaves (the textbook's above all) is collected in the next one's time, most on PyPy.
+    """
+    gc.collect()
     start = time.perf_counter()
     action(*arguments)
     return time.perf_counter() - start
@@ -155,30 +167,33 @@ EPOCHS = {"textbook": textbook_epoch, "purenn": purenn_epoch, "engine": engine_e
 
 
 def compare_training(
-    hidden: int, inputs: List[Vector], targets: List[Vector], rounds: int
+    hidden: int, inputs: List[Vector], targets: List[Vector], rounds: int, warmup: int
 ) -> Dict[str, float]:
-    """Median seconds per epoch of each of EPOCHS, alternating, from the same weights."""
+    """Median seconds per epoch of each of EPOCHS, alternating, from the same weights.
+
+    The first `warmup` rounds are not counted (PyPy's JIT compiles for several epochs).
+    """
     start = make_network([64, hidden, 10], random.Random(hidden))
     times: Dict[str, List[float]] = {name: [] for name in EPOCHS}
-    for round_number in range(rounds + 1):  # round 0 warms up (PyPy's JIT above all)
+    for round_number in range(warmup + rounds):
         for name, epoch in EPOCHS.items():
             elapsed = seconds(epoch, copy.deepcopy(start), inputs, targets)
-            if round_number > 0:
+            if round_number >= warmup:
                 times[name].append(elapsed)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
 def compare_prediction(
-    training_data: Tuple[List[Vector], List[Vector]], test_inputs: List[Vector], rounds: int
+    training_data: Tuple[List[Vector], List[Vector]], test_inputs: List[Vector], rounds: int, warmup: int
 ) -> Tuple[float, float]:
     """Median seconds of (predict_many on the test images, one purenn epoch), 64-64-10."""
     start = make_network([64, 64, 10], random.Random(64))
     predicting, training = [], []
-    for round_number in range(rounds + 1):
+    for round_number in range(warmup + rounds):
         network = copy.deepcopy(start)
         elapsed_training = seconds(purenn_epoch, network, *training_data)
         elapsed_predicting = seconds(batch.predict_many, network, test_inputs, "sigmoid")
-        if round_number > 0:
+        if round_number >= warmup:
             training.append(elapsed_training)
             predicting.append(elapsed_predicting)
     return statistics.median(predicting), statistics.median(training)
@@ -215,6 +230,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 rounds on 320 training images")
     parser.add_argument("--rounds", type=int, default=None, help="timed rounds (default 5, quick 3)")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=WARMUP_ROUNDS,
+        help=f"rounds run first and not counted (default {WARMUP_ROUNDS} on this interpreter)",
+    )
     options = parser.parse_args()
     rounds = options.rounds or (3 if options.quick else 5)
     inputs, targets = load_digits(os.path.join(os.path.dirname(HERE), "data", "digits.csv"))
@@ -227,14 +248,17 @@ def main() -> None:
         f"{platform.python_implementation()} {version}, purenn kernel: {kernels.FORM}; "
         f"update: {update.__name__}"
     )
-    print(f"{size} training images, minibatch {BATCH_SIZE}, median of {rounds} alternating rounds")
+    print(
+        f"{size} training images, minibatch {BATCH_SIZE}, "
+        f"median of {rounds} alternating rounds after {options.warmup} not counted"
+    )
     print("us per training sample:")
     print(f"{'network':10} {'textbook':>9} {'purenn':>9} {'speed-up':>9} {'engine':>9} {'speed-up':>9}")
     textbook_per_sample = 0.0
     for hidden in (32, 64):
         per_sample = {
             name: value / size * 1e6
-            for name, value in compare_training(hidden, *training_data, rounds).items()
+            for name, value in compare_training(hidden, *training_data, rounds, options.warmup).items()
         }
         textbook_per_sample = per_sample["textbook"] / 1e6
         print(
@@ -244,7 +268,7 @@ def main() -> None:
         )
 
     full_train = inputs[:TRAINING_IMAGES], targets[:TRAINING_IMAGES]
-    predicting, training = compare_prediction(full_train, test_inputs, rounds)
+    predicting, training = compare_prediction(full_train, test_inputs, rounds, options.warmup)
     textbook_epoch_seconds = textbook_per_sample * TRAINING_IMAGES
     print(
         f"predict_many on {len(test_inputs)} images, 64-64-10: {predicting * 1e3:.1f} ms; "
