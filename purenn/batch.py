@@ -220,9 +220,10 @@ def _needed_errors(layer_inputs: Matrix, masks: LayerMasks, below: Activation) -
     width = len(layer_inputs[0]) - 1
     needed: List[Optional[List[int]]] = []
     for source in sources:
-        positions = None if source is None else list(compress(range(width), source))
-        too_few_zeros = positions is None or width - len(positions) < kernels.SKIP_ZEROS_FROM * width
-        needed.append(None if too_few_zeros else positions)
+        if source is None or source.count(0.0) < kernels.SKIP_ZEROS_FROM * width:  # too few zeros
+            needed.append(None)
+        else:
+            needed.append(list(compress(range(width), source)))
     return needed
 
 
