@@ -12,10 +12,10 @@ and 64-64-10 sigmoid networks with squared error, it alternates
                 trainer's shuffling, bookkeeping and divergence checks,
 
 for several rounds from the same starting weights (the first rounds warm up: 1 on CPython, 5 on
-PyPy, whose JIT compiles for longer; each timed run starts after a full garbage collection),
-and prints the median microseconds per
-training sample of each and the ratio textbook / purenn. Then it times batch.predict_many on 540
-images against one purenn epoch on 1347, and the forms the weight update can take in pure Python.
+PyPy, whose JIT compiles for longer; each timed run starts after a full garbage collection), and
+prints the median microseconds per training sample of each and the ratio textbook / purenn. Then
+it times batch.predict_many on 540 images against one purenn epoch on 1347, and the forms the
+weight update can take in pure Python.
 """
 
 from __future__ import annotations
