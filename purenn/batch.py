@@ -22,7 +22,7 @@ reference's own functions, called once per sample on vectors one layer wide.
 from __future__ import annotations
 
 import math
-from itertools import compress, repeat
+from itertools import repeat
 from operator import add, mul
 from typing import List, Optional, Sequence, Tuple
 
@@ -218,13 +218,7 @@ def _needed_errors(layer_inputs: Matrix, masks: LayerMasks, below: Activation) -
     else:
         return [None] * len(layer_inputs)
     width = len(layer_inputs[0]) - 1
-    needed: List[Optional[List[int]]] = []
-    for source in sources:
-        if source is None or source.count(0.0) < kernels.SKIP_ZEROS_FROM * width:  # too few zeros
-            needed.append(None)
-        else:
-            needed.append(list(compress(range(width), source)))
-    return needed
+    return [None if source is None else kernels.nonzero_positions(source, width) for source in sources]
 
 
 def _mean_weight_gradients(deltas: Matrix, inputs: Matrix, layer: Layer, l2: float) -> Layer:

@@ -46,7 +46,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, ca
 
 from .vectors import Matrix, Vector
 
-__all__ = ["FORM", "KERNELS", "SKIP_ZEROS_FROM", "errors_below", "gradient_sums", "layer_sums"]
+__all__ = ["FORM", "KERNELS", "errors_below", "gradient_sums", "layer_sums", "nonzero_positions"]
 
 Rows = Sequence[Sequence[float]]
 Needed = Sequence[Optional[List[int]]]  # per sample: the positions to compute, or None for all
@@ -72,9 +72,32 @@ _sumprod = cast(Callable[[Sequence[float], Sequence[float]], float], getattr(mat
 # _dots(rows, v) == [vectors.dot(row, v) for row in rows]: the same function, looped in C.
 _dots = _dots_by_sumprod if hasattr(math, "sumprod") else _dots_by_map
 
-# Gathering the nonzero columns costs about as much per value as a multiplication with
-# math.sumprod, a fifth of one without it (measured): skip zeros only where they are this common.
-SKIP_ZEROS_FROM = 0.35 if hasattr(math, "sumprod") else 0.2
+_ON_PYPY = platform.python_implementation() == "PyPy"
+
+# The share of zeros from which leaving them out pays. Gathering the nonzero columns costs about as
+# much per value as a multiplication with math.sumprod, a fifth of one without it (measured); on
+# PyPy, looping over positions instead of over all values pays from a fifth of zeros.
+_SKIP_ZEROS_FROM = 0.35 if hasattr(math, "sumprod") else 0.2
+
+
+def nonzero_positions(
+    values: Sequence[float], width: Optional[int] = None, skip_from: float = _SKIP_ZEROS_FROM
+) -> Optional[List[int]]:
+    """The positions k < width where values[k] != 0, or None when too few of them are 0 to skip.
+
+    `width` is len(values) by default; values past it must not be 0 (a bias input's 1). None when
+    fewer than skip_from * width values are 0: then computing with them all is cheaper. The zeros
+    are counted first (list.count runs in C), and the positions gathered only where they will be used.
+
+    >>> nonzero_positions([0.0, 2.0, 0.0, 1.0]), nonzero_positions([1.0] * 9 + [0.0])
+    ([1, 3], None)
+    """
+    width = len(values) if width is None else width
+    if values.count(0.0) < skip_from * width:
+        return None
+    if _ON_PYPY:  # its JIT compiles the loop; compress is slower there (2.4 us per sample, measured)
+        return [k for k in range(width) if values[k] != 0.0]
+    return list(compress(range(width), values))
 
 
 def _dots_skipping_zeros(rows: Rows, columns: Rows, vector: Sequence[float]) -> Vector:
@@ -88,9 +111,9 @@ def _dots_skipping_zeros(rows: Rows, columns: Rows, vector: Sequence[float]) -> 
     >>> _dots_skipping_zeros([[1.0, 2.0, 3.0]], [(1.0,), (2.0,), (3.0,)], [0.0, 0.0, 2.0])
     [6.0]
     """
-    if vector.count(0.0) < SKIP_ZEROS_FROM * len(vector):  # counting is cheaper than gathering
+    nonzero = nonzero_positions(vector)
+    if nonzero is None:
         return _dots(rows, vector)
-    nonzero = list(compress(range(len(vector)), vector))
     if not nonzero:  # e.g. a pixel blank in every image of the batch
         return [0.0] * len(rows)
     if len(nonzero) == 1:  # one term: its products are the sums
@@ -182,17 +205,10 @@ def _add_multiple_at(target: List[float], factor: float, v: Sequence[float], pos
         target[k] += factor * v[k]
 
 
-def _nonzero_positions(v: Sequence[float]) -> Optional[List[int]]:
-    """The positions of v's nonzero values, or None when too few are 0 for skipping them to pay."""
-    if v.count(0.0) <= 0.2 * len(v):
-        return None
-    return [k for k in range(len(v)) if v[k] != 0.0]
-
-
 def _sums_by_loops(layer: Rows, inputs: Rows) -> Matrix:
     result = []
     for h in inputs:
-        positions = _nonzero_positions(h)
+        positions = nonzero_positions(h)
         if positions is None:
             result.append([_dot_by_index(neuron, h) for neuron in layer])
         else:
@@ -217,7 +233,7 @@ def _gradient_sums_by_loops(deltas: Rows, inputs: Rows) -> Matrix:
     samples = len(deltas)
     sums = [[0.0] * len(inputs[0]) for _ in deltas[0]]
     for delta, h in zip(deltas, inputs):
-        positions = _nonzero_positions(h)
+        positions = nonzero_positions(h)
         for d, row in zip(delta, sums):
             if positions is None:
                 _add_multiple(row, d / samples, h)
@@ -230,7 +246,7 @@ KERNELS: Dict[str, Tuple[Kernel, ErrorsKernel, Kernel]] = {
     "calls": (_sums_by_calls, _errors_by_calls, _gradient_sums_by_calls),
     "loops": (_sums_by_loops, _errors_by_loops, _gradient_sums_by_loops),
 }
-_CHOSEN = "loops" if platform.python_implementation() == "PyPy" else "calls"
+_CHOSEN = "loops" if _ON_PYPY else "calls"
 layer_sums, errors_below, gradient_sums = KERNELS[_CHOSEN]
 
 # What this interpreter runs, in words (bench/train_speed.py prints it).
