@@ -393,7 +393,7 @@ def train(
     settings.check()
     if not inputs or len(inputs) != len(targets):
         raise PurennError(f"training needs as many targets as inputs, got {len(inputs)} and {len(targets)}")
-    train_classes = _classes(targets)
+    train_classes = _classes(targets) if settings.measure_train_accuracy else []
     validation_classes = _classes(validation[1]) if validation else None
     l2 = settings.l2 / len(inputs) if settings.l2_over_samples else settings.l2
     velocity = [[[0.0] * len(neuron) for neuron in layer] for layer in network]
