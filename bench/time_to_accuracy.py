@@ -2,7 +2,7 @@
 
     python bench/time_to_accuracy.py                    # seed 0, 3 rounds (about 40 s on CPython 3.11)
     python bench/time_to_accuracy.py --seed 1 --repeats 5
-    python bench/time_to_accuracy.py --settings hidden=64 keep=1.0 epochs=30   # other train.Settings
+    python bench/time_to_accuracy.py --settings hidden=64 dropout=0.0 epochs=30   # other train.Settings
     python bench/time_to_accuracy.py --to-end           # train every epoch; report the final accuracy too
 
 Data: the vendored digits, the stratified 75/25 split of `purenn train --seed S`
@@ -269,7 +269,7 @@ def main() -> None:
         type=_setting,
         default=[],
         metavar="NAME=VALUE",
-        help="train.Settings fields to change, e.g. hidden=64 keep=1.0 batch_size=64",
+        help="train.Settings fields to change, e.g. hidden=64 dropout=0.0 batch_size=64",
     )
     parser.add_argument("--to-end", action="store_true", help="train every epoch; report the final accuracy")
     parser.add_argument("--no-sklearn", action="store_true", help="purenn only")

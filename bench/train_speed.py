@@ -121,14 +121,14 @@ def textbook_epoch(network: Network, inputs: List[Vector], targets: List[Vector]
 
 # The trainer doing the textbook's work: sigmoid layers, squared error, plain steps w -= rate * g.
 TRAINER_SETTINGS = Settings(
-    hidden_activation="sigmoid",
+    activation="sigmoid",
     output_activation="sigmoid",
     loss="squared_error",
     rate=PURENN_RATE,
     schedule="constant",
     momentum=0.0,
     l2=0.0,
-    keep=1.0,
+    dropout=0.0,
     batch_size=BATCH_SIZE,
     epochs=1,
     measure_train_accuracy=False,

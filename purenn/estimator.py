@@ -102,7 +102,7 @@ class Classifier:
         self,
         *,
         hidden: Sequence[int] = Settings.hidden,
-        activation: str = Settings.hidden_activation,
+        activation: str = Settings.activation,
         output_activation: str = Settings.output_activation,
         loss: str = Settings.loss,
         init: str = Settings.init,
@@ -115,7 +115,7 @@ class Classifier:
         momentum: float = Settings.momentum,
         l2: float = Settings.l2,
         l2_over_samples: bool = Settings.l2_over_samples,
-        dropout: float = 1.0 - Settings.keep,
+        dropout: float = Settings.dropout,
         batch_size: int = Settings.batch_size,
         epochs: int = Settings.epochs,
         rounds: int = Settings.rounds,
@@ -184,11 +184,9 @@ class Classifier:
 
     def settings(self) -> Settings:
         """The train.Settings these parameters stand for."""
-        if not isinstance(self.dropout, (int, float)) or not 0.0 <= self.dropout < 1.0:
-            raise PurennError(f"dropout must be in [0, 1), got {self.dropout!r}")
         settings = Settings(
             hidden=tuple(self.hidden),
-            hidden_activation=self.activation,
+            activation=self.activation,
             output_activation=self.output_activation,
             loss=self.loss,
             init=self.init,
@@ -201,7 +199,7 @@ class Classifier:
             momentum=self.momentum,
             l2=self.l2,
             l2_over_samples=self.l2_over_samples,
-            keep=1.0 - self.dropout,
+            dropout=self.dropout,
             batch_size=self.batch_size,
             epochs=self.epochs,
             rounds=self.rounds,

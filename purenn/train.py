@@ -49,15 +49,15 @@ Progress = Callable[["History", int], None]
 class Settings:
     """Every choice of a training run. The defaults are purenn's digits model.
 
-    Network: `hidden` layer sizes, `hidden_activation`, `output_activation`, `loss`, weight
+    Network: `hidden` layer sizes, `activation` (of the hidden layers), `output_activation`, `loss`, weight
     initialiser `init` ("he", "glorot" or "uniform" in [init_low, init_high)), `draw_biases`
     (None: the initialiser decides), `train_biases` (False keeps every bias at its start value,
     the "no biases" networks of some tutorials when it starts at 0).
     Steps: `rate` (with `schedule` "cosine" it falls from `rate` in the first epoch towards 0 in
     the last as rate * (1 + cos(pi * (epoch - 1) / epochs)) / 2; "constant" keeps it), `momentum`,
     `l2` (lambda; with `l2_over_samples` it is divided by the number of training samples, as in
-    the cost lambda/(2m) * sum w**2), `keep` (dropout keep probability for hidden units, 1.0 =
-    no dropout), `batch_size` (1 = per-sample SGD, 0 = full batch).
+    the cost lambda/(2m) * sum w**2), `dropout` (the probability of dropping each hidden unit,
+    0.0 = no dropout), `batch_size` (1 = per-sample SGD, 0 = full batch).
     Epochs: `epochs`; `rounds` > 0 replaces the shuffled pass by that many rounds of `round_size`
     samples drawn at random (without replacement within a round).
     Stopping: `loss_tolerance` (stop when the epoch's mean loss is below it), `patience` (stop
@@ -68,7 +68,7 @@ class Settings:
     """
 
     hidden: Tuple[int, ...] = (256,)
-    hidden_activation: str = "relu"
+    activation: str = "relu"
     output_activation: str = "softmax"
     loss: str = "cross_entropy"
     init: str = "he"
@@ -81,7 +81,7 @@ class Settings:
     momentum: float = 0.9
     l2: float = 1e-4
     l2_over_samples: bool = False
-    keep: float = 0.5
+    dropout: float = 0.5
     batch_size: int = 32
     epochs: int = 60
     rounds: int = 0
@@ -93,7 +93,7 @@ class Settings:
 
     def activations(self) -> List[str]:
         """One activation name per layer: the hidden ones, then the output one."""
-        return [self.hidden_activation] * len(self.hidden) + [self.output_activation]
+        return [self.activation] * len(self.hidden) + [self.output_activation]
 
     def check(self) -> None:
         """Raise PurennError naming the first setting that makes no sense."""
@@ -101,7 +101,7 @@ class Settings:
         _check_number("rate", self.rate, low=0.0, low_open=True)
         _check_number("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
         _check_number("l2", self.l2, low=0.0)
-        _check_number("keep", self.keep, low=0.0, high=1.0, low_open=True)
+        _check_number("dropout", self.dropout, low=0.0, high=1.0, high_open=True)
         _check_count("batch_size", self.batch_size, minimum=0)
         _check_count("epochs", self.epochs, minimum=1)
         _check_count("rounds", self.rounds, minimum=0)
@@ -301,8 +301,9 @@ def _one_step(
     batch_inputs = [inputs[i] for i in indices]
     batch_targets = [targets[i] for i in indices]
     masks = None
-    if settings.keep < 1.0 and len(network) > 1:
-        masks = [dropout_masks(network, settings.keep, rng) for _ in indices]
+    if settings.dropout > 0.0 and len(network) > 1:
+        keep = 1.0 - settings.dropout
+        masks = [dropout_masks(network, keep, rng) for _ in indices]
     value, grads = batch.loss_and_gradients(
         network,
         batch_inputs,
@@ -384,8 +385,8 @@ def train(
     >>> xor_inputs = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
     >>> xor_targets = [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 0.0]]
     >>> net = make_network([2, 8, 2], random.Random(1), init="glorot")
-    >>> settings = Settings(hidden=(8,), hidden_activation="tanh", rate=0.5, batch_size=4,
-    ...                     l2=0.0, epochs=300, keep=1.0, schedule="constant")
+    >>> settings = Settings(hidden=(8,), activation="tanh", rate=0.5, batch_size=4,
+    ...                     l2=0.0, epochs=300, dropout=0.0, schedule="constant")
     >>> result = train(net, xor_inputs, xor_targets, settings, random.Random(2))
     >>> result.history[-1].train_accuracy
     1.0

@@ -42,7 +42,7 @@ def test_time_to_accuracy_reaches_a_low_target() -> None:
         "0.5",
         "--settings",
         "hidden=16",
-        "keep=1.0",
+        "dropout=0.0",
         "epochs=5",
     )
     assert "50% at epoch 1" in output and "s to 50% (epoch 1)" in output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any, List
 
 import pytest
@@ -140,3 +141,15 @@ def test_random_module_is_never_used_globally() -> None:
     X, y = _data(60)
     Classifier(hidden=(4,), epochs=1, dropout=0.3).fit(X, y)
     assert random.getstate() == state
+
+
+def test_a_model_file_of_purenn_0_1_0_still_loads() -> None:
+    """tests/data/model_0.1.0.json was written before Settings' hidden_activation and keep became
+    activation and dropout; its settings (Classifier parameters) load under today's names."""
+    path = Path(__file__).parent / "data" / "model_0.1.0.json"
+    loaded = Classifier.from_model(load_model(path))
+    assert (loaded.activation, loaded.dropout, loaded.seed) == ("tanh", 0.25, 1)
+    assert loaded.settings().dropout == 0.25 and loaded.settings().activation == "tanh"
+    X, y = _data(40)
+    refit = Classifier(hidden=(3,), epochs=1, dropout=0.25, activation="tanh", seed=1).fit(X, y)
+    assert refit.predict_proba(X) == loaded.predict_proba(X)

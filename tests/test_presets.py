@@ -20,7 +20,7 @@ def _settings(name: str) -> Any:
 EXPECTED: Dict[str, Dict[str, Any]] = {
     "relu-dropout": dict(
         hidden=(200,),
-        hidden_activation="relu",
+        activation="relu",
         output_activation="identity",
         loss="squared_error",
         init="uniform",
@@ -30,7 +30,7 @@ EXPECTED: Dict[str, Dict[str, Any]] = {
         train_biases=False,
         rate=0.01,
         momentum=0.0,
-        keep=0.5,
+        dropout=0.5,
         batch_size=1,
         epochs=200,
         loss_tolerance=0.1,
@@ -39,11 +39,11 @@ EXPECTED: Dict[str, Dict[str, Any]] = {
     ),
     "tanh-softmax": dict(
         hidden=(200,),
-        hidden_activation="tanh",
+        activation="tanh",
         output_activation="softmax",
         loss="squared_error",
         rate=0.1,
-        keep=0.5,
+        dropout=0.5,
         batch_size=1,
         loss_tolerance=0.01,
         decision="strict",
@@ -51,7 +51,7 @@ EXPECTED: Dict[str, Dict[str, Any]] = {
     ),
     "sigmoid-rounds": dict(
         hidden=(10,),
-        hidden_activation="sigmoid",
+        activation="sigmoid",
         output_activation="sigmoid",
         loss="squared_error",
         init="uniform",
@@ -62,11 +62,11 @@ EXPECTED: Dict[str, Dict[str, Any]] = {
         epochs=10,
         rounds=26,
         round_size=50,
-        keep=1.0,
+        dropout=0.0,
     ),
     "sigmoid-l2-fullbatch": dict(
         hidden=(25,),
-        hidden_activation="sigmoid",
+        activation="sigmoid",
         output_activation="sigmoid",
         loss="binary_cross_entropy",
         init="glorot",
@@ -76,11 +76,11 @@ EXPECTED: Dict[str, Dict[str, Any]] = {
         rate=0.8,
         batch_size=0,
         epochs=800,
-        keep=1.0,
+        dropout=0.0,
     ),
     "sigmoid-sgd": dict(
         hidden=(40,),
-        hidden_activation="sigmoid",
+        activation="sigmoid",
         output_activation="sigmoid",
         loss="squared_error",
         init="uniform",
@@ -90,7 +90,7 @@ EXPECTED: Dict[str, Dict[str, Any]] = {
         batch_size=1,
         epochs=90,
         momentum=0.0,
-        keep=1.0,
+        dropout=0.0,
     ),
 }
 

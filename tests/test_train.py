@@ -23,7 +23,7 @@ def _digits(count: int = 200) -> "tuple[List[List[float]], List[List[float]]]":
 
 
 # The defaults train the digits model (dropout 0.5, cosine schedule); these tests fix plain steps.
-PLAIN = {"keep": 1.0, "schedule": "constant"}
+PLAIN = {"dropout": 0.0, "schedule": "constant"}
 
 
 def _net(sizes: List[int], seed: int = 0, **kwargs: Any) -> List[Any]:
@@ -32,7 +32,7 @@ def _net(sizes: List[int], seed: int = 0, **kwargs: Any) -> List[Any]:
 
 def test_same_seed_same_model_bit_for_bit() -> None:
     inputs, targets = _digits()
-    settings = Settings(hidden=(8,), epochs=2, keep=0.8)
+    settings = Settings(hidden=(8,), epochs=2, dropout=0.2)
     first, second = _net([64, 8, 10]), _net([64, 8, 10])
     train(first, inputs, targets, settings, random.Random(5))
     train(second, inputs, targets, settings, random.Random(5))
@@ -65,7 +65,7 @@ def test_skipping_the_train_accuracy_changes_nothing_else() -> None:
     inputs, targets = _digits(120)
     results = []
     for measure in (True, False):
-        settings = Settings(hidden=(8,), epochs=3, keep=0.8, measure_train_accuracy=measure)
+        settings = Settings(hidden=(8,), epochs=3, dropout=0.2, measure_train_accuracy=measure)
         results.append(
             train(
                 _net([64, 8, 10]), inputs, targets, settings, random.Random(4), validation=(inputs, targets)
@@ -91,7 +91,7 @@ def test_per_sample_sgd_is_the_reference_backpropagate() -> None:
     inputs, targets = _digits(30)
     settings = Settings(
         hidden=(5,),
-        hidden_activation="sigmoid",
+        activation="sigmoid",
         epochs=1,
         batch_size=1,
         momentum=0.0,
@@ -151,7 +151,7 @@ def test_the_batch_engine_trains_like_the_reference(monkeypatch: Any) -> None:
     """The default recipe (ReLU, softmax, dropout, L2, momentum, minibatches) for 3 epochs, once with
     the batch engine and once with the per-sample reference: the same model up to rounding noise."""
     inputs, targets = _digits(300)
-    settings = Settings(hidden=(12,), epochs=3, batch_size=16, keep=0.8, l2=1e-3)
+    settings = Settings(hidden=(12,), epochs=3, batch_size=16, dropout=0.2, l2=1e-3)
     validation = (inputs[200:], targets[200:])
     fast = train(
         _net([64, 12, 10]), inputs[:200], targets[:200], settings, random.Random(2), validation=validation
@@ -172,7 +172,7 @@ def test_momentum_accumulates_velocity() -> None:
     network = [[[0.0, 0.0]]]
     settings = Settings(
         hidden=(),
-        hidden_activation="identity",
+        activation="identity",
         output_activation="identity",
         loss="squared_error",
         batch_size=0,
@@ -275,7 +275,7 @@ def test_cosine_schedule_anneals() -> None:
         ({"rate": 0.0}, "rate must be > 0, got 0.0"),
         ({"rate": float("nan")}, "rate must be a finite number"),
         ({"momentum": 1.0}, "momentum must be in [0, 1), got 1.0"),
-        ({"keep": 0.0}, "keep must be in (0, 1], got 0.0"),
+        ({"dropout": 1.0}, "dropout must be in [0, 1), got 1.0"),
         ({"epochs": 0}, "epochs must be a whole number >= 1"),
         ({"batch_size": -1}, "batch_size must be a whole number >= 0"),
         ({"hidden": (0,)}, "hidden must be a whole number >= 1"),
@@ -283,7 +283,7 @@ def test_cosine_schedule_anneals() -> None:
         ({"decision": "vote"}, "decision must be 'argmax' or 'strict'"),
         ({"schedule": "step"}, "schedule must be 'constant' or 'cosine'"),
         ({"loss": "cross_entropy", "output_activation": "sigmoid"}, "needs a softmax output layer"),
-        ({"hidden_activation": "gelu"}, "unknown activation 'gelu'"),
+        ({"activation": "gelu"}, "unknown activation 'gelu'"),
         ({"patience": 0}, "patience must be a whole number >= 1"),
     ],
 )
