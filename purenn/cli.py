@@ -157,12 +157,28 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     option("--batch-size", type=_count, help="samples per step: 1 = per-sample SGD, 0 = full batch")
     option("--scaling", choices=["standardize", "divide", "none"], help="input scaling")
     option("--divide-by", type=_positive_number, help="the divisor for --scaling divide")
+    option("--solver", choices=["sgd", "adam"], help="sgd (with --momentum) or adam (try --rate 0.001)")
     option(
-        "--patience",
-        type=_positive_int,
-        help="stop when validation accuracy has not improved for this many epochs",
+        "--early-stopping",
+        action="store_true",
+        default=None,
+        help="hold out --validation-fraction and stop when its accuracy stops improving",
     )
-    option("--validation-fraction", type=_fraction, help="share of the training data held out for --patience")
+    option(
+        "--validation-fraction",
+        type=_fraction,
+        help="share of the training data held out for --early-stopping (default 0.1)",
+    )
+    option(
+        "--n-iter-no-change",
+        type=_positive_int,
+        help="stop after more than this many epochs without improvement by --tol (default 10)",
+    )
+    option(
+        "--tol",
+        type=_non_negative_number,
+        help="the improvement that counts; without --early-stopping it watches the training loss",
+    )
     option("--loss-tolerance", type=_positive_number, help="stop when the epoch's mean loss falls under this")
     option("--decision", choices=["argmax", "strict"], help="how outputs become a class")
     option(
@@ -198,6 +214,12 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", default="model.json", metavar="FILE", help="where to save the model")
     train.add_argument("--plots", metavar="DIR", help="also write figures of the run into DIR")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--resume",
+        metavar="MODEL",
+        help="go on training MODEL: its weights, scaling, classes, settings and split (flags given "
+        "override the settings; its layers stay)",
+    )
     _add_training_options(train)
 
     evaluate = commands.add_parser(
@@ -385,8 +407,11 @@ _TRAINING_FLAGS = {
     "batch_size": "batch_size",
     "scaling": "scaling",
     "divide_by": "divide_by",
-    "patience": "patience",
+    "solver": "solver",
+    "early_stopping": "early_stopping",
     "validation_fraction": "validation_fraction",
+    "n_iter_no_change": "n_iter_no_change",
+    "tol": "tol",
     "loss_tolerance": "loss_tolerance",
     "decision": "decision",
     "measure_train_accuracy": "measure_train_accuracy",
@@ -404,6 +429,45 @@ def _classifier_params(args: argparse.Namespace) -> Dict[str, Any]:
         params.pop("divide_by", None)
     params["seed"] = args.seed
     return params
+
+
+# Flags that would change a resumed model's layers or its inputs' meaning.
+_FIXED_BY_RESUME = ("hidden", "activation", "output_activation", "loss", "init", "scaling", "divide_by")
+
+
+def _resumed(args: argparse.Namespace) -> Tuple[Classifier, Dict[str, Any]]:
+    """The --resume model as a Classifier that goes on training (warm_start), with the flags
+    given applied, and its recorded split ({} if none); one line for what does not fit."""
+    model = load_model(args.resume)
+    classifier = Classifier.from_model(model)
+    for flag in _FIXED_BY_RESUME:
+        value = getattr(args, flag)
+        current = getattr(classifier, flag)
+        if value is not None and value != current:
+            option = "--" + flag.replace("_", "-")
+            raise PurennError(
+                f"{option} {value!r} does not fit --resume {args.resume}, which has {current!r}: "
+                "a resumed model keeps its layers and scaling"
+            )
+    changed = {
+        param: getattr(args, flag)
+        for flag, param in _TRAINING_FLAGS.items()
+        if flag not in _FIXED_BY_RESUME and getattr(args, flag) is not None
+    }
+    classifier.set_params(**changed, warm_start=True, seed=args.seed)
+    classifier.settings()  # the combination is checked before any data is read
+    split = model.training.get("split")
+    return classifier, dict(split) if isinstance(split, dict) else {}
+
+
+def _recorded_split(model_path: str, split: Dict[str, Any]) -> Tuple[str, float, int]:
+    try:
+        kind, fraction, seed = split["kind"], float(split["test_fraction"]), int(split["seed"])
+    except (KeyError, TypeError, ValueError):
+        raise PurennError(f'{model_path}, field "training.split" is malformed: give --split') from None
+    if kind not in _DEFAULT_TEST_FRACTION or not 0.0 < fraction < 1.0:
+        raise PurennError(f'{model_path}, field "training.split": unknown split {kind!r}: give --split')
+    return kind, fraction, seed
 
 
 # The sequential split trains on the first 70%: later writers are then the test set.
@@ -424,13 +488,19 @@ def _train(args: argparse.Namespace) -> int:
     if args.plots and os.path.exists(args.plots) and not os.path.isdir(args.plots):
         raise PurennError(f"--plots {args.plots} exists and is not a directory")
     preset = get_preset(args.preset)
-    split = args.split or preset.split
-    test_fraction = args.test_fraction or (
-        preset.test_fraction if split == preset.split else _DEFAULT_TEST_FRACTION[split]
-    )
+    resumed = _resumed(args) if args.resume else None
+    recorded = resumed[1] if resumed else {}
+    split_seed = args.seed
+    if recorded and not args.split:  # --resume: the model's own split, so its test set stays unseen
+        split, test_fraction, split_seed = _recorded_split(args.resume, recorded)
+    else:
+        split = args.split or preset.split
+        test_fraction = args.test_fraction or (
+            preset.test_fraction if split == preset.split else _DEFAULT_TEST_FRACTION[split]
+        )
     inputs, labels = _load(args.data, args.labels, args.label_column)
-    train_rows, test_rows = _split(labels, split, test_fraction, args.seed)
-    classifier = Classifier(**_classifier_params(args))
+    train_rows, test_rows = _split(labels, split, test_fraction, split_seed)
+    classifier = resumed[0] if resumed else Classifier(**_classifier_params(args))
     show_progress = not args.quiet and sys.stderr.isatty()
     bar = _ProgressBar(sys.stderr) if show_progress else None
     started = time.perf_counter()
@@ -460,12 +530,14 @@ def _train(args: argparse.Namespace) -> int:
         f"test accuracy: {_percent(test_accuracy)} ({correct}/{len(test_labels)}) "
         f"on the {split} split, seed {args.seed}"
     )
+    resumed_from = {"resumed_from": args.resume} if args.resume else {}
     model = classifier.to_model(
+        **resumed_from,
         preset=args.preset,
         data=args.data,
         labels_file=args.labels,
         label_column=args.label_column,
-        split={"kind": split, "test_fraction": test_fraction, "seed": args.seed},
+        split={"kind": split, "test_fraction": test_fraction, "seed": split_seed},
         test_accuracy=test_accuracy,
         seconds=seconds,
         history=[record.as_dict() for record in history],

@@ -65,17 +65,21 @@ def test_accepts_any_iterable_of_iterables_and_string_labels() -> None:
     assert classifier.predict([(1.0, 0.0)]) == ["odd"]
 
 
-def test_validation_fraction_and_patience() -> None:
+def test_early_stopping_holds_out_validation_fraction_and_keeps_the_best() -> None:
     X, y = _data()
-    classifier = Classifier(hidden=(8,), epochs=40, patience=2, validation_fraction=0.2).fit(X, y)
-    assert classifier.history_[0].validation_accuracy is not None
-    assert len(classifier.history_) <= 40
+    classifier = Classifier(
+        hidden=(8,), epochs=40, early_stopping=True, n_iter_no_change=2, validation_fraction=0.2
+    ).fit(X, y)
+    scores = classifier.validation_scores_
+    assert scores is not None and len(scores) == classifier.n_iter_ <= 40
+    assert classifier.best_validation_score_ == max(scores) and classifier.best_loss_ is None
+    assert "validation accuracy did not improve" in classifier.stopped_ or classifier.n_iter_ == 40
 
 
 @pytest.mark.parametrize(
     "X, y, message",
     [
-        ([[1.0, float("nan")], [0.0, 1.0]], [0, 1], "X row 0, column 1 is nan"),
+        ([[1.0, float("nan")], [0.0, 1.0]], [0, 1], "X row 0, column 1 is NaN"),
         ([[1.0, float("inf")], [0.0, 1.0]], [0, 1], "X row 0, column 1 is inf"),
         ([[1.0, 2.0], [0.0]], [0, 1], "X row 1 has 1 values; row 0 has 2"),
         ([[1.0, "a"], [0.0, 1.0]], [0, 1], "X row 0, column 1: 'a' is not a number"),
@@ -100,11 +104,12 @@ def test_bad_settings_are_reported_at_fit() -> None:
 
 
 def test_predict_before_fit_and_wrong_width() -> None:
-    with pytest.raises(PurennError, match="not fitted yet"):
+    with pytest.raises(PurennError, match="not fitted yet") as error:
         Classifier().predict([[0.0]])
+    assert isinstance(error.value, AttributeError) and isinstance(error.value, ValueError)
     X, y = _data(100)
     classifier = Classifier(**QUICK).fit(X, y)
-    with pytest.raises(PurennError, match="X has 3 features; the model was fitted with 64"):
+    with pytest.raises(PurennError, match="X has 3 features, but Classifier is expecting 64 features as input"):
         classifier.predict([[0.0, 1.0, 2.0]])
 
 
