@@ -109,7 +109,9 @@ def test_predict_before_fit_and_wrong_width() -> None:
     assert isinstance(error.value, AttributeError) and isinstance(error.value, ValueError)
     X, y = _data(100)
     classifier = Classifier(**QUICK).fit(X, y)
-    with pytest.raises(PurennError, match="X has 3 features, but Classifier is expecting 64 features as input"):
+    with pytest.raises(
+        PurennError, match="X has 3 features, but Classifier is expecting 64 features as input"
+    ):
         classifier.predict([[0.0, 1.0, 2.0]])
 
 
@@ -158,3 +160,142 @@ def test_a_model_file_of_purenn_0_1_0_still_loads() -> None:
     X, y = _data(40)
     refit = Classifier(hidden=(3,), epochs=1, dropout=0.25, activation="tanh", seed=1).fit(X, y)
     assert refit.predict_proba(X) == loaded.predict_proba(X)
+
+
+FULL_BATCH = {"hidden": (6,), "epochs": 5, "dropout": 0.0, "batch_size": 0, "rate": 0.5}
+
+
+def test_integer_sample_weights_train_as_repeated_rows() -> None:
+    """Full batch: the step is sum_i w_i g_i / sum_i w_i, the mean over rows repeated w_i times
+    (a row of weight 0 is left out, of the scaling too). Equal up to the sums' rounding."""
+    X, y = _data(60)
+    weights = [i % 4 for i in range(60)]  # 0, 1, 2, 3
+    repeated_X = [row for row, w in zip(X, weights) for _ in range(w)]
+    repeated_y = [label for label, w in zip(y, weights) for _ in range(w)]
+    weighted = Classifier(**FULL_BATCH).fit(X, y, sample_weight=weights)
+    repeated = Classifier(**FULL_BATCH).fit(repeated_X, repeated_y)
+    assert weighted.scaling_ == repeated.scaling_
+    for a, b in zip(weighted.predict_proba(X), repeated.predict_proba(X)):
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-12)
+    unweighted = Classifier(**FULL_BATCH).fit(X, y)
+    assert unweighted.predict_proba(X) != weighted.predict_proba(X)
+
+
+def test_equal_sample_weights_are_no_weights_bit_for_bit() -> None:
+    X, y = _data(80)
+    plain = Classifier(**QUICK).fit(X, y).predict_proba(X)
+    assert Classifier(**QUICK).fit(X, y, sample_weight=[2.5] * 80).predict_proba(X) == plain
+    assert Classifier(**QUICK).fit(X, y, sample_weight=1).predict_proba(X) == plain
+
+
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        ([1.0] * 9, "sample_weight has 9 values for 10 rows"),
+        ([0.0] * 10, "sample_weight is zero for every row"),
+        ([1.0] * 9 + [-1.0], "sample_weight[9] is -1.0: weights must be >= 0"),
+        ([1.0] * 9 + [float("nan")], "sample_weight row 0, column 9 is NaN"),
+    ],
+)
+def test_bad_sample_weights(weights: Any, message: str) -> None:
+    X, y = _data(10)
+    with pytest.raises(PurennError) as error:
+        Classifier(**QUICK).fit(X, y, sample_weight=weights)
+    assert message in str(error.value)
+
+
+def test_partial_fit_needs_classes_first_then_goes_on_one_epoch_at_a_time() -> None:
+    X, y = _data(200)
+    with pytest.raises(PurennError, match="partial_fit needs classes"):
+        Classifier(**QUICK).partial_fit(X, y)
+    classifier = Classifier(**QUICK)
+    classifier.partial_fit(X[:100], [label % 5 for label in y[:100]], classes=list(range(10)))
+    assert classifier.classes_ == list(range(10)) and classifier.n_iter_ == 1
+    before = classifier.score(X, y)
+    for _ in range(4):
+        classifier.partial_fit(X, y)
+    assert classifier.n_iter_ == 5 and [r.epoch for r in classifier.history_] == [1, 2, 3, 4, 5]
+    assert classifier.score(X, y) > before
+    with pytest.raises(PurennError, match="not in classes: 11"):
+        classifier.partial_fit(X[:2], [1, 11])
+    with pytest.raises(PurennError, match="X has 2 features, but Classifier is expecting 64"):
+        classifier.partial_fit([[0.0, 1.0]], [1])
+
+
+def test_partial_fit_epochs_equal_fit_with_a_constant_rate() -> None:
+    """Three partial_fit calls on the same data = fit for 3 epochs: same rng, same optimizer."""
+    X, y = _data(100)
+    settings = {**QUICK, "momentum": 0.9}
+    fitted = Classifier(**settings).fit(X, y)
+    stepped = Classifier(**settings)
+    for _ in range(3):
+        stepped.partial_fit(X, y, classes=list(range(10)))
+    assert stepped.network_ == fitted.network_
+    assert stepped.loss_curve_ == fitted.loss_curve_
+
+
+def test_warm_start_goes_on_from_the_fitted_weights() -> None:
+    X, y = _data(200)
+    once = Classifier(**QUICK).fit(X, y)
+    first_weights = [[list(n) for n in layer] for layer in once.network_]
+    warm = Classifier(**QUICK, warm_start=True).fit(X, y)
+    warm.fit(X, y)
+    assert warm.n_iter_ == 6 and len(warm.loss_curve_) == 6
+    assert warm.loss_curve_[:3] == once.loss_curve_  # the first fit is the same fit
+    assert warm.network_ != first_weights
+    cold = Classifier(**QUICK).fit(X, y).fit(X, y)
+    assert cold.n_iter_ == 3 and cold.network_ == once.network_
+    with pytest.raises(PurennError, match="the same classes"):
+        warm.fit(X, [label % 3 for label in y])
+    with pytest.raises(PurennError, match="warm_start needs the same layers"):
+        warm.set_params(hidden=(5,)).fit(X, y)
+
+
+def test_coefs_and_intercepts_in_scikit_learns_layout() -> None:
+    X, y = _data(50)
+    classifier = Classifier(hidden=(7, 5), epochs=1).fit(X, y)
+    coefs, intercepts = classifier.coefs_, classifier.intercepts_
+    assert [(len(c), len(c[0])) for c in coefs] == [(64, 7), (7, 5), (5, 10)]
+    assert [len(b) for b in intercepts] == [7, 5, 10]
+    network = classifier.network_
+    assert coefs[1][3][2] == network[1][2][3] and intercepts[2][4] == network[2][4][-1]
+    assert classifier.best_loss_ == min(classifier.loss_curve_) and classifier.validation_scores_ is None
+
+
+def test_verbose_prints_mlpclassifiers_lines(capsys: Any) -> None:
+    X, y = _data(40)
+    Classifier(hidden=(4,), epochs=2, verbose=True).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in lines] == ["Iteration 1", "Iteration 2"]
+    assert all(line.startswith("Iteration ") and ", loss = " in line for line in lines)
+
+
+def test_unfitted_attributes_are_not_fitted_errors() -> None:
+    for name in ("coefs_", "intercepts_", "loss_curve_", "n_iter_"):
+        assert not hasattr(Classifier(), name)
+    with pytest.raises(AttributeError, match="not fitted yet"):
+        Classifier().coefs_  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "y, message",
+    [
+        (None, "requires y to be passed, but the target y is None"),
+        ([0.5, 1.0], "Unknown label type: y[0] is 0.5, a continuous value"),
+        ([True, False], "y[0] is True: labels are ints or strings"),
+        ([[0], [1]], "Unknown label type: y[0] is [0]"),
+    ],
+)
+def test_bad_labels_get_clear_errors(y: Any, message: str) -> None:
+    with pytest.raises(PurennError) as error:
+        Classifier(**QUICK).fit([[0.0], [1.0]], y)
+    assert message in str(error.value)
+
+
+def test_one_dimensional_and_object_inputs() -> None:
+    with pytest.raises(PurennError, match="must be 2-D.*Reshape your data"):
+        Classifier(**QUICK).fit([0.0, 1.0], [0, 1])
+    with pytest.raises(TypeError, match="float\\(\\) argument must be a string or a real number, not 'dict'"):
+        Classifier(**QUICK).fit([[{}], [1.0]], [0, 1])
+    with pytest.raises(PurennError, match="0 feature\\(s\\) \\(shape=\\(2, 0\\)\\)"):
+        Classifier(**QUICK).fit([[], []], [0, 1])

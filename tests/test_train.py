@@ -253,7 +253,9 @@ def test_tol_without_early_stopping_watches_the_training_loss() -> None:
 def test_early_stopping_without_validation_data_is_refused() -> None:
     inputs, targets = _digits(10)
     with pytest.raises(PurennError, match="early_stopping needs validation data"):
-        train(_net([64, 4, 10]), inputs, targets, Settings(hidden=(4,), early_stopping=True), random.Random(0))
+        train(
+            _net([64, 4, 10]), inputs, targets, Settings(hidden=(4,), early_stopping=True), random.Random(0)
+        )
 
 
 def test_rounds_replace_the_shuffled_pass() -> None:
