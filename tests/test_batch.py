@@ -221,6 +221,40 @@ def test_a_digits_sized_batch() -> None:
     _assert_mean_of_reference(_digits_sized_case(16, 40, 5, keep=1.0))
 
 
+@pytest.mark.parametrize("samples", [1, 7])
+def test_sample_weights_scale_each_samples_share(samples: int) -> None:
+    """weights s_i: loss = mean_i s_i C_i + P and dC/dw = mean_i s_i g_i + lambda w, where C_i,
+    g_i are the reference's (without L2); a batch of one takes the weighted path too."""
+    case = _digits_sized_case(6, samples, 3, keep=0.5)
+    network, l2 = case["network"], case["l2"]
+    weights = [0.5 * (1 + i % 3) for i in range(samples)]
+    value, grads = batch.loss_and_gradients(
+        network,
+        case["inputs"],
+        case["targets"],
+        case["activations"],
+        case["loss_name"],
+        l2=l2,
+        dropout=case["batch_dropout"],
+        weights=weights,
+    )
+    per_sample = [
+        loss_and_gradients(network, x, t, case["activations"], case["loss_name"], dropout=m)
+        for x, t, m in zip(case["inputs"], case["targets"], case["batch_dropout"])
+    ]
+    penalty = l2 / 2 * math.fsum(w * w for layer in network for neuron in layer for w in neuron[:-1])
+    expected = math.fsum(s * v for s, (v, _) in zip(weights, per_sample)) / samples + penalty
+    assert value == pytest.approx(expected, rel=1e-12)
+    for i, layer in enumerate(network):
+        for j, neuron in enumerate(layer):
+            for k, w in enumerate(neuron):
+                mean = math.fsum(s * g[i][j][k] for s, (_, g) in zip(weights, per_sample)) / samples
+                wanted = mean + (l2 * w if k < len(neuron) - 1 else 0.0)
+                assert grads[i][j][k] == pytest.approx(wanted, rel=1e-9, abs=1e-15)
+    with pytest.raises(PurennError, match="got 2 sample weights for"):
+        batch.loss_and_gradients(network, case["inputs"], case["targets"], "relu", weights=[1.0, 1.0])
+
+
 # ---------------------------------------------------------------------------------------------
 # The kernels against exact arithmetic
 #

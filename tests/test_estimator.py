@@ -299,3 +299,12 @@ def test_one_dimensional_and_object_inputs() -> None:
         Classifier(**QUICK).fit([[{}], [1.0]], [0, 1])
     with pytest.raises(PurennError, match="0 feature\\(s\\) \\(shape=\\(2, 0\\)\\)"):
         Classifier(**QUICK).fit([[], []], [0, 1])
+
+
+def test_a_recorded_patience_becomes_early_stopping() -> None:
+    """Before MLPClassifier's names, "patience": p stopped after p epochs without a better
+    validation accuracy; n_iter_no_change = p - 1 is that stop under the new count (> n)."""
+    model = load_model(Path(__file__).parent / "data" / "model_0.1.0.json")
+    model.training["settings"].update(patience=3, validation_fraction=0.2)
+    loaded = Classifier.from_model(model)
+    assert (loaded.early_stopping, loaded.n_iter_no_change, loaded.validation_fraction) == (True, 2, 0.2)

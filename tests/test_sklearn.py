@@ -33,7 +33,14 @@ from purenn.model import save_model  # noqa: E402
 CHECKED = Classifier(hidden=(8,), epochs=10, dropout=0.0)
 
 
-@parametrize_with_checks([CHECKED], expected_failed_checks=lambda _: SKLEARN_EXPECTED_FAILED_CHECKS)
+with warnings.catch_warnings():  # the one warning of collecting them: no BaseEstimator
+    warnings.filterwarnings("ignore", message=".*does not inherit from `sklearn.base.BaseEstimator`")
+    _EVERY_CHECK = parametrize_with_checks(
+        [CHECKED], expected_failed_checks=lambda _: SKLEARN_EXPECTED_FAILED_CHECKS
+    )
+
+
+@_EVERY_CHECK
 def test_check_estimator(estimator: Any, check: Any) -> None:
     """Every check of scikit-learn's check_estimator, one test each."""
     with warnings.catch_warnings():
@@ -122,3 +129,21 @@ def test_grid_search_over_numpy_ranges() -> None:
     assert grid.best_params_["classifier__epochs"] in (2, 3, 4)
     assert grid.score(X, y) > 0.5
     assert clone(grid.best_estimator_).get_params()["classifier__rate"] in (0.01, 0.1)
+
+
+def test_what_scikit_learns_checks_expect_of_bad_input() -> None:
+    X, y = _digits(40)
+    model = Classifier(**QUICK)
+    with pytest.warns(UserWarning, match="A column-vector y was passed"):
+        model.fit(X, y.reshape(-1, 1))
+    with pytest.raises(ValueError, match="y should be a 1d array.*several outputs"):
+        model.fit(X, np.stack([y, y], axis=1))
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        model.fit(X + 1j, y)
+    with pytest.raises(ValueError, match="Reshape your data"):
+        Classifier(**QUICK).fit(X, y).predict(X[0])
+    with pytest.raises(ValueError, match="Unknown label type: .*continuous"):
+        model.fit(X, y + 0.5)
+    sparse = pytest.importorskip("scipy.sparse")
+    with pytest.raises(ValueError, match="sparse input is not supported"):
+        model.fit(sparse.csr_matrix(X), y)
