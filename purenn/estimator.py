@@ -392,7 +392,7 @@ class Classifier:
             settings,
             rng,
             validation=validation,
-            progress=self._progress(progress),
+            progress=self._progress(progress, len(self.history_) if warm else 0),
             sample_weight=weights,
         )
         self._store(network, settings.activations(), classes, self.scaling_, result, keep_history=warm)
@@ -445,7 +445,7 @@ class Classifier:
             one_hot(labels, class_labels),
             one_epoch,
             self._rng,
-            progress=self._progress(None),
+            progress=self._progress(None, 0 if first else len(self.history_)),
             sample_weight=weights,
             optimizer=None if first else getattr(self, "_optimizer", None),
         )
@@ -498,13 +498,13 @@ class Classifier:
                 "warm_start needs the same layers (set warm_start=False to start afresh)"
             )
 
-    def _progress(self, progress: Optional[Progress]) -> Optional[Progress]:
+    def _progress(self, progress: Optional[Progress], epochs_before: int) -> Optional[Progress]:
         """progress, and with verbose MLPClassifier's lines: "Iteration 3, loss = 0.12345678"."""
         if not self.verbose:
             return progress
 
         def report(record: History, epochs: int) -> None:
-            print(f"Iteration {len(getattr(self, 'history_', [])) + record.epoch}, loss = {record.loss:.8f}")
+            print(f"Iteration {epochs_before + record.epoch}, loss = {record.loss:.8f}")
             if record.validation_accuracy is not None:
                 print(f"Validation score: {record.validation_accuracy:f}")
             if progress is not None:

@@ -264,9 +264,9 @@ def test_coefs_and_intercepts_in_scikit_learns_layout() -> None:
 
 def test_verbose_prints_mlpclassifiers_lines(capsys: Any) -> None:
     X, y = _data(40)
-    Classifier(hidden=(4,), epochs=2, verbose=True).fit(X, y)
+    Classifier(hidden=(4,), epochs=2, verbose=True, warm_start=True).fit(X, y).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(",")[0] for line in lines] == ["Iteration 1", "Iteration 2"]
+    assert [line.split(",")[0] for line in lines] == [f"Iteration {n}" for n in (1, 2, 3, 4)]
     assert all(line.startswith("Iteration ") and ", loss = " in line for line in lines)
 
 
