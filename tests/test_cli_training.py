@@ -6,20 +6,12 @@ from pathlib import Path
 from typing import Any, List
 
 import pytest
+from test_cli import _run  # main() with its exit status and output
 
 from purenn.cli import main
 from purenn.model import load_model
 
 QUICK = ["--hidden", "8", "--epochs", "2", "--quiet"]
-
-
-def _run(capsys: Any, *argv: str) -> "tuple[int, str, str]":
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 @pytest.fixture(scope="module")
