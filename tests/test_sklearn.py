@@ -25,19 +25,18 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 from sklearn.utils.validation import check_is_fitted  # noqa: E402
 
 from purenn.data import load_digits  # noqa: E402
-from purenn.estimator import SKLEARN_EXPECTED_FAILED_CHECKS, Classifier  # noqa: E402
+from purenn.estimator import Classifier, sklearn_expected_failed_checks  # noqa: E402
 from purenn.model import save_model  # noqa: E402
 
-# Small enough for check_estimator's 60 checks to take seconds, big enough for its accuracy
-# check (above 0.83 on three blobs): 8 hidden units, 10 epochs, no dropout.
+# Small enough for check_estimator's 62 checks to take seconds, big enough for its accuracy
+# check (above 0.83 on three blobs): 8 hidden units, 10 epochs; no dropout, so that every check
+# applies (sklearn_expected_failed_checks(CHECKED) is empty).
 CHECKED = Classifier(hidden=(8,), epochs=10, dropout=0.0)
 
 
 with warnings.catch_warnings():  # the one warning of collecting them: no BaseEstimator
     warnings.filterwarnings("ignore", message=".*does not inherit from `sklearn.base.BaseEstimator`")
-    _EVERY_CHECK = parametrize_with_checks(
-        [CHECKED], expected_failed_checks=lambda _: SKLEARN_EXPECTED_FAILED_CHECKS
-    )
+    _EVERY_CHECK = parametrize_with_checks([CHECKED], expected_failed_checks=sklearn_expected_failed_checks)
 
 
 @_EVERY_CHECK
@@ -89,6 +88,7 @@ def test_dataframes_are_read_by_rows_and_remember_their_columns() -> None:
 def test_numpy_numbers_as_parameters_and_in_the_model_file(tmp_path: Path) -> None:
     X, y = _digits(100)
     model = Classifier(hidden=(np.int64(6),), epochs=np.int64(2), rate=np.float32(0.05), l2=np.float64(0))
+    model.set_params(seed=np.int64(1), early_stopping=True, validation_fraction=np.float32(0.25))
     model.fit(X, y)
     path = tmp_path / "model.json"
     save_model(model.to_model(), path)
@@ -147,3 +147,17 @@ def test_what_scikit_learns_checks_expect_of_bad_input() -> None:
     sparse = pytest.importorskip("scipy.sparse")
     with pytest.raises(ValueError, match="sparse input is not supported"):
         model.fit(sparse.csr_matrix(X), y)
+
+
+def test_what_does_not_apply_is_declared_and_does_fail() -> None:
+    """The one check declared for dropout or minibatches fails there, for the reason given."""
+    from sklearn.utils.estimator_checks import check_sample_weight_equivalence_on_dense_data
+
+    assert sklearn_expected_failed_checks(CHECKED) == {}
+    for settings in ({"dropout": 0.5}, {"dropout": 0.0, "batch_size": 4}):
+        classifier = Classifier(hidden=(8,), epochs=10, **settings)
+        assert list(sklearn_expected_failed_checks(classifier)) == [
+            "check_sample_weight_equivalence_on_dense_data"
+        ]
+        with pytest.raises(AssertionError, match="not equivalent to fitting with removed or repeated"):
+            check_sample_weight_equivalence_on_dense_data("Classifier", classifier)
