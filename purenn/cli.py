@@ -37,6 +37,7 @@ from .metrics import accuracy, confusion_matrix, format_report
 from .model import load_model, save_model
 from .network import make_network
 from .presets import PRESETS, get_preset
+from .resume import resume
 from .train import History
 
 __all__ = ["main"]
@@ -418,56 +419,22 @@ _TRAINING_FLAGS = {
 }
 
 
+def _given_params(args: argparse.Namespace) -> Dict[str, Any]:
+    """The Classifier parameters of the training flags given on the command line."""
+    return {
+        param: getattr(args, flag)
+        for flag, param in _TRAINING_FLAGS.items()
+        if getattr(args, flag) is not None
+    }
+
+
 def _classifier_params(args: argparse.Namespace) -> Dict[str, Any]:
     preset = get_preset(args.preset)
-    params = dict(preset.params)
-    for flag, param in _TRAINING_FLAGS.items():
-        value = getattr(args, flag)
-        if value is not None:
-            params[param] = value
+    params = {**preset.params, **_given_params(args)}
     if params.get("scaling", "standardize") != "divide":
         params.pop("divide_by", None)
     params["seed"] = args.seed
     return params
-
-
-# Flags that would change a resumed model's layers or its inputs' meaning.
-_FIXED_BY_RESUME = ("hidden", "activation", "output_activation", "loss", "init", "scaling", "divide_by")
-
-
-def _resumed(args: argparse.Namespace) -> Tuple[Classifier, Dict[str, Any]]:
-    """The --resume model as a Classifier that goes on training (warm_start), with the flags
-    given applied, and its recorded split ({} if none); one line for what does not fit."""
-    model = load_model(args.resume)
-    classifier = Classifier.from_model(model)
-    for flag in _FIXED_BY_RESUME:
-        value = getattr(args, flag)
-        current = getattr(classifier, flag)
-        if value is not None and value != current:
-            option = "--" + flag.replace("_", "-")
-            raise PurennError(
-                f"{option} {value!r} does not fit --resume {args.resume}, which has {current!r}: "
-                "a resumed model keeps its layers and scaling"
-            )
-    changed = {
-        param: getattr(args, flag)
-        for flag, param in _TRAINING_FLAGS.items()
-        if flag not in _FIXED_BY_RESUME and getattr(args, flag) is not None
-    }
-    classifier.set_params(**changed, warm_start=True, seed=args.seed)
-    classifier.settings()  # the combination is checked before any data is read
-    split = model.training.get("split")
-    return classifier, dict(split) if isinstance(split, dict) else {}
-
-
-def _recorded_split(model_path: str, split: Dict[str, Any]) -> Tuple[str, float, int]:
-    try:
-        kind, fraction, seed = split["kind"], float(split["test_fraction"]), int(split["seed"])
-    except (KeyError, TypeError, ValueError):
-        raise PurennError(f'{model_path}, field "training.split" is malformed: give --split') from None
-    if kind not in _DEFAULT_TEST_FRACTION or not 0.0 < fraction < 1.0:
-        raise PurennError(f'{model_path}, field "training.split": unknown split {kind!r}: give --split')
-    return kind, fraction, seed
 
 
 # The sequential split trains on the first 70%: later writers are then the test set.
@@ -488,11 +455,10 @@ def _train(args: argparse.Namespace) -> int:
     if args.plots and os.path.exists(args.plots) and not os.path.isdir(args.plots):
         raise PurennError(f"--plots {args.plots} exists and is not a directory")
     preset = get_preset(args.preset)
-    resumed = _resumed(args) if args.resume else None
-    recorded = resumed[1] if resumed else {}
+    resumed = resume(args.resume, _given_params(args), args.seed) if args.resume else None
     split_seed = args.seed
-    if recorded and not args.split:  # --resume: the model's own split, so its test set stays unseen
-        split, test_fraction, split_seed = _recorded_split(args.resume, recorded)
+    if resumed and resumed[1] and not args.split:  # the model's own split: its test set stays unseen
+        split, test_fraction, split_seed = resumed[1]
     else:
         split = args.split or preset.split
         test_fraction = args.test_fraction or (
@@ -528,7 +494,7 @@ def _train(args: argparse.Namespace) -> int:
     correct = sum(p == t for p, t in zip(predictions, test_labels))
     print(
         f"test accuracy: {_percent(test_accuracy)} ({correct}/{len(test_labels)}) "
-        f"on the {split} split, seed {args.seed}"
+        f"on the {split} split, seed {split_seed}"
     )
     resumed_from = {"resumed_from": args.resume} if args.resume else {}
     model = classifier.to_model(
