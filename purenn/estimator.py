@@ -765,12 +765,13 @@ def sklearn_expected_failed_checks(classifier: Classifier) -> Dict[str, str]:
     """
     batch_size, dropout = _plain(classifier.batch_size), _plain(classifier.dropout)
     full_batch = batch_size == 0 or (isinstance(batch_size, int) and batch_size >= _REPEATED_ROWS)
-    if full_batch and dropout == 0:
+    reasons = [] if full_batch else [f"batch_size {batch_size!r} (its 27 rows take several steps)"]
+    reasons += [f"dropout {dropout!r} (masks drawn per row)"] if dropout != 0 else []
+    if not reasons:
         return {}
     return {
         "check_sample_weight_equivalence_on_dense_data": (
-            "integer sample weights equal repeated rows for full-batch steps without dropout; with "
-            f"batch_size {batch_size!r} or dropout {dropout!r} the weighted and the repeated fit shuffle "
-            "and drop out different rows"
+            "integer sample weights equal repeated rows only for full-batch steps without dropout; "
+            f"with {' and '.join(reasons)} the weighted and the repeated fit take different steps"
         )
     }
