@@ -2,9 +2,10 @@
 
 - train:     train on the vendored digits (or --data FILE), report test accuracy, save a model.
 - evaluate:  accuracy, confusion matrix and per-class report of a model on data.
-- predict:   one image (by index into a data file, or 64 numbers): drawn, probabilities, answer.
+- predict:   one image (by index into a data file, 64 numbers or a PNG): drawn, probabilities, answer.
 - show:      a grid of digits with their labels, in the terminal or as a PNG/SVG file.
 - gradcheck: backpropagation against central differences on a small random network.
+- serve:     a page in the browser to draw digits on, and its JSON API (purenn/serve.py).
 
 Exit status: 0 on success, 2 with one line on stderr for bad input or a bad file, 1 when
 training diverges. Library errors (PurennError) become that line; nothing else is caught
@@ -21,7 +22,7 @@ import sys
 import time
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
 
-from . import __version__, render
+from . import __version__, render, serve
 from .data import (
     Label,
     load_dataset,
@@ -33,6 +34,7 @@ from .data import (
 from .errors import DivergenceError, PurennError
 from .estimator import Classifier
 from .gradcheck import check_gradients
+from .images import png_input
 from .metrics import accuracy, confusion_matrix, format_report
 from .model import load_model, save_model
 from .network import make_network
@@ -247,6 +249,7 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument(
         "--pixels", metavar="NUMBERS", help="the raw input values, separated by spaces or commas"
     )
+    source.add_argument("--image", metavar="FILE.png", help="a PNG of a digit, prepared as the data set was")
     _add_data_options(predict)
 
     show = commands.add_parser(
@@ -281,6 +284,7 @@ def _parser() -> argparse.ArgumentParser:
     gradcheck.add_argument("--l2", type=_non_negative_number, default=0.01)
     gradcheck.add_argument("--samples", type=_positive_int, default=5, help="random samples to check")
     gradcheck.add_argument("--seed", type=int, default=0)
+    serve.add_parser(commands)
     return parser
 
 
@@ -602,6 +606,8 @@ def _predict(args: argparse.Namespace) -> int:
     if args.pixels is not None:
         pixels = _parse_pixels(args.pixels)
         where = "--pixels"
+    elif args.image is not None:
+        pixels, where = png_input(args.image, classifier.n_features_in_, model.training), args.image
     else:
         inputs, labels = _load(args.data, args.labels, args.label_column)
         if args.index >= len(inputs):
@@ -682,6 +688,7 @@ _COMMANDS = {
     "predict": _predict,
     "show": _show,
     "gradcheck": _gradcheck,
+    "serve": serve.run,
 }
 
 
