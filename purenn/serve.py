@@ -183,6 +183,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     server: "Server"
     protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # answers to garbage get a status line and headers too
 
     def version_string(self) -> str:
         return "purenn"
@@ -296,34 +297,36 @@ class _Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
+        # The log line before the body: when a client has the answer, its line is in the log.
+        self.server.log_request_line(self, status, len(body), time.perf_counter() - self._started)
+        self._logged = True
         if self.command != "HEAD":
             self.wfile.write(body)
-        self._sent = len(body)
 
     def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
         """Every error as JSON, {"error": message, "status": code}, http.server's own too (400, 414, 431)."""
         text = message or self.responses.get(code, ("error",))[0]
+        self._problem = self._problem or text
         self._send_json(code, {"error": text, "status": code})
 
     # The log: one line a request --------------------------------------------------------------
 
     def handle_one_request(self) -> None:
-        self._status: Optional[int] = None
-        self._sent = 0
+        self._logged = False
         self._problem = self._allow = ""
         self.raw_requestline, self.requestline = b"", ""
-        started = time.perf_counter()
+        self._started = time.perf_counter()
         try:
             super().handle_one_request()
         except socket.timeout:  # the headers were too slow
             self.close_connection = True
             self._problem = "timed out"
         # A keep-alive connection that stays idle until the timeout is no request: no line then.
-        if self._status is not None or self.raw_requestline:
-            self.server.log_request_line(self, self._status, self._sent, time.perf_counter() - started)
+        if not self._logged and self.raw_requestline:
+            self.server.log_request_line(self, None, 0, time.perf_counter() - self._started)
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        self._status = int(code) if str(code).isdigit() else None
+        """http.server's own log line of each answer: _send writes ours instead."""
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
         self._problem = (format % args)[:200]
