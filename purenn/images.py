@@ -154,45 +154,56 @@ def ink_bounds(bitmap: Bitmap, threshold: float = INK) -> Optional[Bounds]:
     return top, inked_columns[0], bottom, inked_columns[-1] + 1
 
 
-def _shares(source: int, target: int) -> List[List[Tuple[int, float]]]:
-    """For each target pixel of a line scaled from source to target pixels: (source pixel, share).
+def _spans(source: int, target: int) -> List[Tuple[int, int, float, float]]:
+    """For each target pixel of a line scaled from source to target pixels: the first and last
+    source pixel under it and how much of each it covers (the ones between are covered whole).
 
-    Target pixel i covers [i, i + 1) * source / target of the source line; each share is the
-    length of that interval inside a source pixel, divided by the interval's length, so they sum to 1.
+    Target pixel i covers [i, i + 1) * source / target of the source line.
 
-    >>> _shares(4, 2)
-    [[(0, 0.5), (1, 0.5)], [(2, 0.5), (3, 0.5)]]
-    >>> _shares(1, 2)
-    [[(0, 1.0)], [(0, 1.0)]]
+    >>> _spans(4, 2)
+    [(0, 1, 1.0, 1.0), (2, 3, 1.0, 1.0)]
+    >>> _spans(3, 2)
+    [(0, 1, 1.0, 0.5), (1, 2, 0.5, 1.0)]
+    >>> _spans(1, 2)
+    [(0, 0, 0.5, 0.5), (0, 0, 0.5, 0.5)]
     """
     step = source / target
-    shares = []
+    spans = []
     for i in range(target):
         start, end = i * step, min((i + 1) * step, source)
         first, last = int(start), min(int(end - 1e-12), source - 1)
-        line = []
-        for j in range(first, last + 1):
-            overlap = min(end, j + 1) - max(start, j)
-            if overlap > 0:
-                line.append((j, overlap / step))
-        shares.append(line)
-    return shares
+        if first == last:
+            spans.append((first, last, end - start, end - start))
+        else:
+            spans.append((first, last, first + 1 - start, end - last))
+    return spans
+
+
+def _scale_line(line: Sequence[float], spans: List[Tuple[int, int, float, float]], step: float) -> List[float]:
+    """Each target pixel's mean of the source line under it (see _spans); step = source / target."""
+    values = []
+    for first, last, head, tail in spans:
+        if first == last:
+            values.append(line[first] * head / step)
+        else:
+            values.append((line[first] * head + sum(line[first + 1 : last]) + line[last] * tail) / step)
+    return values
 
 
 def resample(bitmap: Bitmap, width: int, height: int) -> Bitmap:
     """The bitmap scaled by area to width x height (see the module docstring): each target pixel
-    the share-weighted mean of the source pixels under it, rounded to 12 decimals (so that shares
-    like 1/20 summed 20 times give 1.0, not 0.9999999999999997).
+    the mean of the source under it, rows first, then columns, rounded to 12 decimals (so that
+    shares like 1/20 summed 20 times give 1.0, not 0.9999999999999997).
 
     >>> resample([[1, 0, 0, 0], [1, 0, 0, 0]], 2, 1)
     [[0.5, 0.0]]
     >>> resample([[1.0]], 2, 2)
     [[1.0, 1.0], [1.0, 1.0]]
     """
-    across = _shares(len(bitmap[0]), width)
-    narrow = [[sum(row[j] * share for j, share in line) for line in across] for row in bitmap]
-    down = _shares(len(bitmap), height)
-    return [[round(sum(narrow[j][x] * share for j, share in line), 12) for x in range(width)] for line in down]
+    across, down = _spans(len(bitmap[0]), width), _spans(len(bitmap), height)
+    narrow = [_scale_line(row, across, len(bitmap[0]) / width) for row in bitmap]
+    columns = [_scale_line(column, down, len(bitmap) / height) for column in zip(*narrow)]
+    return [[round(value, 12) for value in row] for row in zip(*columns)]
 
 
 def fit_into_box(bitmap: Bitmap, box: int) -> Bitmap:
