@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import List
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from purenn import _png
@@ -48,6 +48,7 @@ def enlarged(bitmap: List[List[int]], scale: int, top: int, left: int, size: int
     return sheet
 
 
+@settings(max_examples=40)  # each example scales a drawing of up to 159 x 159 pixels
 @given(st.integers(0, 1796), st.integers(1, 4), st.integers(0, 30), st.integers(0, 30))
 def test_uci_counts_do_not_depend_on_where_or_how_large(index: int, scale: int, top: int, left: int) -> None:
     bitmap = uci_bitmap(DIGITS[0][index])
@@ -96,6 +97,7 @@ def centre_of_mass(image: List[float], side: int) -> tuple:
     )
 
 
+@settings(max_examples=40)
 @given(st.integers(0, 1796), st.integers(1, 3), st.integers(0, 20))
 def test_mnist_and_ex4_fit_the_box_and_centre_the_mass(index: int, scale: int, offset: int) -> None:
     drawing = enlarged(uci_bitmap(DIGITS[0][index]), scale, offset, 20 - offset, 32 * scale + 20)
