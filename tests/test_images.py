@@ -55,6 +55,7 @@ def test_uci_counts_do_not_depend_on_where_or_how_large(index: int, scale: int, 
     assert uci_counts(enlarged(bitmap, scale, top, left, 32 * scale + 31)) == uci_counts(bitmap)
 
 
+@settings(max_examples=50)
 @given(st.lists(st.sampled_from([0.0, 16.0, 4.0, 11.0, 7.0]), min_size=64, max_size=64))
 def test_uci_bitmap_has_exactly_the_block_counts(counts: List[float]) -> None:
     bitmap = uci_bitmap(counts)
@@ -63,12 +64,13 @@ def test_uci_bitmap_has_exactly_the_block_counts(counts: List[float]) -> None:
 
 
 def test_the_digits_survive_the_trip_through_a_32x32_bitmap() -> None:
-    """uci_counts(uci_bitmap(x)) against x: measured 891 of 1797 back exactly, a mean difference of
-    0.80 per pixel (values 0..16): where a block's few pixels sat is lost, so the crop may differ."""
-    inputs, _ = DIGITS
+    """uci_counts(uci_bitmap(x)) against x, every 4th digit: measured 221 of 450 back exactly, a mean
+    difference of 0.80 per pixel (values 0..16): where a block's few pixels sat is lost, so the crop
+    may differ (all 1797: 891 exactly, 0.80)."""
+    inputs = DIGITS[0][::4]
     differences = [sum(abs(a - b) for a, b in zip(uci_counts(uci_bitmap(x)), x)) / 64 for x in inputs]
     assert sum(differences) / len(differences) < 1.0
-    assert sum(d == 0 for d in differences) > 800
+    assert sum(d == 0 for d in differences) > 200
 
 
 def test_the_aspect_ratio_is_kept_and_the_ink_centred() -> None:
