@@ -18,6 +18,7 @@ chromium-driver). The model, when not given, is 64-32-10 trained for 10 epochs (
 from __future__ import annotations
 
 import argparse
+import io
 import random
 import shutil
 import sys
@@ -131,8 +132,20 @@ def set_pen(driver: Any, width: int) -> None:
 # A "5" as a hand draws it, two strokes of canvas points (for the screenshot in the README).
 FREEHAND_FIVE = [
     [(152, 38), (128, 37), (104, 38), (84, 40)],
-    [(84, 40), (80, 72), (76, 104), (96, 96), (122, 95), (146, 106), (160, 130), (158, 158), (142, 178),
-     (116, 188), (90, 184), (70, 170)],
+    [
+        (84, 40),
+        (80, 72),
+        (76, 104),
+        (96, 96),
+        (122, 95),
+        (146, 106),
+        (160, 130),
+        (158, 158),
+        (142, 178),
+        (116, 188),
+        (90, 184),
+        (70, 170),
+    ],
 ]
 
 
@@ -210,7 +223,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         images, labels = test_digits(args.count)
         classifier = Classifier.from_model(load_model(model))
         direct = sum(p == t for p, t in zip(classifier.predict(images), labels))
-        server = make_server(str(model), "127.0.0.1", 0, log=open(Path(scratch) / "log.txt", "w"))
+        server = make_server(str(model), "127.0.0.1", 0, log=io.StringIO())
         threading.Thread(target=server.serve_forever, daemon=True).start()
         driver = start_browser(str(Path(scratch) / "profile"))
         try:
@@ -233,8 +246,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             server.shutdown()
             server.server_close()
     n = len(labels)
-    print(f"the page read {right} of {n} drawn test digits right ({100 * right / n:.1f}%), {seconds / n:.2f} s each")
-    print(f"the model read {direct} of {n} of the same digits' own 8x8 images right ({100 * direct / n:.1f}%)")
+    print(f"the page read {right} of {n} drawn test digits right ({100 * right / n:.1f}%), ", end="")
+    print(f"{seconds / n:.2f} s each")
+    print(
+        f"the model read {direct} of {n} of the same digits' own 8x8 images right ({100 * direct / n:.1f}%)"
+    )
     if args.screenshot:
         print(f"wrote {args.screenshot}")
     return 0

@@ -54,7 +54,11 @@ def page_bitmap(pixels: Sequence[float], cell: int = 6, size: int = 224) -> List
 
 
 def _client(
-    address: Tuple[str, int], bodies: List[bytes], keep_alive: bool, latencies: List[float], failures: List[str]
+    address: Tuple[str, int],
+    bodies: List[bytes],
+    keep_alive: bool,
+    latencies: List[float],
+    failures: List[str],
 ) -> None:
     connection: Optional[http.client.HTTPConnection] = None
     for body in bodies:
@@ -80,12 +84,17 @@ def _client(
         connection.close()
 
 
-def load(address: Tuple[str, int], bodies: List[bytes], threads: int, keep_alive: bool) -> Tuple[float, List[float], List[str]]:
+def load(
+    address: Tuple[str, int], bodies: List[bytes], threads: int, keep_alive: bool
+) -> Tuple[float, List[float], List[str]]:
     """Send the bodies from threads (an equal share each); return (seconds, latencies, failures)."""
     latencies: List[float] = []
     failures: List[str] = []
     shares = [bodies[i::threads] for i in range(threads)]
-    workers = [threading.Thread(target=_client, args=(address, share, keep_alive, latencies, failures)) for share in shares]
+    workers = [
+        threading.Thread(target=_client, args=(address, share, keep_alive, latencies, failures))
+        for share in shares
+    ]
     started = time.perf_counter()
     for worker in workers:
         worker.start()
@@ -110,7 +119,8 @@ def _small_model(path: Path) -> None:
 def _start_server(model: Path, log: Path) -> Tuple["subprocess.Popen[str]", Tuple[str, int]]:
     command = [sys.executable, "-m", "purenn", "serve", str(model), "--port", "0"]
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=open(log, "w"), text=True, env=environment)
+    with open(log, "w") as errors:  # the child keeps its own copy of the file
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True, env=environment)
     assert process.stdout is not None
     line = process.stdout.readline()  # purenn serve: MODEL at http://127.0.0.1:PORT/ (Ctrl-C stops)
     if " at http://" not in line:
@@ -135,7 +145,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             _small_model(model)
         process, address = _start_server(model, Path(scratch) / "log.txt")
         try:
-            print(f"{args.requests} requests of each kind, {args.threads} client threads, server {address[0]}:{address[1]}")
+            print(f"{args.requests} requests of each kind, {args.threads} client threads, ", end="")
+            print(f"server {address[0]}:{address[1]}")
             kinds = [
                 ("pixels", pixels, True),
                 ("pixels, new conn.", pixels, False),

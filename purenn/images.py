@@ -17,7 +17,8 @@ The three data sets and how their images were made:
   each non-overlapping 4x4 block counted: value = number of "on" pixels of the 16. We crop the
   drawing to its ink, scale it by area so that its longer side is 32 (aspect ratio kept), centre it in
   the 32x32 frame (an odd margin's extra pixel goes left and above: the data set's digits sit half a
-  pixel right of the middle, and the round trip through uci_bitmap agrees best so), call a pixel "on" where at least half of it is ink, and count the blocks.
+  pixel right of the middle, and the round trip through uci_bitmap agrees best so), call a pixel
+  "on" where at least half of it is ink, and count the blocks.
 - MNIST (784 inputs, 28x28, values 0..255, ink 255): "size normalized to fit in a 20x20 pixel box
   while preserving their aspect ratio [...] grey levels as a result of the anti-aliasing [...]
   centered in a 28x28 image by computing the center of mass of the pixels" (LeCun et al.). We scale
@@ -100,7 +101,9 @@ def _stored_layout(training: Dict[str, Any]) -> Tuple[Optional[object], Optional
     return training.get("image_shape"), training.get("image_order")
 
 
-def image_input(n_inputs: int, training: Optional[Dict[str, Any]] = None, *, source: str = "model") -> ImageInput:
+def image_input(
+    n_inputs: int, training: Optional[Dict[str, Any]] = None, *, source: str = "model"
+) -> ImageInput:
     """How the n_inputs of a model form an image, from its training record or its input count.
 
     64 inputs are UCI 8x8 digits, 784 MNIST 28x28, 400 ex4 20x20 (column by column unless the
@@ -111,10 +114,10 @@ def image_input(n_inputs: int, training: Optional[Dict[str, Any]] = None, *, sou
     '8x8 image (uci-8x8), values 0..16, row by row'
     >>> image_input(400, {"image": {"shape": [20, 20], "order": "row"}}).order
     'row'
-    >>> image_input(10)
+    >>> image_input(10)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    purenn.errors.ModelError: model has 10 inputs: not an image purenn can prepare (64 = 8x8 UCI digits, 784 = 28x28 MNIST, 400 = 20x20 ex4)
+    purenn.errors.ModelError: model has 10 inputs: not an image purenn can prepare (64 = 8x8 UCI digits, ...)
     """
     found = _KINDS.get(n_inputs)
     if found is None:
@@ -179,7 +182,9 @@ def _spans(source: int, target: int) -> List[Tuple[int, int, float, float]]:
     return spans
 
 
-def _scale_line(line: Sequence[float], spans: List[Tuple[int, int, float, float]], step: float) -> List[float]:
+def _scale_line(
+    line: Sequence[float], spans: List[Tuple[int, int, float, float]], step: float
+) -> List[float]:
     """Each target pixel's mean of the source line under it (see _spans); step = source / target."""
     values = []
     for first, last, head, tail in spans:
@@ -260,7 +265,12 @@ def uci_counts(bitmap: Bitmap) -> List[float]:
     on = [[1 if value >= INK else 0 for value in row] for row in frame]
     blocks = UCI_FRAME // UCI_BLOCK
     return [
-        float(sum(sum(on[y][UCI_BLOCK * c : UCI_BLOCK * (c + 1)]) for y in range(UCI_BLOCK * r, UCI_BLOCK * (r + 1))))
+        float(
+            sum(
+                sum(on[y][UCI_BLOCK * c : UCI_BLOCK * (c + 1)])
+                for y in range(UCI_BLOCK * r, UCI_BLOCK * (r + 1))
+            )
+        )
         for r in range(blocks)
         for c in range(blocks)
     ]

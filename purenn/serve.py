@@ -182,6 +182,10 @@ class _Handler(BaseHTTPRequestHandler):
     """One connection: routes, JSON errors, body limits, one log line per request."""
 
     server: "Server"
+    _started = 0.0  # when the request began (perf_counter)
+    _logged = False  # its log line is written
+    _problem = ""  # what went wrong, for the log line
+    _allow = ""  # the Allow header of a 405
     protocol_version = "HTTP/1.1"
     default_request_version = "HTTP/1.0"  # answers to garbage get a status line and headers too
 
@@ -189,8 +193,7 @@ class _Handler(BaseHTTPRequestHandler):
         return "purenn"
 
     def setup(self) -> None:
-        self.timeout = self.server.timeout_seconds  # every socket read and write on this connection
-        super().setup()
+        super().setup()  # sets the socket's timeout: every read and write waits at most that long
         # Headers and body go out in two writes; without this, Nagle's algorithm holds the body back
         # until the client's delayed ACK of the headers (40 ms on Linux) on a kept-alive connection.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -273,7 +276,7 @@ class _Handler(BaseHTTPRequestHandler):
             while missing > 0:
                 if time.monotonic() > deadline:
                     raise socket.timeout
-                part = self.rfile.read1(min(missing, 65536))  # type: ignore[attr-defined]
+                part = self.rfile.read1(min(missing, 65536))
                 if not part:
                     self.close_connection = True
                     _refuse(f"the body ended after {length - missing} of {length} bytes", 400)
@@ -351,12 +354,14 @@ class Server(ThreadingHTTPServer):
         self.log = log
         self.pages = {name: (STATIC / name).read_bytes() for name, _ in _PAGES.values()}
         self._log_lock = threading.Lock()
-        super().__init__(address, _Handler)
+        handler = type("Handler", (_Handler,), {"timeout": timeout})  # the socket timeout of each connection
+        super().__init__(address, handler)
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        host = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
     def log_request_line(self, handler: _Handler, status: Optional[int], size: int, seconds: float) -> None:
@@ -378,8 +383,12 @@ class Server(ThreadingHTTPServer):
 
 
 def make_server(
-    model_path: str, host: str = "127.0.0.1", port: int = 0, *, timeout: float = DEFAULT_TIMEOUT,
-    log: Optional[IO[str]] = None,
+    model_path: str,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    log: Any = None,
 ) -> Server:
     """Load and check the model (ModelError when it is bad or its input is not an image), then bind.
 

@@ -59,7 +59,11 @@ def test_uci_counts_do_not_depend_on_where_or_how_large(index: int, scale: int, 
 @given(st.lists(st.sampled_from([0.0, 16.0, 4.0, 11.0, 7.0]), min_size=64, max_size=64))
 def test_uci_bitmap_has_exactly_the_block_counts(counts: List[float]) -> None:
     bitmap = uci_bitmap(counts)
-    blocks = [sum(sum(bitmap[y][4 * c : 4 * c + 4]) for y in range(4 * r, 4 * r + 4)) for r in range(8) for c in range(8)]
+    blocks = [
+        sum(sum(bitmap[y][4 * c : 4 * c + 4]) for y in range(4 * r, 4 * r + 4))
+        for r in range(8)
+        for c in range(8)
+    ]
     assert blocks == counts
 
 
@@ -105,7 +109,7 @@ def test_mnist_and_ex4_fit_the_box_and_centre_the_mass(index: int, scale: int, o
     drawing = enlarged(uci_bitmap(DIGITS[0][index]), scale, offset, 20 - offset, 32 * scale + 20)
     for prepare_image, side, box, ink in [(mnist_image, 28, 20, 255.0), (ex4_image, 20, 14, 1.0)]:
         image = prepare_image(drawing)
-        assert len(image) == side * side and 0.0 <= min(image) and max(image) == pytest.approx(ink)
+        assert len(image) == side * side and min(image) >= 0.0 and max(image) == pytest.approx(ink)
         rows = [image[side * r : side * (r + 1)] for r in range(side)]
         top, left, bottom, right = ink_bounds(rows, threshold=1e-9) or (0, 0, 0, 0)
         assert max(bottom - top, right - left) == box
@@ -177,4 +181,8 @@ def test_predict_image_reads_a_png(tmp_path: Path, capsys: pytest.CaptureFixture
     assert capsys.readouterr().out.splitlines()[-1] == f"prediction: {expected}"
     (tmp_path / "text.png").write_text("not a picture")
     assert main(["predict", str(model), "--image", str(tmp_path / "text.png")]) == 2
-    assert capsys.readouterr().err.strip().endswith("text.png: not a PNG file (its first bytes are not the PNG signature)")
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith("text.png: not a PNG file (its first bytes are not the PNG signature)")
+    )

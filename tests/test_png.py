@@ -24,7 +24,9 @@ CHANNELS = {0: 1, 4: 2, 2: 3, 6: 4}
 
 
 def chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    )
 
 
 def predictor(kind: int, a: int, b: int, c: int) -> int:
@@ -47,7 +49,12 @@ def filtered(rows: Sequence[bytes], filters: Sequence[int], bpp: int) -> bytes:
     out, above = b"", bytes(len(rows[0]))
     for row, kind in zip(rows, filters):
         line = bytes(
-            (row[i] - predictor(kind, row[i - bpp] if i >= bpp else 0, above[i], above[i - bpp] if i >= bpp else 0))
+            (
+                row[i]
+                - predictor(
+                    kind, row[i - bpp] if i >= bpp else 0, above[i], above[i - bpp] if i >= bpp else 0
+                )
+            )
             & 0xFF
             for i in range(len(row))
         )
@@ -57,7 +64,13 @@ def filtered(rows: Sequence[bytes], filters: Sequence[int], bpp: int) -> bytes:
 
 
 def png_file(
-    rows: Sequence[bytes], width: int, colour_type: int, filters: Sequence[int], *, parts: int = 1, depth: int = 8,
+    rows: Sequence[bytes],
+    width: int,
+    colour_type: int,
+    filters: Sequence[int],
+    *,
+    parts: int = 1,
+    depth: int = 8,
     interlace: int = 0,
 ) -> bytes:
     header = struct.pack(">IIBBBBB", width, len(rows), depth, colour_type, 0, 0, interlace)
@@ -65,7 +78,14 @@ def png_file(
     size = -(-len(data) // parts)
     idats = [chunk(b"IDAT", data[i : i + size]) for i in range(0, len(data), size)]
     text = chunk(b"tEXt", b"Comment\x00made by hand")
-    return SIGNATURE + chunk(b"IHDR", header) + text + chunk(b"gAMA", b"\x00\x00\xb1\x8f") + b"".join(idats) + chunk(b"IEND", b"")
+    return (
+        SIGNATURE
+        + chunk(b"IHDR", header)
+        + text
+        + chunk(b"gAMA", b"\x00\x00\xb1\x8f")
+        + b"".join(idats)
+        + chunk(b"IEND", b"")
+    )
 
 
 @st.composite
@@ -73,7 +93,9 @@ def pictures(draw: st.DrawFn) -> tuple:
     colour_type = draw(st.sampled_from(sorted(CHANNELS)))
     width, height = draw(st.integers(1, 7)), draw(st.integers(1, 6))
     stride = width * CHANNELS[colour_type]
-    rows = [bytes(draw(st.lists(st.integers(0, 255), min_size=stride, max_size=stride))) for _ in range(height)]
+    rows = [
+        bytes(draw(st.lists(st.integers(0, 255), min_size=stride, max_size=stride))) for _ in range(height)
+    ]
     filters = draw(st.lists(st.integers(0, 4), min_size=height, max_size=height))
     return rows, width, colour_type, filters, draw(st.integers(1, 3))
 
@@ -110,9 +132,14 @@ BAD_FILES: List[tuple] = [
     (png_file([bytes([0, 1, 2, 3])], 2, 0, [0], depth=16), "16-bit PNG files are not supported"),
     (png_file([bytes([0])], 1, 0, [0], interlace=1), "interlaced"),
     (png_file([bytes([0])], 1, 5, [0]), "unknown colour type 5"),
-    (SIGNATURE + chunk(b"IHDR", struct.pack(">IIBBBBB", 0, 1, 8, 0, 0, 0, 0)) + chunk(b"IEND", b""), "a 0 x 1"),
     (
-        SIGNATURE + chunk(b"IHDR", struct.pack(">IIBBBBB", MAX_PNG_PIXELS + 1, 1, 8, 0, 0, 0, 0)) + chunk(b"IEND", b""),
+        SIGNATURE + chunk(b"IHDR", struct.pack(">IIBBBBB", 0, 1, 8, 0, 0, 0, 0)) + chunk(b"IEND", b""),
+        "a 0 x 1",
+    ),
+    (
+        SIGNATURE
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", MAX_PNG_PIXELS + 1, 1, 8, 0, 0, 0, 0))
+        + chunk(b"IEND", b""),
         "at most",
     ),
 ]
@@ -136,7 +163,9 @@ def test_image_data_of_the_wrong_size_or_damaged_is_refused() -> None:
     broken = SIGNATURE + header + chunk(b"IDAT", b"not zlib") + chunk(b"IEND", b"")
     with pytest.raises(DataError, match="damaged"):
         read_png(broken)
-    bad_filter = SIGNATURE + header + chunk(b"IDAT", zlib.compress(b"\x00\x01\x02\x07\x01\x02")) + chunk(b"IEND", b"")
+    bad_filter = (
+        SIGNATURE + header + chunk(b"IDAT", zlib.compress(b"\x00\x01\x02\x07\x01\x02")) + chunk(b"IEND", b"")
+    )
     with pytest.raises(DataError, match="row 1 of the PNG file has the unknown filter type 7"):
         read_png(bad_filter)
 

@@ -111,7 +111,9 @@ def test_a_bitmap_is_prepared_on_the_server(
         large = [[value for value in row for _ in range(3)] for row in bitmap for _ in range(3)]
         counts = uci_counts(bitmap)
         for drawing in (bitmap, large):
-            status, answer, _ = request(url(served[0], "/predict"), method="POST", payload={"bitmap": drawing})
+            status, answer, _ = request(
+                url(served[0], "/predict"), method="POST", payload={"bitmap": drawing}
+            )
             assert status == 200
             assert [value for row in answer["image"] for value in row] == counts
             assert answer["label"] == classifier.predict([counts])[0]
@@ -129,7 +131,9 @@ def test_a_connection_is_kept_alive_between_requests(served: Tuple[Server, Locke
     connection = http.client.HTTPConnection(str(host), port, timeout=5)
     try:
         for _ in range(3):
-            connection.request("POST", "/predict", json.dumps({"pixels": [0] * 64}), {"Content-Type": "application/json"})
+            connection.request(
+                "POST", "/predict", json.dumps({"pixels": [0] * 64}), {"Content-Type": "application/json"}
+            )
             reply = connection.getresponse()
             assert reply.status == 200 and json.loads(reply.read())["image"] == [[0] * 8] * 8
         connection.request("POST", "/predict", "{oops", {"Content-Type": "application/json"})
@@ -197,7 +201,9 @@ BAD_ROUTES = [
 def test_unknown_paths_and_wrong_methods(
     served: Tuple[Server, LockedLog], method: str, path: str, status: int, message: str
 ) -> None:
-    got, answer, headers = request(url(served[0], path), method=method, body=b"{}" if method != "HEAD" else None)
+    got, answer, headers = request(
+        url(served[0], path), method=method, body=b"{}" if method != "HEAD" else None
+    )
     assert got == status
     if method != "HEAD":
         assert answer["status"] == status and message in answer["error"]
@@ -205,17 +211,10 @@ def test_unknown_paths_and_wrong_methods(
         assert headers["Allow"] in ("GET, HEAD", "POST")
 
 
-def raw_exchange(server: Server, data: bytes, *, pause: float = 0.0, then: bytes = b"") -> Tuple[int, Dict[str, Any]]:
-    """Send bytes on a raw socket (then, after a pause, more); return the status and JSON answer."""
+def raw_exchange(server: Server, data: bytes) -> Tuple[int, Dict[str, Any]]:
+    """Send bytes on a raw socket; return the status and the JSON answer."""
     with socket.create_connection(server.server_address[:2], timeout=10) as connection:
         connection.sendall(data)
-        if pause:
-            time.sleep(pause)
-            with_more = then
-            try:
-                connection.sendall(with_more)
-            except OSError:
-                pass
         reply = b""
         while True:
             part = connection.recv(65536)
@@ -227,7 +226,10 @@ def raw_exchange(server: Server, data: bytes, *, pause: float = 0.0, then: bytes
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(served: Tuple[Server, LockedLog]) -> None:
-    head = f"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {MAX_BODY_BYTES + 1}\r\n\r\n"
+    head = (
+        "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {MAX_BODY_BYTES + 1}\r\n\r\n"
+    )
     status, answer = raw_exchange(served[0], head.encode() + b'{"pixels": [')
     assert status == 413 and str(MAX_BODY_BYTES) in answer["error"]
     still_up(served[0])
@@ -252,7 +254,9 @@ def test_a_body_without_a_usable_length_or_type(
 
 
 def test_a_slow_body_is_cut_off_after_the_timeout(served: Tuple[Server, LockedLog]) -> None:
-    head = b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    head = (
+        b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    )
     started = time.monotonic()
     status, answer = raw_exchange(served[0], head + b'{"pixels": [')  # and then nothing
     assert status == 408 and "did not arrive" in answer["error"]
@@ -261,7 +265,9 @@ def test_a_slow_body_is_cut_off_after_the_timeout(served: Tuple[Server, LockedLo
 
 def test_a_body_sent_a_byte_at_a_time_is_cut_off_too(served: Tuple[Server, LockedLog]) -> None:
     host, port = served[0].server_address[:2]
-    head = b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+    head = (
+        b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+    )
     started = time.monotonic()
     with socket.create_connection((host, port), timeout=10) as connection:
         connection.sendall(head)
@@ -306,7 +312,9 @@ def test_a_few_hundred_concurrent_requests(
     expected = classifier.predict(cases)
 
     def ask(pixels: List[float]) -> Any:
-        status, answer, _ = request(url(server, "/predict"), method="POST", payload={"pixels": pixels}, timeout=30)
+        status, answer, _ = request(
+            url(server, "/predict"), method="POST", payload={"pixels": pixels}, timeout=30
+        )
         assert status == 200
         return answer["label"]
 
@@ -357,7 +365,10 @@ def test_a_model_that_is_not_an_image_is_refused_before_listening(tmp_path: Path
     data = tmp_path / "three.csv"
     data.write_text("\n".join(f"{i % 2},{i % 3},{i % 5},{i % 2}" for i in range(40)) + "\n")
     model = tmp_path / "three.json"
-    assert main(["train", "--data", str(data), "--hidden", "3", "--epochs", "1", "--quiet", "--out", str(model)]) == 0
+    assert (
+        main(["train", "--data", str(data), "--hidden", "3", "--epochs", "1", "--quiet", "--out", str(model)])
+        == 0
+    )
     corrupt = tmp_path / "corrupt.json"
     corrupt.write_text('{"format": "purenn-model", "version": 1, "layers": [')
     cases = [

@@ -41,7 +41,9 @@ def page(tmp_path_factory: Any) -> Iterator[Tuple[Any, str]]:
 
 def first_of_each_class() -> List[Tuple[List[float], int]]:
     images, labels = serve_drawn.test_digits(60)
-    return [next((image, label) for image, label in zip(images, labels) if label == digit) for digit in range(10)]
+    return [
+        next((image, label) for image, label in zip(images, labels) if label == digit) for digit in range(10)
+    ]
 
 
 def shown_image(driver: Any) -> List[float]:
@@ -96,6 +98,7 @@ def test_clear_empties_the_canvas_and_the_answer(page: Tuple[Any, str]) -> None:
     assert driver.find_element("id", "label").text == "?"
     ink = driver.execute_script(
         "const c = document.getElementById('canvas');"
-        "return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v);"
+        "const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        "return pixels.some((v, i) => i % 4 === 3 && v > 0);"
     )
     assert ink is False
