@@ -395,3 +395,53 @@ def test_a_port_in_use_or_a_bad_port_is_one_line(trained: Tuple[Path, Rows, List
     process = start(str(trained[0]), "--port", "70000")
     _, err = process.communicate(timeout=30)
     assert process.returncode == 2 and "expected a port number" in err and "Traceback" not in err
+
+
+# -- Other image sizes ---------------------------------------------------------------------------
+
+
+def image_model(path: Path, prepare_image: Any, **training: Any) -> Classifier:
+    """A tiny model trained on 40 digits prepared by prepare_image (MNIST's 784 or ex4's 400 inputs)."""
+    from purenn.data import load_digits
+    from purenn.model import save_model
+
+    inputs, labels = load_digits()
+    rows = [prepare_image(uci_bitmap(x)) for x in inputs[:40]]
+    classifier = Classifier(hidden=(8,), epochs=2, seed=0).fit(rows, labels[:40])
+    save_model(classifier.to_model(**training), path)
+    return classifier
+
+
+@pytest.mark.parametrize(
+    ("inputs", "training", "kind", "side", "order"),
+    [
+        (784, {}, "mnist-28x28", 28, "row"),
+        (400, {}, "ex4-20x20", 20, "column"),
+        (400, {"image": {"shape": [20, 20], "order": "row"}}, "ex4-20x20", 20, "row"),
+    ],
+)
+def test_mnist_and_ex4_models_are_served_with_their_preparation(
+    tmp_path: Path, inputs: int, training: Dict[str, Any], kind: str, side: int, order: str
+) -> None:
+    from purenn.images import image_input, mnist_image, prepare
+
+    layout = image_input(inputs, training)
+    model = tmp_path / "model.json"
+    classifier = image_model(model, lambda bitmap: prepare(bitmap, layout), **training)
+    drawing = uci_bitmap([0, 0, 16, 16, 16, 16, 0, 0] * 8)  # a thick bar
+    with running_server(model) as (server, _):
+        status, described, _ = request(url(server, "/model"))
+        assert status == 200 and described["image"]["kind"] == kind and described["image"]["order"] == order
+        status, answer, _ = request(url(server, "/predict"), method="POST", payload={"bitmap": drawing})
+        assert status == 200 and len(answer["image"]) == side and len(answer["image"][0]) == side
+        expected = prepare(drawing, layout)
+        assert answer["label"] == classifier.predict([expected])[0]
+        if kind == "mnist-28x28":
+            assert [v for row in answer["image"] for v in row] == pytest.approx(mnist_image(drawing))
+        status, answer, _ = request(url(server, "/predict"), method="POST", payload={"pixels": expected})
+        assert status == 200 and answer["label"] == classifier.predict([expected])[0]
+        top = layout.max_value
+        status, answer, _ = request(
+            url(server, "/predict"), method="POST", payload={"pixels": [top * 1.5] * inputs}
+        )
+        assert status == 422 and f"outside 0..{top:g}" in answer["error"]
