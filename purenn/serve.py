@@ -186,6 +186,8 @@ class _Handler(BaseHTTPRequestHandler):
     _logged = False  # its log line is written
     _problem = ""  # what went wrong, for the log line
     _allow = ""  # the Allow header of a 405
+    _routed = False  # http.server parsed the request and handed it to _route
+    _body_read = False  # the request's body, if any, was read whole
     protocol_version = "HTTP/1.1"
     default_request_version = "HTTP/1.0"  # answers to garbage get a status line and headers too
 
@@ -216,6 +218,7 @@ class _Handler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
     def _route(self, method: str) -> None:
+        self._routed = True
         path = self.path.split("?", 1)[0]
         try:
             allowed = _ROUTES.get(path)
@@ -282,6 +285,7 @@ class _Handler(BaseHTTPRequestHandler):
                     _refuse(f"the body ended after {length - missing} of {length} bytes", 400)
                 parts.append(part)
                 missing -= len(part)
+            self._body_read = True
         except socket.timeout:
             self.close_connection = True
             _refuse(f"the body did not arrive within {self.server.timeout_seconds:g} s", 408)
@@ -313,12 +317,22 @@ class _Handler(BaseHTTPRequestHandler):
         """Every error as JSON, {"error": message, "status": code}, http.server's own too (400, 414, 431)."""
         text = message or self.responses.get(code, ("error",))[0]
         self._problem = self._problem or text
+        if self._unread_rest():
+            self.close_connection = True  # what is left would be read as the next request
         self._send_json(code, {"error": text, "status": code})
+
+    def _unread_rest(self) -> bool:
+        """Whether the connection holds unread parts of this request: a body left unread, or
+        anything after a request http.server could not parse."""
+        if not self._routed:
+            return True
+        length = self.headers.get("Content-Length", "0").strip()
+        return not self._body_read and (length != "0" or "Transfer-Encoding" in self.headers)
 
     # The log: one line a request --------------------------------------------------------------
 
     def handle_one_request(self) -> None:
-        self._logged = False
+        self._logged = self._routed = self._body_read = False
         self._problem = self._allow = ""
         self.raw_requestline, self.requestline = b"", ""
         self._started = time.perf_counter()

@@ -140,7 +140,12 @@ def test_a_connection_is_kept_alive_between_requests(served: Tuple[Server, Locke
         reply = connection.getresponse()
         assert reply.status == 400 and "not valid JSON" in json.loads(reply.read())["error"]
         connection.request("GET", "/model")  # a 400 after a whole body keeps the connection
-        assert connection.getresponse().status == 200
+        reply = connection.getresponse()
+        assert reply.status == 200 and reply.getheader("Connection") is None
+        reply.read()
+        connection.request("PUT", "/predict", b"{} GET /model HTTP/1.1\r\n\r\n")  # its body is not read:
+        reply = connection.getresponse()  # the connection is closed, not read on as a request
+        assert reply.status == 405 and reply.getheader("Connection") == "close"
     finally:
         connection.close()
 
