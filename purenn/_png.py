@@ -29,6 +29,7 @@ import struct
 import zlib
 from typing import Dict, List, NamedTuple, Sequence, Tuple, Union
 
+from purenn.data import _open_binary, _read_bytes  # one home for reading a data file's bytes
 from purenn.errors import DataError, PurennError
 
 __all__ = [
@@ -265,11 +266,8 @@ def read_png(data: bytes, *, source: str = "<png>") -> PngImage:
 def read_png_file(path: Union[str, "os.PathLike[str]"], *, max_bytes: int = 100_000_000) -> PngImage:
     """Read and decode a PNG file (see read_png); a missing or unreadable file is a DataError too."""
     name = os.fspath(path)
-    try:
-        with open(name, "rb") as file:
-            data = file.read(max_bytes + 1)
-    except OSError as error:
-        raise DataError(f"{name}: cannot read the file: {error.strerror or error}") from None
+    with _open_binary(name) as stream:
+        data = _read_bytes(name, stream, max_bytes + 1)
     if len(data) > max_bytes:
         raise DataError(f"{name}: larger than {max_bytes} bytes, too large for a PNG picture here")
     return read_png(data, source=name)
