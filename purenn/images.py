@@ -5,7 +5,7 @@
   read from the model or inferred from its input count; ModelError when they are not an image.
 - prepare: a bitmap of any size -> the model's input vector, the way its data set was made.
 - uci_counts, mnist_image, ex4_image: the three preparations prepare chooses from.
-- uci_bitmap: the way back, roughly: a 32x32 bitmap with about the given 64 block counts.
+- uci_bitmap: the way back: a 32x32 bitmap with exactly the given 64 block counts (to draw them).
 - ink_bounds, resample, fit_into_box: the steps they share: crop to the ink, scale by area.
 - bitmap_from_png, png_input: the ink of a PNG picture (dark on light or light on dark), the
   input vector for the digit in a PNG file.
@@ -94,11 +94,14 @@ _KINDS: Dict[int, ImageInput] = {
 
 def _stored_layout(training: Dict[str, Any]) -> Tuple[Optional[object], Optional[object]]:
     """(shape, order) as a model may record them: training.image = {shape, order}, or
-    training.image_shape and training.image_order."""
+    training.image_shape and training.image_order, or (as `train` records a MAT-file's order)
+    training.data_options.image_order, "row-major" or "column-major"."""
     image = training.get("image")
     if isinstance(image, dict):
         return image.get("shape"), image.get("order")
-    return training.get("image_shape"), training.get("image_order")
+    options = training.get("data_options")
+    recorded = options.get("image_order") if isinstance(options, dict) else None
+    return training.get("image_shape"), training.get("image_order", recorded)
 
 
 def image_input(
@@ -106,8 +109,9 @@ def image_input(
 ) -> ImageInput:
     """How the n_inputs of a model form an image, from its training record or its input count.
 
-    64 inputs are UCI 8x8 digits, 784 MNIST 28x28, 400 ex4 20x20 (column by column unless the
-    model records "order": "row"). Raises ModelError naming source for any other count, or when the
+    64 inputs are UCI 8x8 digits, 784 MNIST 28x28, 400 ex4 20x20; their pixels row by row, but
+    column by column for 400 inputs, unless the model records its order (see _stored_layout).
+    Raises ModelError naming source for any other count, or when the
     recorded shape or order does not fit.
 
     >>> image_input(64).describe()

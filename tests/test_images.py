@@ -123,6 +123,8 @@ def test_image_inputs_from_the_input_count_or_the_model() -> None:
     assert image_input(400) == ImageInput("ex4-20x20", 20, "column", 1.0)
     assert image_input(400, {"image": {"shape": [20, 20], "order": "row"}}).order == "row"
     assert image_input(400, {"image_shape": [20, 20], "image_order": "F"}).order == "column"
+    assert image_input(400, {"data_options": {"image_order": "row-major"}}).order == "row"
+    assert image_input(784, {"data_options": {"image_order": "column-major"}}).order == "column"
     with pytest.raises(ModelError, match="m.json has 65 inputs: not an image"):
         image_input(65, source="m.json")
     with pytest.raises(ModelError, match=r"image shape \[28, 28\]; ex4-20x20 needs \[20, 20\]"):
