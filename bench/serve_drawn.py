@@ -45,7 +45,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
-    "--window-size=900,600",
+    "--window-size=860,560",
 ]
 
 
@@ -240,7 +240,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 clear(driver)
                 draw_strokes(driver, FREEHAND_FIVE)
                 print(f"the freehand 5 of the screenshot reads as {shown_label(driver)}")
-                driver.set_window_size(840, 390)  # the page and little else, once the drawing is done
                 driver.save_screenshot(args.screenshot)
         finally:
             driver.quit()
