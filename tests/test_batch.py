@@ -33,7 +33,7 @@ from typing import Any, Dict, Iterator, List, Sequence
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import _target, record_gradient_error, training_cases, weights
+from strategies import record_gradient_error
 
 from purenn import batch, kernels
 from purenn.activations import ACTIVATIONS
@@ -47,6 +47,7 @@ from purenn.network import (
     resolve_activations,
     resolve_loss,
 )
+from purenn.testing import targets_for, training_cases, weights
 
 UNIT_ROUNDOFF = 2.0**-53
 SMALLEST_SUBNORMAL = 2.0**-1074
@@ -74,14 +75,14 @@ def _input_values() -> st.SearchStrategy[float]:
 
 @st.composite
 def batch_cases(draw: Any) -> Dict[str, Any]:
-    """A training case from strategies.training_cases, grown to a batch of 1 to 8 samples."""
-    case = draw(training_cases())
+    """A training case from purenn.testing.training_cases, grown to a batch of 1 to 8 samples."""
+    case = draw(training_cases())._asdict()
     sizes = [len(case["x"])] + [len(layer) for layer in case["network"]]
     samples = draw(st.integers(1, 8))
     inputs = [case["x"]] + [
         draw(st.lists(_input_values(), min_size=sizes[0], max_size=sizes[0])) for _ in range(samples - 1)
     ]
-    targets = [case["target"]] + [_target(draw, case["loss_name"], sizes[-1]) for _ in range(samples - 1)]
+    targets = [case["target"]] + [draw(targets_for(case["loss_name"], sizes[-1])) for _ in range(samples - 1)]
     dropout = None
     if case["dropout"] is not None:
         mask_values = st.sampled_from([0.0, 2.0])

@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import networks_of, record_gradient_error, training_cases
+from strategies import record_gradient_error
 
 from purenn.errors import PurennError
 from purenn.gradcheck import numerical_gradients, relative_error
@@ -27,21 +27,15 @@ from purenn.network import (
     make_network,
     predict,
 )
+from purenn.testing import TrainingCase, networks, training_cases
 
 
-def _arguments(case: Dict[str, Any]) -> Dict[str, Any]:
-    return {"l2": case["l2"], "dropout": case["dropout"]}
+def _arguments(case: TrainingCase) -> Dict[str, Any]:
+    return {"l2": case.l2, "dropout": case.dropout}
 
 
-def _call(function: Any, case: Dict[str, Any], network: Any = None) -> Any:
-    return function(
-        case["network"] if network is None else network,
-        case["x"],
-        case["target"],
-        case["activations"],
-        case["loss_name"],
-        **_arguments(case),
-    )
+def _call(function: Any, case: TrainingCase, network: Any = None) -> Any:
+    return case.call(function, network)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -49,7 +43,7 @@ def _call(function: Any, case: Dict[str, Any], network: Any = None) -> Any:
 
 
 @given(training_cases())
-def test_gradients_equal_finite_differences_for_every_weight(case: Dict[str, Any]) -> None:
+def test_gradients_equal_finite_differences_for_every_weight(case: TrainingCase) -> None:
     analytic = _call(gradients, case)
     numeric = _call(numerical_gradients, case)
     error = relative_error(analytic, numeric)
@@ -58,47 +52,47 @@ def test_gradients_equal_finite_differences_for_every_weight(case: Dict[str, Any
 
 
 @given(training_cases(dropout=True))
-def test_dropout_gradients_equal_finite_differences(case: Dict[str, Any]) -> None:
+def test_dropout_gradients_equal_finite_differences(case: TrainingCase) -> None:
     error = relative_error(_call(gradients, case), _call(numerical_gradients, case))
     record_gradient_error("gradients vs central differences, with dropout: relative error", error)
     assert error <= 1e-6
 
 
 @given(training_cases())
-def test_gradients_leave_the_network_unchanged(case: Dict[str, Any]) -> None:
-    before = copy.deepcopy(case["network"])
+def test_gradients_leave_the_network_unchanged(case: TrainingCase) -> None:
+    before = copy.deepcopy(case.network)
     _call(gradients, case)
-    assert case["network"] == before
+    assert case.network == before
 
 
 @given(training_cases(), st.floats(0.0, 2.0))
-def test_backpropagate_leaves_exactly_w_minus_rate_times_g(case: Dict[str, Any], rate: float) -> None:
-    network = copy.deepcopy(case["network"])
+def test_backpropagate_leaves_exactly_w_minus_rate_times_g(case: TrainingCase, rate: float) -> None:
+    network = copy.deepcopy(case.network)
     grads = _call(gradients, case)
     value = backpropagate(
         network,
-        case["x"],
-        case["target"],
+        case.x,
+        case.target,
         rate,
-        case["activations"],
-        case["loss_name"],
+        case.activations,
+        case.loss_name,
         **_arguments(case),
     )
     assert value == _call(loss, case)
-    for layer, old_layer, layer_grads in zip(network, case["network"], grads):
+    for layer, old_layer, layer_grads in zip(network, case.network, grads):
         for neuron, old_neuron, neuron_grads in zip(layer, old_layer, layer_grads):
             assert neuron == [w - rate * g for w, g in zip(old_neuron, neuron_grads)]
 
 
 @given(training_cases())
-def test_loss_and_gradients_agree_with_loss(case: Dict[str, Any]) -> None:
+def test_loss_and_gradients_agree_with_loss(case: TrainingCase) -> None:
     value, _ = _call(loss_and_gradients, case)
     assert value == _call(loss, case)
     assert value >= 0.0
 
 
 @given(training_cases())
-def test_a_wrong_gradient_is_caught(case: Dict[str, Any]) -> None:
+def test_a_wrong_gradient_is_caught(case: TrainingCase) -> None:
     """The check has teeth: change one weight's gradient by 1e-4 of the largest and it fails."""
     analytic = _call(gradients, case)
     numeric = _call(numerical_gradients, case)
@@ -231,7 +225,7 @@ def test_dropout_masks_keep_the_expected_fraction() -> None:
 def test_huge_and_tiny_finite_inputs_never_raise(data: Any) -> None:
     value = data.draw(st.sampled_from([1e308, -1e308, 5e-324, -5e-324, 1e-300, 1e200]))
     sizes = [2, 3, 2]
-    network = data.draw(networks_of(sizes, bound=1e10))
+    network = data.draw(networks(sizes, bound=1e10))
     for activations, loss_name in [
         ("sigmoid", "squared_error"),
         (["tanh", "softmax"], "cross_entropy"),
