@@ -21,7 +21,7 @@ import sys
 import time
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
 
-from . import __version__, render
+from . import __version__, explain, render
 from .data import (
     Label,
     load_dataset,
@@ -281,6 +281,7 @@ def _parser() -> argparse.ArgumentParser:
     gradcheck.add_argument("--l2", type=_non_negative_number, default=0.01)
     gradcheck.add_argument("--samples", type=_positive_int, default=5, help="random samples to check")
     gradcheck.add_argument("--seed", type=int, default=0)
+    explain.add_parser(commands)
     return parser
 
 
@@ -682,6 +683,7 @@ _COMMANDS = {
     "predict": _predict,
     "show": _show,
     "gradcheck": _gradcheck,
+    "explain": explain.run,
 }
 
 

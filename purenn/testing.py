@@ -16,7 +16,8 @@ A learner who writes their own backpropagation in the classic nested-list layout
   with the limits you give and kept off the ReLU kinks. purenn's own test suite proves its engines
   with exactly these cases.
 - The strategies it is built from: weights, layer_shapes, networks, inputs_for, targets_for,
-  activations_for, dropout_masks_for; and push_relus_off_the_kink, which they use.
+  activations_for, dropout_masks_for; and push_relus_off_the_kink (purenn.gradcheck's), which
+  training_cases applies.
 - assert_gradients_match: a nested-list gradient against central differences of purenn's loss
   (purenn.gradcheck, order 6). On failure the AssertionError names the worst weight (layer,
   neuron, index, whether it is the bias), both values and the relative error, and hints at the
@@ -38,9 +39,9 @@ except ImportError:
     raise ImportError("purenn.testing needs Hypothesis: pip install purenn[testing]") from None
 
 from .activations import ACTIVATIONS
-from .gradcheck import numerical_gradients, relative_errors
+from .gradcheck import RELU_MARGIN, numerical_gradients, push_relus_off_the_kink, relative_errors
 from .losses import LOSSES
-from .network import Masks, Network, forward_pass
+from .network import Network
 
 __all__ = [
     "ACTIVATION_NAMES",
@@ -61,10 +62,6 @@ __all__ = [
 
 ACTIVATION_NAMES = sorted(ACTIVATIONS)
 LOSS_NAMES = sorted(LOSSES)
-
-# Every ReLU sum is pushed at least this far from the kink at 0, so that the finite-difference
-# probes (weights moved by at most 3 * 5e-3) never cross it: there the loss is not differentiable.
-RELU_MARGIN = 0.25
 
 # The L2 strengths and dropout keep probabilities drawn when the caller does not fix them.
 L2_CHOICES = (0.0, 0.0, 0.01, 0.5)
@@ -221,28 +218,6 @@ def dropout_masks_for(draw: st.DrawFn, network: Network, keep: Optional[float] =
     if keep is None:
         keep = draw(st.sampled_from(KEEP_CHOICES))
     return [[draw(st.sampled_from([0.0, 1.0 / keep])) for _ in layer] for layer in network[:-1]]
-
-
-def push_relus_off_the_kink(
-    network: Network, x: Sequence[float], activations: Sequence[str], masks: Masks = None
-) -> None:
-    """Move the bias of every ReLU unit whose sum is within RELU_MARGIN of 0 (in place).
-
-    At z = 0 ReLU has no derivative, so no finite difference can agree with any backpropagation
-    there; the sum is moved to +-2 * RELU_MARGIN, on the side it was on.
-
-    >>> network = [[[1.0, 0.1]]]
-    >>> push_relus_off_the_kink(network, [0.0], ["relu"])
-    >>> network
-    [[[1.0, 0.5]]]
-    """
-    for index, name in enumerate(activations):
-        if name != "relu":
-            continue
-        sums = forward_pass(network, x, list(activations), masks).sums[index]
-        for neuron, z in zip(network[index], sums):
-            if abs(z) < RELU_MARGIN:
-                neuron[-1] += (2 * RELU_MARGIN - z) if z >= 0 else (-2 * RELU_MARGIN - z)
 
 
 def _l2_strategy(l2: Union[None, float, Sequence[float]]) -> st.SearchStrategy[float]:
@@ -419,13 +394,32 @@ def _hints(computed: Network, numeric: Network, wrong: List[Position], case: Tra
     l2_hint = _l2_hint(wrong, computed, numeric, case)
     if l2_hint:
         hints.append(l2_hint)
-    if all(k == len(case.network[layer][neuron]) - 1 for layer, neuron, k in wrong):
+    wrong_layers = sorted({layer for layer, _, _ in wrong})
+    # Where a layer's inputs are 0 (or nearly), dC/dw_jk = delta_j * h_k is ~0 whatever delta_j is,
+    # so a wrong delta shows only in its biases: "only the biases" is evidence only from layers
+    # with a non-bias gradient big enough to be wrong.
+    silent = [
+        layer
+        for layer in wrong_layers
+        if all(
+            max(abs(c), abs(n)) < _FLOOR
+            for computed_neuron, numeric_neuron in zip(computed[layer], numeric[layer])
+            for c, n in zip(computed_neuron[:-1], numeric_neuron[:-1])
+        )
+    ]
+    biases_only = all(k == len(case.network[layer][neuron]) - 1 for layer, neuron, k in wrong)
+    if biases_only and len(silent) < len(wrong_layers):
         if not l2_hint:
             hints.append("only bias weights are wrong: dC/dw_bias = delta_j, the bias's input being 1")
-    else:
-        layer_hint = _layer_hint(sorted({layer for layer, _, _ in wrong}), len(case.network) - 1)
-        if layer_hint:
-            hints.append(layer_hint)
+        return hints
+    layer_hint = _layer_hint(wrong_layers, len(case.network) - 1)
+    if layer_hint:
+        hints.append(layer_hint)
+    if silent:
+        names = ", ".join(map(str, silent))
+        hints.append(
+            f"(the inputs of layer {names} are all 0 here, so only its biases can show a wrong delta)"
+        )
     return hints
 
 
