@@ -47,7 +47,7 @@ def score_line(module: str, codes: List[Optional[int]]) -> str:
 
 
 def main(argv: List[str]) -> int:
-    root = Path(__file__).resolve().parent.parent
+    root = Path.cwd()
     if argv[:1] == ["--survivors"]:
         for module in argv[1:] or MODULES:
             for name, code in sorted(outcomes(root, module).items()):

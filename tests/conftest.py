@@ -3,7 +3,7 @@
 - "ci" (chosen when the CI environment variable is set): derandomized, no example database, no
   deadline, so a CI run is the same every time and shared-machine noise cannot fail it.
 - "dev" (the default): random, more examples, with the local example database.
-- "mutation" (bench/mutation.sh): like "ci" with 10 examples, for the many runs mutation testing makes.
+- "mutation" (bench/mutation.sh): like "ci" with 10 examples and no shrinking, for the many runs of mutation testing.
 Pick one with HYPOTHESIS_PROFILE=ci|dev|thorough|mutation.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from strategies import GRADIENT_REPORT
 
 settings.register_profile(
@@ -36,6 +36,7 @@ settings.register_profile(
     database=None,
     deadline=None,
     max_examples=10,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a failure is a kill: no need to shrink it
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
