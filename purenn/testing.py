@@ -63,7 +63,8 @@ __all__ = [
 ACTIVATION_NAMES = sorted(ACTIVATIONS)
 LOSS_NAMES = sorted(LOSSES)
 
-# The L2 strengths and dropout keep probabilities drawn when the caller does not fix them.
+# The L2 strengths purenn's own suite draws (training_cases(l2=L2_CHOICES)), and the keep
+# probabilities of dropout_masks_for when it is not given one.
 L2_CHOICES = (0.0, 0.0, 0.01, 0.5)
 KEEP_CHOICES = (0.5, 0.8)
 
@@ -220,9 +221,7 @@ def dropout_masks_for(draw: st.DrawFn, network: Network, keep: Optional[float] =
     return [[draw(st.sampled_from([0.0, 1.0 / keep])) for _ in layer] for layer in network[:-1]]
 
 
-def _l2_strategy(l2: Union[None, float, Sequence[float]]) -> st.SearchStrategy[float]:
-    if l2 is None:
-        return st.sampled_from(L2_CHOICES)
+def _l2_strategy(l2: Union[float, Sequence[float]]) -> st.SearchStrategy[float]:
     if isinstance(l2, (int, float)):
         return st.just(float(l2))
     return st.sampled_from([float(value) for value in l2])
@@ -235,8 +234,8 @@ def training_cases(
     losses: Names = None,
     max_hidden_layers: int = 3,
     max_width: int = 8,
-    l2: Union[None, float, Sequence[float]] = None,
-    dropout: Optional[bool] = None,
+    l2: Union[float, Sequence[float]] = 0.0,
+    dropout: Optional[bool] = False,
     *,
     min_hidden_layers: int = 1,
 ) -> TrainingCase:
@@ -246,8 +245,9 @@ def training_cases(
       activation comes from `activations`; losses whose output activation is not among them are
       left out (cross_entropy needs softmax, binary_cross_entropy sigmoid).
     - min_hidden_layers, max_hidden_layers, max_width: the hidden layers (see layer_shapes).
-    - l2: None draws from L2_CHOICES, a number fixes it, a list draws from it.
-    - dropout: None draws whether to use masks, True always, False never.
+    - l2: a number fixes it (default 0: no L2), a list draws from it (purenn's suite draws from
+      L2_CHOICES).
+    - dropout: False no masks (the default), True always, None draws whether to use them.
 
     Weights lie in [-1, 1], inputs in [-2, 2]; every ReLU sum is at least RELU_MARGIN from 0.
     """
@@ -418,7 +418,7 @@ def _hints(computed: Network, numeric: Network, wrong: List[Position], case: Tra
     if silent:
         names = ", ".join(map(str, silent))
         hints.append(
-            f"(the inputs of layer {names} are all 0 here, so only its biases can show a wrong delta)"
+            f"(the inputs of layer {names} are (nearly) 0 here, so only its biases can show a wrong delta)"
         )
     return hints
 

@@ -3,7 +3,7 @@
 - "ci" (chosen when the CI environment variable is set): derandomized, no example database, no
   deadline, so a CI run is the same every time and shared-machine noise cannot fail it.
 - "dev" (the default): random, more examples, with the local example database.
-- "mutation" (bench/mutation.sh): like "ci" with 10 examples and no shrinking, for the many runs of mutation testing.
+- "mutation" (bench/mutation.sh): like "ci" with 10 examples and no shrinking, for mutation testing.
 Pick one with HYPOTHESIS_PROFILE=ci|dev|thorough|mutation.
 """
 

@@ -33,7 +33,7 @@ from typing import Any, Dict, Iterator, List, Sequence
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import record_gradient_error
+from strategies import every_case, record_gradient_error
 
 from purenn import batch, kernels
 from purenn.activations import ACTIVATIONS
@@ -47,7 +47,7 @@ from purenn.network import (
     resolve_activations,
     resolve_loss,
 )
-from purenn.testing import targets_for, training_cases, weights
+from purenn.testing import targets_for, weights
 
 UNIT_ROUNDOFF = 2.0**-53
 SMALLEST_SUBNORMAL = 2.0**-1074
@@ -76,7 +76,7 @@ def _input_values() -> st.SearchStrategy[float]:
 @st.composite
 def batch_cases(draw: Any) -> Dict[str, Any]:
     """A training case from purenn.testing.training_cases, grown to a batch of 1 to 8 samples."""
-    case = draw(training_cases())._asdict()
+    case = draw(every_case())._asdict()
     sizes = [len(case["x"])] + [len(layer) for layer in case["network"]]
     samples = draw(st.integers(1, 8))
     inputs = [case["x"]] + [

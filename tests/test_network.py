@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import record_gradient_error
+from strategies import every_case, record_gradient_error
 
 from purenn.errors import PurennError
 from purenn.gradcheck import numerical_gradients, relative_error
@@ -27,7 +27,7 @@ from purenn.network import (
     make_network,
     predict,
 )
-from purenn.testing import TrainingCase, networks, training_cases
+from purenn.testing import TrainingCase, networks
 
 
 def _arguments(case: TrainingCase) -> Dict[str, Any]:
@@ -42,7 +42,7 @@ def _call(function: Any, case: TrainingCase, network: Any = None) -> Any:
 # Gradients against central finite differences, for every weight
 
 
-@given(training_cases())
+@given(every_case())
 def test_gradients_equal_finite_differences_for_every_weight(case: TrainingCase) -> None:
     analytic = _call(gradients, case)
     numeric = _call(numerical_gradients, case)
@@ -51,21 +51,21 @@ def test_gradients_equal_finite_differences_for_every_weight(case: TrainingCase)
     assert error <= 1e-6, (error, analytic, numeric)
 
 
-@given(training_cases(dropout=True))
+@given(every_case(dropout=True))
 def test_dropout_gradients_equal_finite_differences(case: TrainingCase) -> None:
     error = relative_error(_call(gradients, case), _call(numerical_gradients, case))
     record_gradient_error("gradients vs central differences, with dropout: relative error", error)
     assert error <= 1e-6
 
 
-@given(training_cases())
+@given(every_case())
 def test_gradients_leave_the_network_unchanged(case: TrainingCase) -> None:
     before = copy.deepcopy(case.network)
     _call(gradients, case)
     assert case.network == before
 
 
-@given(training_cases(), st.floats(0.0, 2.0))
+@given(every_case(), st.floats(0.0, 2.0))
 def test_backpropagate_leaves_exactly_w_minus_rate_times_g(case: TrainingCase, rate: float) -> None:
     network = copy.deepcopy(case.network)
     grads = _call(gradients, case)
@@ -84,14 +84,14 @@ def test_backpropagate_leaves_exactly_w_minus_rate_times_g(case: TrainingCase, r
             assert neuron == [w - rate * g for w, g in zip(old_neuron, neuron_grads)]
 
 
-@given(training_cases())
+@given(every_case())
 def test_loss_and_gradients_agree_with_loss(case: TrainingCase) -> None:
     value, _ = _call(loss_and_gradients, case)
     assert value == _call(loss, case)
     assert value >= 0.0
 
 
-@given(training_cases())
+@given(every_case())
 def test_a_wrong_gradient_is_caught(case: TrainingCase) -> None:
     """The check has teeth: change one weight's gradient by 1e-4 of the largest and it fails."""
     analytic = _call(gradients, case)
