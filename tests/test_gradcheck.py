@@ -8,6 +8,7 @@ import pytest
 
 from purenn.errors import PurennError
 from purenn.gradcheck import check_gradients, numerical_gradients, relative_error
+from purenn.network import gradients
 
 
 @pytest.mark.parametrize("order", [2, 4, 6])
@@ -55,3 +56,26 @@ def test_relative_error_catches_nan_and_shape_mismatch() -> None:
 def test_bad_arguments(kwargs: dict, message: str) -> None:
     with pytest.raises(PurennError, match=message):
         numerical_gradients([[[1.0, 0.0]]], [1.0], [0.0], **kwargs)
+
+
+NETWORK = [[[0.3, -0.2, 0.1], [0.5, 0.4, -0.3]], [[0.7, -0.6, 0.05]]]
+
+
+def test_check_gradients_is_the_relative_error_of_the_two_with_its_defaults() -> None:
+    """Sigmoid, squared error, no L2, no dropout: check_gradients compares exactly these two."""
+    x, y = [1.0, 2.0], [0.25]
+    expected = relative_error(gradients(NETWORK, x, y), numerical_gradients(NETWORK, x, y))
+    assert check_gradients(NETWORK, x, y) == expected
+    same = relative_error(
+        gradients(NETWORK, x, y, "sigmoid", "squared_error", l2=0.0),
+        numerical_gradients(NETWORK, x, y, "sigmoid", "squared_error", l2=0.0),
+    )
+    assert expected == same
+
+
+@pytest.mark.parametrize("mask", [[0.0, 2.0], [2.0, 0.0], [1.25, 1.25]])
+def test_check_gradients_passes_the_dropout_masks_to_both_sides(mask: list) -> None:
+    """A mask changes the gradient; both sides must see it for the check to agree."""
+    x, y = [1.0, 2.0], [0.25]
+    assert check_gradients(NETWORK, x, y, dropout=[mask]) < 1e-8
+    assert relative_error(gradients(NETWORK, x, y, dropout=[mask]), gradients(NETWORK, x, y)) > 1e-3

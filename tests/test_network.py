@@ -278,3 +278,33 @@ def test_bad_input_gets_a_clear_error(call: Any, message: str) -> None:
 
 def test_errors_are_value_errors() -> None:
     assert issubclass(PurennError, ValueError)
+
+
+def test_the_default_activation_is_sigmoid() -> None:
+    network = [[[0.3, -0.2, 0.1], [0.5, 0.4, -0.3]], [[0.7, -0.6, 0.05]]]
+    x = [1.0, 2.0]
+    assert feed_forward(network, x) == feed_forward(network, x, "sigmoid")
+    assert predict(network, x) == predict(network, x, "sigmoid") == feed_forward(network, x)[-1]
+    assert loss(network, x, [0.5]) == loss(network, x, [0.5], "sigmoid", "squared_error", l2=0.0)
+
+
+def test_uniform_weights_fill_low_to_high() -> None:
+    network = make_network([10, 20, 10], random.Random(0), init="uniform")
+    values = [w for layer in network for neuron in layer for w in neuron]
+    assert all(-1.0 <= w < 1.0 for w in values)
+    assert min(values) < -0.9 and max(values) > 0.9
+    narrow = make_network([10, 20, 10], random.Random(0), init="uniform", low=0.0, high=0.5)
+    values = [w for layer in narrow for neuron in layer for w in neuron]
+    assert all(0.0 <= w < 0.5 for w in values) and max(values) > 0.45
+
+
+def test_dropout_masks_one_per_hidden_layer_and_keep_one_keeps_all() -> None:
+    network = make_network([3, 4, 5, 2, 2], random.Random(0))
+    masks = dropout_masks(network, 1.0, random.Random(0))
+    assert masks == [[1.0] * 4, [1.0] * 5, [1.0] * 2]
+
+
+@pytest.mark.parametrize("keep", [0.0, -0.5, 1.5, 2.0])
+def test_dropout_keep_outside_0_1_is_refused(keep: float) -> None:
+    with pytest.raises(PurennError, match=re.escape(f"the keep probability must be in (0, 1], got {keep!r}")):
+        dropout_masks([[[0.0, 0.0]], [[0.0, 0.0]]], keep, random.Random(0))
