@@ -521,3 +521,20 @@ def test_the_sumprod_kernel_takes_each_rows_dot_with_the_vector(monkeypatch: pyt
     rows = [[1.0, 2.0], [3.0, -4.0], [0.5, 0.0]]
     assert kernels._dots_by_sumprod(rows, [10.0, 0.1]) == [10.2, 29.6, 5.0]
     assert kernels._dots_by_sumprod(iter(rows), (1.0, 1.0)) == [3.0, -1.0, 0.5]
+
+
+@pytest.mark.parametrize("on_pypy", [False, True])
+def test_nonzero_positions_on_both_branches(monkeypatch: pytest.MonkeyPatch, on_pypy: bool) -> None:
+    """CPython gathers the positions with compress, PyPy with a loop: the same positions and threshold."""
+    monkeypatch.setattr(kernels, "_ON_PYPY", on_pypy)
+    assert kernels.nonzero_positions([0.0, 2.0, 0.0, -1.0]) == [1, 3]
+    assert kernels.nonzero_positions([0.0, 0.0, 1.0, 1.0], skip_from=0.5) == [2, 3]  # 2 zeros of 4: skip
+    assert kernels.nonzero_positions([0.0, 1.0, 1.0, 1.0], skip_from=0.5) is None  # fewer: compute them all
+    assert kernels.nonzero_positions([1.0] * 9 + [0.0], skip_from=0.2) is None
+    assert kernels.nonzero_positions([0.0, 3.0, 0.0, 1.0], width=3) == [1]  # the bias's 1 past the width
+
+
+def test_an_empty_batch_is_named_exactly() -> None:
+    with pytest.raises(PurennError) as caught:
+        batch.loss_and_gradients(NET, [], [])
+    assert str(caught.value) == "the batch is empty"
