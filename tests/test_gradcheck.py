@@ -79,3 +79,25 @@ def test_check_gradients_passes_the_dropout_masks_to_both_sides(mask: list) -> N
     x, y = [1.0, 2.0], [0.25]
     assert check_gradients(NETWORK, x, y, dropout=[mask]) < 1e-8
     assert relative_error(gradients(NETWORK, x, y, dropout=[mask]), gradients(NETWORK, x, y)) > 1e-3
+
+
+def test_relative_error_is_per_weight_against_the_larger_of_the_two() -> None:
+    assert relative_error([[[2.0, 1.0]]], [[[1.0, 1.0]]]) == 0.5  # |2 - 1| / max(|2|, |1|)
+    assert relative_error([[[1.0, 1.0]]], [[[1.0, 2.0]]]) == 0.5  # either side may be the larger
+    assert relative_error([[[0.0]]], [[[1e-12]]]) == 1e-6  # below the floor 1e-6, against the floor
+    assert relative_error([[[0.0]]], [[[1e-12]]], floor=1e-3) == 1e-9
+    assert relative_error([[[3.0]]], [[[3.0]]]) == 0.0
+
+
+@pytest.mark.parametrize(
+    "second, message",
+    [
+        ([[[1.0]], [[1.0]]], "the two gradients have different numbers of layers"),
+        ([[[1.0], [1.0]]], "the two gradients have layers of different sizes"),
+        ([[[1.0, 2.0]]], "the two gradients have neurons of different sizes"),
+    ],
+)
+def test_gradients_of_different_shapes_are_named_exactly(second: list, message: str) -> None:
+    with pytest.raises(PurennError) as caught:
+        relative_error([[[1.0]]], second)
+    assert str(caught.value) == message
