@@ -124,3 +124,9 @@ def test_a_new_elementwise_activation_keeps_what_it_is_given(derivative: Any, st
 def test_which_zero_outputs_stop_the_gradient() -> None:
     stops = {name: activation.zero_output_stops_gradient for name, activation in ACTIVATIONS.items()}
     assert stops == {"identity": False, "relu": True, "sigmoid": True, "softmax": True, "tanh": False}
+
+
+def test_an_unknown_activation_lists_the_known_ones() -> None:
+    with pytest.raises(PurennError) as caught:
+        get_activation("swish")
+    assert str(caught.value) == "unknown activation 'swish'; known: identity, relu, sigmoid, softmax, tanh"

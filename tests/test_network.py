@@ -18,8 +18,10 @@ from purenn.errors import PurennError
 from purenn.gradcheck import numerical_gradients, relative_error
 from purenn.network import (
     backpropagate,
+    check_network,
     dropout_masks,
     feed_forward,
+    forward_pass,
     gradients,
     layer_sizes,
     loss,
@@ -286,6 +288,8 @@ def test_the_default_activation_is_sigmoid() -> None:
     assert feed_forward(network, x) == feed_forward(network, x, "sigmoid")
     assert predict(network, x) == predict(network, x, "sigmoid") == feed_forward(network, x)[-1]
     assert loss(network, x, [0.5]) == loss(network, x, [0.5], "sigmoid", "squared_error", l2=0.0)
+    assert forward_pass(network, x) == forward_pass(network, x, "sigmoid")
+    assert gradients(network, x, [0.5]) == gradients(network, x, [0.5], "sigmoid", "squared_error", l2=0.0)
 
 
 def test_uniform_weights_fill_low_to_high() -> None:
@@ -308,3 +312,25 @@ def test_dropout_masks_one_per_hidden_layer_and_keep_one_keeps_all() -> None:
 def test_dropout_keep_outside_0_1_is_refused(keep: float) -> None:
     with pytest.raises(PurennError, match=re.escape(f"the keep probability must be in (0, 1], got {keep!r}")):
         dropout_masks([[[0.0, 0.0]], [[0.0, 0.0]]], keep, random.Random(0))
+
+
+@pytest.mark.parametrize(
+    "network, message",
+    [
+        ([], "the network has no layers"),
+        ([[[1.0]]], "layer 0, neuron 0 needs at least 2 weights (1 input + bias)"),
+        ([[[1.0, 0.0], 5.0]], "layer 0, neuron 1 has float weights; expected 2 (1 inputs + bias)"),
+        ([[[1.0, 0.0]], [[1.0]]], "layer 1, neuron 0 has 1 weights; expected 2 (1 inputs + bias)"),
+    ],
+)
+def test_malformed_networks_are_named_exactly(network: Any, message: str) -> None:
+    with pytest.raises(PurennError) as caught:
+        check_network(network)
+    assert str(caught.value) == message
+
+
+def test_the_wrong_number_of_masks_is_named_exactly() -> None:
+    network = [[[1.0, 0.0], [1.0, 0.0]], [[1.0, 1.0, 0.0]]]
+    with pytest.raises(PurennError) as caught:
+        forward_pass(network, [1.0], "sigmoid", [[1.0, 1.0], [1.0]])
+    assert str(caught.value) == "got 2 dropout masks; the network has 1 hidden layers"
