@@ -7,8 +7,14 @@ import math
 import pytest
 
 from purenn.errors import PurennError
-from purenn.gradcheck import check_gradients, numerical_gradients, relative_error
-from purenn.network import gradients
+from purenn.gradcheck import (
+    RELU_MARGIN,
+    check_gradients,
+    numerical_gradients,
+    push_relus_off_the_kink,
+    relative_error,
+)
+from purenn.network import forward_pass, gradients
 
 
 @pytest.mark.parametrize("order", [2, 4, 6])
@@ -101,3 +107,26 @@ def test_gradients_of_different_shapes_are_named_exactly(second: list, message: 
     with pytest.raises(PurennError) as caught:
         relative_error([[[1.0]]], second)
     assert str(caught.value) == message
+
+
+def test_relu_sums_near_the_kink_are_moved_to_twice_the_margin_on_their_side() -> None:
+    # layer 0: sums 0.1 (near, above), -0.2 (near, below), 0.0 (at the kink), 0.3 (far enough)
+    network = [[[1.0, 0.1], [1.0, -0.2], [1.0, 0.0], [1.0, 0.3]], [[1.0, 1.0, 1.0, 1.0, 0.05]]]
+    push_relus_off_the_kink(network, [0.0], ["relu", "relu"])
+    sums = forward_pass(network, [0.0], ["relu", "relu"]).sums
+    assert sums[0] == pytest.approx([2 * RELU_MARGIN, -2 * RELU_MARGIN, 2 * RELU_MARGIN, 0.3])
+    assert [neuron[0] for neuron in network[0]] == [1.0] * 4  # only the biases move
+    assert network[1][0][:-1] == [1.0] * 4 and abs(sums[1][0]) >= RELU_MARGIN
+    assert sums[1][0] == pytest.approx(0.5 + 0.3 + 0.5 + 0.05)  # far from 0 already: unchanged
+
+
+def test_only_relu_layers_are_moved_and_the_masks_are_seen() -> None:
+    network = [[[1.0, 0.1], [1.0, 0.1]], [[1.0, 1.0, 0.0]]]
+    untouched = [[[1.0, 0.1], [1.0, 0.1]], [[1.0, 1.0, 0.0]]]
+    push_relus_off_the_kink(network, [0.0], ["tanh", "relu"])
+    assert network[0] == untouched[0]  # tanh has no kink
+    assert forward_pass(network, [0.0], ["tanh", "relu"]).sums[1] == pytest.approx([0.5])
+    masked = [[[1.0, 0.1], [1.0, 0.1]], [[1.0, 1.0, 0.0]]]
+    push_relus_off_the_kink(masked, [0.0], ["relu", "relu"], [[0.0, 0.0]])  # both units dropped
+    assert forward_pass(masked, [0.0], ["relu", "relu"], [[0.0, 0.0]]).sums[1] == pytest.approx([0.5])
+    assert [neuron[-1] for neuron in masked[0]] == pytest.approx([0.5, 0.5])
