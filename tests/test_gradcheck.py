@@ -13,6 +13,7 @@ from purenn.gradcheck import (
     numerical_gradients,
     push_relus_off_the_kink,
     relative_error,
+    relative_errors,
 )
 from purenn.network import forward_pass, gradients
 
@@ -130,3 +131,9 @@ def test_only_relu_layers_are_moved_and_the_masks_are_seen() -> None:
     push_relus_off_the_kink(masked, [0.0], ["relu", "relu"], [[0.0, 0.0]])  # both units dropped
     assert forward_pass(masked, [0.0], ["relu", "relu"], [[0.0, 0.0]]).sums[1] == pytest.approx([0.5])
     assert [neuron[-1] for neuron in masked[0]] == pytest.approx([0.5, 0.5])
+
+
+def test_relative_errors_weight_by_weight_with_the_same_floor() -> None:
+    errors = relative_errors([[[2.0, 0.0]], [[3.0]]], [[[1.0, 1e-12]], [[3.0]]])
+    assert errors == [[[0.5, 1e-6]], [[0.0]]]
+    assert relative_errors([[[0.0]]], [[[1e-12]]], floor=1e-3) == [[[1e-9]]]
