@@ -137,3 +137,9 @@ def test_relative_errors_weight_by_weight_with_the_same_floor() -> None:
     errors = relative_errors([[[2.0, 0.0]], [[3.0]]], [[[1.0, 1e-12]], [[3.0]]])
     assert errors == [[[0.5, 1e-6]], [[0.0]]]
     assert relative_errors([[[0.0]]], [[[1e-12]]], floor=1e-3) == [[[1e-9]]]
+
+
+def test_a_sum_already_at_the_margin_is_left_alone() -> None:
+    network = [[[1.0, RELU_MARGIN], [1.0, -RELU_MARGIN]]]
+    push_relus_off_the_kink(network, [0.0], ["relu"])
+    assert network == [[[1.0, RELU_MARGIN], [1.0, -RELU_MARGIN]]]
