@@ -22,7 +22,7 @@ import sys
 import time
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
 
-from . import __version__, render, serve
+from . import __version__, explain, render, serve
 from .data import (
     Label,
     load_dataset,
@@ -285,6 +285,7 @@ def _parser() -> argparse.ArgumentParser:
     gradcheck.add_argument("--samples", type=_positive_int, default=5, help="random samples to check")
     gradcheck.add_argument("--seed", type=int, default=0)
     serve.add_parser(commands)
+    explain.add_parser(commands)
     return parser
 
 
@@ -689,6 +690,7 @@ _COMMANDS = {
     "show": _show,
     "gradcheck": _gradcheck,
     "serve": serve.run,
+    "explain": explain.run,
 }
 
 
