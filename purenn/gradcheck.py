@@ -3,6 +3,10 @@
 - numerical_gradients: dC/dw for every weight by central differences, the network's nested shape.
 - relative_error: the worst per-weight relative error between two gradients.
 - check_gradients: both at once, for one sample; returns the worst relative error.
+- verdict: check_gradients with an honest answer: "ok", "FAILED", or "undetermined" where
+  finite differences cannot tell (a loss or gradient not finite, a loss too large to resolve).
+- move_off_kinks: push every ReLU sum away from 0, where the loss has no derivative.
+- KINK_MARGIN: how far from the kink move_off_kinks puts every ReLU sum.
 
 Central differences of order 2, 4 and 6, with D(k) = C(w + k h) - C(w - k h):
 
@@ -22,13 +26,24 @@ reached 6e-13), which is what lets them demand a relative error of 1e-6 for ever
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+import sys
+from typing import Callable, Iterator, Sequence, Tuple
 
 from .errors import PurennError
-from .network import ActivationSpec, Masks, Network, check_network, loss, loss_and_gradients
+from .network import ActivationSpec, Masks, Network, check_network, forward_pass, loss, loss_and_gradients
 from .vectors import total
 
-__all__ = ["check_gradients", "numerical_gradients", "relative_error"]
+__all__ = [
+    "KINK_MARGIN",
+    "check_gradients",
+    "move_off_kinks",
+    "numerical_gradients",
+    "relative_error",
+    "verdict",
+]
+
+# The probes move a weight by at most 3 * 5e-3; a ReLU sum this far from 0 stays on its side.
+KINK_MARGIN = 0.25
 
 
 # order -> (coefficients of D(1), D(2), ..., denominator): see the module docstring.
@@ -140,3 +155,75 @@ def check_gradients(
     _, analytic = loss_and_gradients(network, x, target, activations, loss_name, l2=l2, dropout=dropout)
     numeric = numerical_gradients(network, x, target, activations, loss_name, l2=l2, dropout=dropout)
     return relative_error(analytic, numeric)
+
+
+def move_off_kinks(
+    network: Network, x: Sequence[float], activations: Sequence[str], *, margin: float = KINK_MARGIN
+) -> int:
+    """Move the bias of every ReLU unit whose sum z is within margin of 0, IN PLACE; return how many.
+
+    relu(z) = max(z, 0) has no derivative at z = 0: there central differences average the two
+    slopes and disagree with backpropagation's one-sided answer, a false alarm. A unit with
+    |z| < margin gets its bias moved so that z = +2 margin (z >= 0) or -2 margin (z < 0); layers
+    are done in order, each after the sums of the layers below have settled.
+
+    >>> network = [[[1.0, 0.0]], [[1.0, 0.0]]]  # z = x in the ReLU layer
+    >>> move_off_kinks(network, [0.1], ["relu", "identity"]), network[0][0]
+    (1, [1.0, 0.4])
+    """
+    moved = 0
+    for index, name in enumerate(activations):
+        if name != "relu":
+            continue
+        sums = forward_pass(network, x, list(activations)).sums[index]
+        for neuron, z in zip(network[index], sums):
+            if abs(z) < margin:
+                neuron[-1] += (2 * margin - z) if z >= 0 else (-2 * margin - z)
+                moved += 1
+    return moved
+
+
+def _pairs(first: Network, second: Network) -> Iterator[Tuple[float, float]]:
+    for layer_a, layer_b in zip(first, second):
+        for neuron_a, neuron_b in zip(layer_a, layer_b):
+            yield from zip(neuron_a, neuron_b)
+
+
+def verdict(
+    network: Network,
+    x: Sequence[float],
+    target: Sequence[float],
+    activations: Sequence[str],
+    loss_name: str,
+    *,
+    l2: float = 0.0,
+    bound: float = 1e-6,
+    step: float = 5e-3,
+) -> Tuple[float, str]:
+    """Return (worst relative error, "ok" | "FAILED" | "undetermined: why") for one sample.
+
+    Never a false verdict: NaN or infinity in the loss or either gradient is "undetermined"
+    (max() would have hidden a NaN as 0). A weight fails only when its error exceeds bound AND
+    the rounding error of the differences, about 10 eps |C| / step: with a huge loss (say
+    l2 = 1e300) a bias gradient of 0.2 is below what C(w + h) - C(w - h) can resolve, and that
+    weight is "undetermined", not FAILED.
+
+    >>> verdict([[[0.3, -0.2, 0.1]], [[0.5, 0.05]]], [1.0, 2.0], [0.7], ["sigmoid"] * 2, "squared_error")[1]
+    'ok'
+    """
+    value, analytic = loss_and_gradients(network, x, target, list(activations), loss_name, l2=l2)
+    numeric = numerical_gradients(network, x, target, list(activations), loss_name, l2=l2, step=step)
+    pairs = list(_pairs(analytic, numeric))
+    if not math.isfinite(value) or not all(math.isfinite(a) and math.isfinite(b) for a, b in pairs):
+        return math.nan, "undetermined: the loss or a gradient is not a finite number here"
+    worst = relative_error(analytic, numeric)
+    if worst <= bound:
+        return worst, "ok"
+    resolution = 10 * sys.float_info.epsilon * abs(value) / step
+    for a, b in pairs:
+        if abs(a - b) / max(abs(a), abs(b), 1e-6) > bound and abs(a - b) > resolution:
+            return worst, "FAILED"
+    return worst, (
+        f"undetermined: the loss {value:.3g} is too large for central differences to resolve "
+        f"differences under {resolution:.2g}"
+    )
