@@ -243,34 +243,30 @@ def test_help_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert completed.returncode == 0 and completed.stderr == "", completed.stderr
 
 
+def _piped(data: str, out: str, content: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
+    """train --data DATA with content written into its standard input through a pipe."""
+    return subprocess.run(
+        [sys.executable, "-m", "purenn", "train", "--data", data, "--out", out, *TINY],
+        input=content,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+
+
 def test_standard_input_is_read_whole_or_refused(tiny: Path) -> None:
     cwd = tiny.parent
-    content = tiny.read_text()
-    completed = _purenn(["train", "--data", "-", "--out", "m.json", *TINY], cwd, stdin=None)
     with open(tiny) as source:  # a redirected file: /dev/stdin is then that regular file
         whole = _purenn(["train", "--data", "/dev/stdin", "--out", "s.json", *TINY], cwd, stdin=source)
     assert whole.returncode == 0, whole.stderr
-    piped = subprocess.run(
-        [sys.executable, "-m", "purenn", "train", "--data", "-", "--out", "p.json", *TINY],
-        input=content,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    piped = _piped("-", "p.json", tiny.read_text(), cwd)
     assert piped.returncode == 0, piped.stderr
     assert "on 30 samples of -" in piped.stdout  # all 40 rows read: 30 train, 10 test
-    through_dev_stdin = subprocess.run(
-        [sys.executable, "-m", "purenn", "train", "--data", "/dev/stdin", "--out", "q.json", *TINY],
-        input=content,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    through_dev_stdin = _piped("/dev/stdin", "q.json", tiny.read_text(), cwd)
     assert "or - to read CSV from standard input" in _one_line(through_dev_stdin, 2)
     assert not (cwd / "q.json").exists()
-    del completed
 
 
 def test_a_fifo_as_data_is_refused_at_once(tiny: Path) -> None:
