@@ -27,11 +27,23 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 
 from . import _arrays, batch
 from .data import Label, apply_scaling, class_list, fit_scaling, one_hot, stratified_split, take
-from .errors import NotANumberError, NotFittedError, PurennError
+from .errors import ModelError, NotANumberError, NotFittedError, PurennError
 from .model import Model
 from .network import Network
 from .optimizers import Optimizer
-from .train import History, Progress, Settings, TrainingResult, argmax_index, epoch_rate, strict_index, train
+from .train import (
+    History,
+    Progress,
+    Settings,
+    StepProgress,
+    TrainingResult,
+    argmax_index,
+    epoch_rate,
+    real_number,
+    strict_index,
+    train,
+    whole_number,
+)
 from .vectors import Vector
 
 __all__ = ["Classifier", "sklearn_expected_failed_checks"]
@@ -98,7 +110,10 @@ def _float_row(values: List[object], what: str, index: int) -> Vector:
                 f"{what} row {index}, column {column}: float() argument must be a string or a real "
                 f"number, not {type(value).__name__!r}"
             )
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int such as 10**400
+            raise PurennError(f"{what} row {index}, column {column}: too large for a float") from None
         if not math.isfinite(number):
             name = "NaN" if math.isnan(number) else repr(number)
             raise PurennError(f"{what} row {index}, column {column} is {name}: values must be finite")
@@ -318,12 +333,31 @@ class Classifier:
         changed = [f"{k}={v!r}" for k, v in self.get_params().items() if not _same(v, defaults[k])]
         return f"Classifier({', '.join(changed)})"
 
+    def _check_own_params(self) -> None:
+        """Check the parameters Settings does not have, by their names here."""
+        if not isinstance(self.scaling, str) or self.scaling not in ("divide", "none", "standardize"):
+            raise PurennError(f"scaling must be 'divide', 'none' or 'standardize', got {self.scaling!r}")
+        if self.divide_by is not None and not real_number("divide_by", self.divide_by) > 0.0:
+            raise PurennError(f"divide_by must be a number > 0 or None, got {self.divide_by!r}")
+        fraction = real_number("validation_fraction", self.validation_fraction)
+        if not 0.0 <= fraction < 1.0:
+            raise PurennError(f"validation_fraction must be in [0, 1), got {self.validation_fraction!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
+            raise PurennError(f"seed must be an integer, got {self.seed!r}")
+        if isinstance(self.hidden, (str, bytes)) or not isinstance(self.hidden, Sequence):
+            raise PurennError(f"hidden must be a sequence of layer sizes, such as (64,), got {self.hidden!r}")
+        for size in self.hidden:
+            whole_number("hidden", size, minimum=1)
+
     def settings(self) -> Settings:
-        """The train.Settings these parameters stand for (NumPy numbers become Python's)."""
+        """The train.Settings these parameters stand for (NumPy numbers become Python's).
+
+        PurennError names the first parameter that is wrong, in type or value.
+        """
+        self._check_own_params()
         names = {field.name for field in dataclasses.fields(Settings)}
         values = {name: _plain(value) for name, value in self.get_params().items() if name in names}
-        hidden = values["hidden"]
-        values["hidden"] = tuple(_plain(size) for size in hidden) if isinstance(hidden, Iterable) else hidden
+        values["hidden"] = tuple(_plain(size) for size in values["hidden"])
         settings = Settings(**values)
         settings.check()
         return settings
@@ -357,6 +391,7 @@ class Classifier:
         sample_weight: Any = None,
         *,
         progress: Optional[Progress] = None,
+        step_progress: Optional[StepProgress] = None,
     ) -> "Classifier":
         """Train on X (rows of numbers) and y (one label per row); return self.
 
@@ -402,6 +437,7 @@ class Classifier:
             validation=validation,
             progress=self._progress(progress, len(self.history_) if warm else 0),
             sample_weight=weights,
+            step_progress=step_progress,
         )
         self._store(network, settings.activations(), classes, self.scaling_, result, keep_history=warm)
         self._rng = rng
@@ -683,19 +719,27 @@ class Classifier:
         )
 
     @classmethod
-    def from_model(cls, model: Model) -> "Classifier":
+    def from_model(cls, model: Model, *, source: str = "<model>") -> "Classifier":
         """A fitted Classifier from a loaded model.Model (its recorded settings where known).
 
         Files written before early_stopping's names record `patience` (stop when validation
         accuracy has not improved for that many epochs): it becomes early_stopping with
-        n_iter_no_change = patience - 1, the same stop under MLPClassifier's count.
+        n_iter_no_change = patience - 1, the same stop under MLPClassifier's count. Recorded
+        settings of a wrong type or value raise ModelError naming source and the field.
         """
-        params = dict(model.training.get("settings", {})) if isinstance(model.training, dict) else {}
+        recorded = model.training.get("settings", {}) if isinstance(model.training, dict) else {}
+        if not isinstance(recorded, dict):
+            raise ModelError(f'{source}, field "training.settings": expected an object')
+        params = dict(recorded)
         patience = params.pop("patience", None)
         if isinstance(patience, int) and not isinstance(patience, bool) and patience >= 2:
             params.update(early_stopping=True, n_iter_no_change=patience - 1)
         known = set(cls._param_names())
         classifier = cls(**{k: v for k, v in params.items() if k in known})
+        try:
+            classifier.settings()
+        except PurennError as error:
+            raise ModelError(f'{source}, field "training.settings": {error}') from None
         classifier.hidden = tuple(len(layer) for layer in model.network[:-1])
         if len(model.activations) > 1:
             classifier.activation = model.activations[0]

@@ -39,7 +39,7 @@ def resume(path: str, given: Dict[str, Any], seed: int) -> Tuple[Classifier, Opt
     and dropout of the new epochs. Every setting is checked before any data is read.
     """
     model = load_model(path)
-    classifier = Classifier.from_model(model)
+    classifier = Classifier.from_model(model, source=path)
     for name in PARAMS_FIXED_BY_THE_MODEL:
         if name in given and given[name] != getattr(classifier, name):
             option = "--" + name.replace("_", "-")

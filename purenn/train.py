@@ -5,6 +5,7 @@
 - TrainingResult: the trained network, its history and why training stopped.
 - train: run gradient descent on (inputs, targets), in place on the network you pass.
 - argmax_index, strict_index: the two decision rules, as output-vector -> class index (or None).
+- real_number, whole_number: a parameter checked and made a plain float / int (NumPy scalars pass).
 
 Per-sample SGD, minibatch SGD and full-batch gradient descent are one loop: a step takes the mean
 gradient g of `batch_size` samples (1, k, or all of them) and moves every weight by
@@ -49,11 +50,14 @@ __all__ = [
     "epoch_rate",
     "mean_one_weights",
     "new_optimizer",
+    "real_number",
     "strict_index",
     "train",
+    "whole_number",
 ]
 
 Progress = Callable[["History", int], None]
+StepProgress = Callable[[int, int, int, int], None]  # (epoch, epochs, steps done, steps in the epoch)
 
 
 @dataclass
@@ -118,8 +122,24 @@ class Settings:
         return [self.activation] * len(self.hidden) + [self.output_activation]
 
     def check(self) -> None:
-        """Raise PurennError naming the first setting that makes no sense."""
+        """Raise PurennError naming the first setting that makes no sense, or is of a wrong type.
+
+        Numbers are numbers.Real (a whole number numbers.Integral), so NumPy scalars pass; bool
+        is refused where a number is meant, and anything but True/False where a bool is.
+        """
         _check_positive_ints("hidden", self.hidden, allow_empty=True)
+        for name in ("activation", "output_activation", "loss", "init", "schedule", "decision", "solver"):
+            _check_name(name, getattr(self, name))
+        _check_number("init_low", self.init_low)
+        _check_number("init_high", self.init_high)
+        if self.init == "uniform" and not self.init_low < self.init_high:
+            raise PurennError(
+                f"init_low must be below init_high, got {self.init_low!r} and {self.init_high!r}"
+            )
+        if self.draw_biases is not None:
+            _check_bool("draw_biases", self.draw_biases)
+        _check_bool("train_biases", self.train_biases)
+        _check_bool("l2_over_samples", self.l2_over_samples)
         _check_number("rate", self.rate, low=0.0, low_open=True)
         _check_number("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
         _check_number("l2", self.l2, low=0.0)
@@ -181,9 +201,7 @@ def _check_number(
     low_open: bool = False,
     high_open: bool = False,
 ) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise PurennError(f"{name} must be a finite number, got {value!r}")
-    number = float(value)
+    number = real_number(name, value)
     too_low = low is not None and (number <= low if low_open else number < low)
     too_high = high is not None and (number >= high if high_open else number > high)
     if too_low or too_high:
@@ -197,12 +215,59 @@ def _describe_range(low: Optional[float], high: Optional[float], low_open: bool,
     return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
 
 
-def _check_count(name: str, value: object, *, minimum: int) -> None:
+def _brief(value: object) -> str:
+    """repr(value), cut to 40 characters (a 10**400 has 401 digits)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def real_number(name: str, value: object) -> float:
+    """value as a float if it is a finite real number (not a bool); else PurennError naming name.
+
+    >>> real_number("rate", 1)
+    1.0
+    >>> real_number("rate", 10**400)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    purenn.errors.PurennError: rate must be a finite number, got 10000...
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise PurennError(f"{name} must be a finite number, got {_brief(value)}")
+    try:
+        number = float(value)
+    except (OverflowError, ValueError, TypeError):
+        number = math.inf
+    if not math.isfinite(number):
+        raise PurennError(f"{name} must be a finite number, got {_brief(value)}")
+    return number
+
+
+def whole_number(name: str, value: object, *, minimum: int) -> int:
+    """value as an int if it is a whole number (numbers.Integral, not a bool) >= minimum."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise PurennError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+        raise PurennError(f"{name} must be a whole number >= {minimum}, got {_brief(value)}")
+    return int(value)
 
 
-def _check_positive_ints(name: str, values: Sequence[object], *, allow_empty: bool) -> None:
+def _check_count(name: str, value: object, *, minimum: int) -> None:
+    whole_number(name, value, minimum=minimum)
+
+
+def _check_bool(name: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise PurennError(f"{name} must be True or False, got {_brief(value)}")
+
+
+def _check_name(name: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise PurennError(f"{name} must be a name (a str), got {_brief(value)}")
+
+
+def _check_positive_ints(name: str, values: object, *, allow_empty: bool) -> None:
+    if isinstance(values, (str, bytes)) or not isinstance(values, (tuple, list)):
+        raise PurennError(
+            f"{name} must be a sequence of layer sizes, such as (64,) or [128, 64], got {_brief(values)}"
+        )
     if not values and not allow_empty:
         raise PurennError(f"{name} must not be empty")
     for value in values:
@@ -438,6 +503,7 @@ def train(
     progress: Optional[Progress] = None,
     sample_weight: Optional[Sequence[float]] = None,
     optimizer: Optional[Optimizer] = None,
+    step_progress: Optional[StepProgress] = None,
 ) -> TrainingResult:
     """Train `network` IN PLACE on (inputs, targets); return it with its history.
 
@@ -448,6 +514,7 @@ def train(
     `sample_weight` (one number >= 0 per input) weighs each sample's loss and gradient (see the
     module docstring). `optimizer` continues an earlier run's (TrainingResult.optimizer: its
     velocities or Adam moments); by default a fresh one of settings.solver.
+    `step_progress(epoch, epochs, done, steps)` is called after every step.
 
     Raises DivergenceError, with the weights of the last finished epoch put back, when a loss or
     weight stops being finite.
@@ -479,10 +546,14 @@ def train(
         started = time.perf_counter()
         last_good = _copy(network)
         rate = epoch_rate(settings, epoch)
-        losses = [
-            _one_step(network, step, indices, inputs, targets, weights, settings, rate, l2, rng)
-            for indices in _batches(len(inputs), settings, rng)
-        ]
+        batches = _batches(len(inputs), settings, rng)
+        losses = []
+        for done, indices in enumerate(batches, 1):
+            losses.append(
+                _one_step(network, step, indices, inputs, targets, weights, settings, rate, l2, rng)
+            )
+            if step_progress is not None:
+                step_progress(epoch, settings.epochs, done, len(batches))
         mean_loss = total(losses) / len(losses)
         if not (math.isfinite(mean_loss) and _network_is_finite(network)):
             network[:] = last_good

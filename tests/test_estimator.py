@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import fractions
 import random
 from pathlib import Path
-from typing import Any, List
+from typing import Any, Dict, List
 
 import pytest
 
@@ -308,3 +309,53 @@ def test_a_recorded_patience_becomes_early_stopping() -> None:
     model.training["settings"].update(patience=3, validation_fraction=0.2)
     loaded = Classifier.from_model(model)
     assert (loaded.early_stopping, loaded.n_iter_no_change, loaded.validation_fraction) == (True, 2, 0.2)
+
+
+# Every parameter type-checked, by its own name (issue 12) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"seed": [1]}, "seed"),
+        ({"seed": True}, "seed"),
+        ({"hidden": 64}, "hidden"),
+        ({"hidden": "64"}, "hidden"),
+        ({"hidden": (4.5,)}, "hidden"),
+        ({"train_biases": "no"}, "train_biases"),
+        ({"measure_train_accuracy": "yes"}, "measure_train_accuracy"),
+        ({"l2_over_samples": 1}, "l2_over_samples"),
+        ({"draw_biases": "x"}, "draw_biases"),
+        ({"rate": 10**400}, "rate"),
+        ({"rate": True}, "rate"),
+        ({"momentum": "0.9"}, "momentum"),
+        ({"epochs": True}, "epochs"),
+        ({"epochs": 2.0}, "epochs"),
+        ({"batch_size": None}, "batch_size"),
+        ({"activation": 3}, "activation"),
+        ({"decision": None}, "decision"),
+        ({"scaling": "max"}, "scaling"),
+        ({"divide_by": -1}, "divide_by"),
+        ({"validation_fraction": 1.5}, "validation_fraction"),
+        ({"validation_fraction": "0.2"}, "validation_fraction"),
+        ({"dropout": 10**400}, "dropout"),
+        ({"init": "uniform", "init_low": 2.0}, "init_low"),
+        ({"loss_tolerance": "small"}, "loss_tolerance"),
+        ({"n_iter_no_change": 0}, "n_iter_no_change"),
+    ],
+)
+def test_every_parameter_is_checked_with_a_purenn_error_naming_it(params: Dict[str, Any], named: str) -> None:
+    with pytest.raises(PurennError) as info:
+        Classifier(**params).fit([[0.0, 1.0], [1.0, 0.0]] * 4, [0, 1] * 4)
+    assert str(info.value).startswith(named), str(info.value)
+
+
+def test_other_real_and_integral_numbers_pass_and_are_saved_as_plain_json() -> None:
+    classifier = Classifier(hidden=(3,), epochs=1, rate=fractions.Fraction(1, 10), scaling="none")
+    classifier.fit([[0.0, 1.0], [1.0, 0.0]] * 4, [0, 1] * 4)
+    assert classifier.to_model().training["settings"]["rate"] == 0.1
+
+
+def test_an_input_too_large_for_a_float_is_a_purenn_error() -> None:
+    with pytest.raises(PurennError, match="too large for a float"):
+        Classifier(hidden=(2,), epochs=1).fit([[10**400, 1]] * 4, [0, 1] * 2)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import random
+from typing import Any
 
 import pytest
 
@@ -143,3 +145,56 @@ def test_a_sum_already_at_the_margin_is_left_alone() -> None:
     network = [[[1.0, RELU_MARGIN], [1.0, -RELU_MARGIN]]]
     push_relus_off_the_kink(network, [0.0], ["relu"])
     assert network == [[[1.0, RELU_MARGIN], [1.0, -RELU_MARGIN]]]
+# Honest verdicts (issue 12) ----------------------------------------------------------------------
+
+
+def test_the_verdict_is_undetermined_for_nan_and_failed_for_a_wrong_engine(monkeypatch: Any) -> None:
+    from purenn import gradcheck as module
+
+    network = [[[0.3, -0.2, 0.1]], [[0.5, 0.05]]]
+    args = (network, [1.0, 2.0], [0.7], ["sigmoid", "sigmoid"], "squared_error")
+    assert module.verdict(*args)[1] == "ok"
+    assert module.verdict(*args, l2=1e308)[1].startswith("undetermined")
+    real = module.loss_and_gradients
+
+    def with_a_nan(*a: Any, **k: Any) -> Any:
+        value, grads = real(*a, **k)
+        grads[1][0][0] = math.nan
+        return value, grads
+
+    monkeypatch.setattr(module, "loss_and_gradients", with_a_nan)
+    error, said = module.verdict(*args)
+    assert math.isnan(error) and said.startswith("undetermined")  # max() made this 0 before
+
+    def off_by_a_little(*a: Any, **k: Any) -> Any:
+        value, grads = real(*a, **k)
+        grads[0][0][0] *= 1.001
+        return value, grads
+
+    monkeypatch.setattr(module, "loss_and_gradients", off_by_a_little)
+    assert module.verdict(*args)[1] == "FAILED"
+
+
+def test_a_loss_too_large_to_resolve_is_undetermined_not_failed() -> None:
+    from purenn import gradcheck as module
+    from purenn.network import make_network
+
+    network = make_network([6, 5, 4, 3], random.Random(0), init="uniform", low=-1.0, high=1.0)
+    x = [random.Random(1).uniform(-1, 1) for _ in range(6)]
+    said = module.verdict(
+        network, x, [1.0, 0.0, 0.0], ["tanh", "tanh", "identity"], "squared_error", l2=1e300
+    )[1]
+    assert said.startswith("undetermined: the loss")
+
+
+def test_every_relu_sum_ends_at_least_the_margin_from_zero() -> None:
+    from purenn.network import make_network
+
+    rng = random.Random(3)
+    for _ in range(50):
+        network = make_network([4, 6, 5, 2], rng, init="uniform", low=-1.0, high=1.0)
+        x = [rng.uniform(-1, 1) for _ in range(4)]
+        activations = ["relu", "relu", "identity"]
+        push_relus_off_the_kink(network, x, activations)
+        sums = forward_pass(network, x, activations).sums
+        assert all(abs(z) >= RELU_MARGIN for layer in sums[:2] for z in layer)
