@@ -774,7 +774,11 @@ def _predict(args: argparse.Namespace) -> int:
     if image_option is not None:
         given = {"--data": args.data, "--labels": args.labels, "--label-column": args.label_column}
         preflight.refuse_unused_flags(
-            {flag: f"the image comes from {image_option}" for flag, value in given.items() if value is not None}
+            {
+                flag: f"the image comes from {image_option}"
+                for flag, value in given.items()
+                if value is not None
+            }
         )
     args.data = args.data or "digits"
     model = load_model(args.model)

@@ -198,6 +198,8 @@ def push_relus_off_the_kink(
                 neuron[-1] += (2 * RELU_MARGIN - z) if z >= 0 else (-2 * RELU_MARGIN - z)
                 moved += 1
     return moved
+
+
 def _pairs(first: Network, second: Network) -> Iterator[Tuple[float, float]]:
     for layer_a, layer_b in zip(first, second):
         for neuron_a, neuron_b in zip(layer_a, layer_b):

@@ -145,6 +145,8 @@ def test_a_sum_already_at_the_margin_is_left_alone() -> None:
     network = [[[1.0, RELU_MARGIN], [1.0, -RELU_MARGIN]]]
     push_relus_off_the_kink(network, [0.0], ["relu"])
     assert network == [[[1.0, RELU_MARGIN], [1.0, -RELU_MARGIN]]]
+
+
 # Honest verdicts (issue 12) ----------------------------------------------------------------------
 
 
