@@ -185,7 +185,7 @@ BAD_CASES: List[Any] = [
     (["predict", "{model}", "--pixels", "1 2 x"], "--pixels value 2 is 'x', not a number"),
     (["predict", "{model}", "--pixels", "1 2 3"], "expects 64 inputs, but --pixels has 3"),
     (["predict", "{corrupt}", "--index", "0"], "corrupt.json"),
-    (["predict", "{model}"], "one of the arguments --index --pixels --image is required"),
+    (["predict", "{model}"], "give --index N, --pixels NUMBERS, --image FILE.png, or --data FILE"),
     (["show", "--count", "0"], "argument --count: expected a number >= 1, got 0"),
     (["show", "--model", "{wrong}"], "expects 3 inputs"),
     (["gradcheck", "--sizes", "4"], "--sizes needs at least an input and an output size"),
