@@ -222,7 +222,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="purenn", description="Neural networks in pure Python that read handwritten digits."
     )
     parser.add_argument("--version", action="version", version=f"purenn {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="`purenn COMMAND --help` tells more of each"
+    )
 
     train = commands.add_parser(
         "train",

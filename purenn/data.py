@@ -5,7 +5,7 @@ A data set is a pair ``(inputs, labels)``: ``inputs`` is a list of rows, each a 
 
 Loading:
 
-- load_csv: a CSV file of numbers with one label column and an optional header.
+- load_csv: a CSV file of numbers with one label column and an optional header, raw or gzipped.
 - digits_path, load_digits: the vendored UCI handwritten digits (1797 rows of 8x8 pixels 0..16).
 - read_idx, load_idx: MNIST's IDX format, raw or gzip-compressed.
 - load_dataset: any of the above, chosen by name ("digits") or by the file's first bytes.
@@ -23,6 +23,7 @@ as in ``data/bad.csv, line 12: expected 65 fields, found 64``.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import io
@@ -97,6 +98,24 @@ def _open_binary(name: str) -> io.BufferedReader:
         raise DataError(f"{name}: cannot open file: {error}") from None
 
 
+@contextlib.contextmanager
+def _open_maybe_gzipped(name: str) -> Iterator[io.BufferedIOBase]:
+    """Open a file for reading bytes, decompressed on the way if it starts with gzip's magic.
+
+    The check peeks at the first bytes, so a pipe is read once, from the start.
+    """
+    with _open_binary(name) as raw:
+        try:
+            compressed = raw.peek(2)[:2] == _GZIP_MAGIC
+        except OSError as error:
+            raise DataError(f"{name}: cannot read file: {error.strerror or error}") from None
+        if not compressed:
+            yield raw
+            return
+        with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+            yield unzipped
+
+
 def _read_bytes(name: str, stream: io.BufferedIOBase, size: int) -> bytes:
     """Read up to size bytes; an I/O or decompression failure is a DataError naming the file."""
     try:
@@ -112,10 +131,11 @@ def load_csv(path: PathArg, *, label_column: Union[int, str] = -1, header: Optio
     """Read a CSV file of numeric features and one label column into ``(inputs, labels)``.
 
     The file is UTF-8 (a byte-order mark is allowed), lines end in LF or CRLF, and blank lines
-    are skipped. ``label_column`` is a 0-based index (negative counts from the end) or a column
-    name from the header. ``header=None`` guesses: the first row is a header when one of its
-    feature fields is not a number, or when its label is not a number but the next row's is;
-    True or False says so outright (a named label column implies a header).
+    are skipped. A gzip-compressed file (recognised by its first bytes, whatever its name) is
+    read the same, decompressed on the way. ``label_column`` is a 0-based index (negative counts
+    from the end) or a column name from the header. ``header=None`` guesses: the first row is a
+    header when one of its feature fields is not a number, or when its label is not a number but
+    the next row's is; True or False says so outright (a named label column implies a header).
 
     Features become floats; NaN, infinities and numbers too large for a float are refused.
     A label that is an integer ("3", "3.0") becomes an int, any other label a stripped str.
@@ -133,7 +153,7 @@ def load_csv(path: PathArg, *, label_column: Union[int, str] = -1, header: Optio
     """
     name = _path_name(path)
     _check_label_column(label_column, header)
-    with _open_binary(name) as stream:
+    with _open_maybe_gzipped(name) as stream:
         records = _csv_records(name, stream)
         head = list(itertools.islice(records, 2))
         if not head:
@@ -176,8 +196,8 @@ def _read_line(name: str, stream: io.BufferedIOBase) -> bytes:
     """Read one line, at most one byte past the line limit."""
     try:
         return stream.readline(_MAX_LINE_BYTES + 1)
-    except OSError as error:
-        raise DataError(f"{name}: cannot read file: {error.strerror or error}") from None
+    except (OSError, EOFError, zlib.error) as error:  # EOFError, zlib.error: a damaged .gz
+        raise DataError(f"{name}: cannot read file: {getattr(error, 'strerror', None) or error}") from None
 
 
 def _csv_records(name: str, stream: io.BufferedIOBase) -> Iterator[_Record]:
@@ -476,9 +496,10 @@ def load_dataset(
 ) -> Dataset:
     """Load "digits" (the vendored set), an IDX images file, or a CSV file.
 
-    A file starting with gzip's or IDX's magic bytes is read as IDX images; their labels come
+    A file starting with IDX's magic bytes, raw or gzipped, is read as IDX images; their labels come
     from labels_path, or from the file named like the images with "images-idx3" replaced by
-    "labels-idx1" (MNIST's naming). Any other file is CSV with the given label column.
+    "labels-idx1" (MNIST's naming). Any other file is CSV (raw or gzipped) with the given label
+    column.
 
     >>> inputs, labels = load_dataset("digits")
     >>> len(inputs), sorted(set(labels)) == list(range(10))
@@ -494,11 +515,19 @@ def load_dataset(
 
 
 def _starts_like_idx(name: str) -> bool:
-    """Return True if the file starts with gzip's magic bytes or a plausible IDX magic number."""
+    """Return True if the file, decompressed if gzipped, starts with a plausible IDX magic number.
+
+    A gzip file too damaged to show its first 4 bytes counts as IDX: read_idx then says why.
+    """
     with _open_binary(name) as stream:
-        magic = _read_bytes(name, stream, 4)
-    if magic.startswith(_GZIP_MAGIC):
-        return True
+        compressed = _read_bytes(name, stream, 2) == _GZIP_MAGIC
+    try:
+        with _open_maybe_gzipped(name) as stream:
+            magic = _read_bytes(name, stream, 4)
+    except DataError:
+        if compressed:
+            return True
+        raise
     return len(magic) == 4 and magic[:2] == b"\0\0" and magic[2] in _IDX_TYPES and magic[3] > 0
 
 

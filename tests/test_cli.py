@@ -98,7 +98,9 @@ def test_evaluate_uses_the_recorded_test_split(model_path: Path, capsys: Any) ->
 
 
 def test_evaluate_on_a_data_file(model_path: Path, capsys: Any) -> None:
-    status, stdout, _ = _run(capsys, "evaluate", str(model_path), str(ROOT / "data" / "digits.csv"))
+    status, stdout, _ = _run(
+        capsys, "evaluate", str(model_path), str(ROOT / "purenn" / "_data" / "digits.csv")
+    )
     assert status == 0 and "all 1797 rows" in stdout
 
 
