@@ -289,7 +289,7 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--image", metavar="FILE.png", help="a PNG of a digit, prepared as the data set was")
     _add_data_options(predict, default=None)
     predict.add_argument(
-        "--out", metavar="FILE", help="with --data alone: write the CSV lines to FILE (default: stdout)"
+        "--out", metavar="FILE", help="with --data alone: write the CSV lines to FILE (default, or -: stdout)"
     )
     predict.add_argument("--json", action="store_true", help="print the results as one JSON object")
 
@@ -656,7 +656,8 @@ def _print_json(document: Dict[str, Any]) -> int:
 
 def _predict_file(args: argparse.Namespace, classifier: Classifier) -> int:
     """`predict MODEL --data FILE`: every row of FILE, one CSV line each, to stdout or --out."""
-    if args.out:
+    to_file = args.out not in (None, "-")
+    if to_file:
         _check_output_directory(args.out, "--out")
     inputs, labels = _load(args.data, args.labels, args.label_column)
     _check_input_size(args.model, classifier, inputs, args.data)
@@ -667,7 +668,7 @@ def _predict_file(args: argparse.Namespace, classifier: Classifier) -> int:
         text = json.dumps(predictions_json(args.model, args.data, records, classes), allow_nan=False) + "\n"
     else:
         text = predictions_csv(records, classes)
-    if not args.out:
+    if not to_file:
         sys.stdout.write(text)
         return 0
     write_text(args.out, text, option="--out", inputs=[args.model, args.data, args.labels or "-"])

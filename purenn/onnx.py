@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import struct
+import sys
 from typing import Any, Dict, List, Sequence, Tuple, Union
 
 from .errors import ModelError
@@ -255,14 +256,19 @@ def add_parser(commands: Any) -> None:
         description="Write MODEL in another format: --onnx FILE, an ONNX graph (scaling, Gemm, activations).",
     )
     parser.add_argument("model", metavar="MODEL", help="a purenn model file")
-    parser.add_argument("--onnx", required=True, metavar="FILE", help="the ONNX file to write")
+    parser.add_argument("--onnx", required=True, metavar="FILE", help="the ONNX file to write; - for stdout")
     parser.add_argument(
         "--dtype", choices=sorted(_DTYPES), default="float32", help="the ONNX tensors' element type"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    """`purenn export`: read the model, refuse to write over it, write the ONNX file."""
+    """`purenn export`: read the model, refuse to write over it, write the ONNX file (or stdout)."""
+    if args.onnx == "-":
+        data = model_to_onnx(load_model(args.model), dtype=args.dtype)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
     if os.path.exists(args.onnx) and os.path.exists(args.model) and os.path.samefile(args.onnx, args.model):
         raise ModelError(f"--onnx {args.onnx} is the model file itself: give another name")
     if os.path.isdir(args.onnx):

@@ -300,3 +300,19 @@ def test_onnxruntime_agrees_with_a_trained_default_model(tmp_path: Any) -> None:
     print(f"onnxruntime float32, 64-256-10 trained 3 epochs: max abs difference {worst:.3g}")
     assert worst <= 1e-6
     assert list(outputs.argmax(axis=1)) == [classifier.classes_.index(p) for p in classifier.predict(DIGITS)]
+
+
+def test_export_to_standard_output(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    model_path = str(tmp_path / "model.json")
+    save_model(_model(CASES[1]), model_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "purenn", "export", model_path, "--onnx", "-", "--dtype", "float64"],
+        capture_output=True,
+        timeout=120,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    )
+    assert done.returncode == 0 and done.stderr == b""
+    assert done.stdout == model_to_onnx(_model(CASES[1]), dtype="float64")

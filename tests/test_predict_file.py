@@ -190,3 +190,8 @@ def test_the_sdist_test_files_are_in_the_manifest() -> None:
     for line in ("graft tests", "graft examples", "graft bench", "include LICENSE README.md"):
         assert line in manifest
     assert os.path.isfile(ROOT / "tests" / "conftest.py") and os.path.isfile(ROOT / "tests" / "strategies.py")
+
+
+def test_out_dash_is_standard_output(model_path: Path, capsys: Any) -> None:
+    status, stdout, _ = _run(capsys, "predict", str(model_path), "--data", "digits", "--out", "-")
+    assert status == 0 and stdout == _run(capsys, "predict", str(model_path), "--data", "digits")[1]
