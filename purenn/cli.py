@@ -277,7 +277,8 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Classify one image (--index N into --data, --pixels or --image), drawn with its probabilities; "
             "or, with --data FILE alone, every row of FILE: one CSV line per row (row, label, "
-            "prediction, one output per class) to stdout or --out."
+            "prediction, one output per class) to stdout or --out. --label-column none reads a CSV "
+            "file of features alone (no label column)."
         ),
     )
     predict.add_argument("model", metavar="MODEL", help="a model file written by purenn train")
@@ -659,10 +660,13 @@ def _predict_file(args: argparse.Namespace, classifier: Classifier) -> int:
     to_file = args.out not in (None, "-")
     if to_file:
         _check_output_directory(args.out, "--out")
-    inputs, labels = _load(args.data, args.labels, args.label_column)
+    if args.label_column == "none":  # a file of features alone: the data to predict
+        inputs, labels = load_dataset(args.data, labels_path=args.labels, label_column=None)
+    else:
+        inputs, labels = _load(args.data, args.labels, args.label_column)
     _check_input_size(args.model, classifier, inputs, args.data)
     outputs = classifier.predict_proba(inputs)
-    records = prediction_rows(outputs, classifier.predict(inputs), labels)
+    records = prediction_rows(outputs, classifier.predict(inputs), labels if labels else None)
     classes = list(classifier.classes_)
     if args.json:
         text = json.dumps(predictions_json(args.model, args.data, records, classes), allow_nan=False) + "\n"

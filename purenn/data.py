@@ -127,13 +127,16 @@ def _read_bytes(name: str, stream: io.BufferedIOBase, size: int) -> bytes:
 # == CSV ======================================================================================
 
 
-def load_csv(path: PathArg, *, label_column: Union[int, str] = -1, header: Optional[bool] = None) -> Dataset:
+def load_csv(
+    path: PathArg, *, label_column: Union[int, str, None] = -1, header: Optional[bool] = None
+) -> Dataset:
     """Read a CSV file of numeric features and one label column into ``(inputs, labels)``.
 
     The file is UTF-8 (a byte-order mark is allowed), lines end in LF or CRLF, and blank lines
     are skipped. A gzip-compressed file (recognised by its first bytes, whatever its name) is
     read the same, decompressed on the way. ``label_column`` is a 0-based index (negative counts
-    from the end) or a column name from the header. ``header=None`` guesses: the first row is a
+    from the end) or a column name from the header, or None for a file of features alone (then
+    the labels are an empty list: data to predict). ``header=None`` guesses: the first row is a
     header when one of its feature fields is not a number, or when its label is not a number but
     the next row's is; True or False says so outright (a named label column implies a header).
 
@@ -166,8 +169,10 @@ def load_csv(path: PathArg, *, label_column: Union[int, str] = -1, header: Optio
         return _parse_records(name, rows, len(head[0][1]), label_index, names)
 
 
-def _check_label_column(label_column: Union[int, str], header: Optional[bool]) -> None:
-    """Refuse a label column that is neither an int nor a str, or a name without a header."""
+def _check_label_column(label_column: Union[int, str, None], header: Optional[bool]) -> None:
+    """Refuse a label column that is neither an int, a str nor None, or a name without a header."""
+    if label_column is None:
+        return
     if isinstance(label_column, bool) or not isinstance(label_column, (int, str)):
         raise PurennError(f"label_column must be an int or a column name, found {label_column!r}")
     if isinstance(label_column, str) and header is False:
@@ -224,10 +229,12 @@ def _csv_reason(error: csv.Error) -> str:
     return text
 
 
-def _label_index(name: str, first: _Record, label_column: Union[int, str]) -> int:
+def _label_index(name: str, first: _Record, label_column: Union[int, str, None]) -> Optional[int]:
     """Resolve the label column (index or header name) against the first row to 0..width-1."""
     line, fields = first
     width = len(fields)
+    if label_column is None:
+        return None
     if width < 2:
         raise DataError(f"{name}, line {line}: need a feature and a label, found {width} field")
     if isinstance(label_column, str):
@@ -252,19 +259,19 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _looks_like_header(head: List[_Record], label_index: int) -> bool:
+def _looks_like_header(head: List[_Record], label_index: Optional[int]) -> bool:
     """Guess whether the first row names the columns (see load_csv)."""
     first = head[0][1]
     if any(not _is_number(text) for k, text in enumerate(first) if k != label_index):
         return True
     second = head[1][1] if len(head) > 1 else []
-    if len(second) != len(first):
+    if label_index is None or len(second) != len(first):
         return False
     return not _is_number(first[label_index]) and _is_number(second[label_index])
 
 
 def _parse_records(
-    name: str, rows: Iterator[_Record], width: int, label_index: int, names: Optional[List[str]]
+    name: str, rows: Iterator[_Record], width: int, label_index: Optional[int], names: Optional[List[str]]
 ) -> Dataset:
     """Parse the data rows: check their width, read the features and the label of each."""
     inputs: List[List[float]] = []
@@ -274,7 +281,8 @@ def _parse_records(
             raise DataError(f"{name}, line {line}: expected {width} fields, found {len(fields)}")
         where = _FieldPlace(name, line, names)
         inputs.append(_parse_features(fields, label_index, where))
-        labels.append(_parse_label(fields[label_index], where.of(label_index)))
+        if label_index is not None:
+            labels.append(_parse_label(fields[label_index], where.of(label_index)))
     if not inputs:
         raise DataError(f"{name}: no data rows")
     return inputs, labels
@@ -294,9 +302,9 @@ class _FieldPlace:
         return place
 
 
-def _parse_features(fields: List[str], label_index: int, where: _FieldPlace) -> List[float]:
-    """Read every field but the label as a finite float."""
-    texts = fields[:label_index] + fields[label_index + 1 :]
+def _parse_features(fields: List[str], label_index: Optional[int], where: _FieldPlace) -> List[float]:
+    """Read every field but the label (if there is a label column) as a finite float."""
+    texts = fields if label_index is None else fields[:label_index] + fields[label_index + 1 :]
     try:
         values = [float(text) for text in texts]
     except ValueError:
@@ -492,7 +500,7 @@ def _idx_label(name: str, index: int, value: float) -> int:
 
 
 def load_dataset(
-    source: str, *, labels_path: Optional[PathArg] = None, label_column: Union[int, str] = -1
+    source: str, *, labels_path: Optional[PathArg] = None, label_column: Union[int, str, None] = -1
 ) -> Dataset:
     """Load "digits" (the vendored set), an IDX images file, or a CSV file.
 

@@ -195,3 +195,21 @@ def test_the_sdist_test_files_are_in_the_manifest() -> None:
 def test_out_dash_is_standard_output(model_path: Path, capsys: Any) -> None:
     status, stdout, _ = _run(capsys, "predict", str(model_path), "--data", "digits", "--out", "-")
     assert status == 0 and stdout == _run(capsys, "predict", str(model_path), "--data", "digits")[1]
+
+
+def test_a_csv_of_features_alone_with_label_column_none(
+    model_path: Path, tmp_path: Path, capsys: Any
+) -> None:
+    features = tmp_path / "features.csv"
+    features.write_text("".join(",".join(f"{x:g}" for x in row) + "\n" for row in DIGITS[:20]))
+    argv = ["predict", str(model_path), "--data", str(features), "--label-column", "none"]
+    status, stdout, stderr = _run(capsys, *argv)
+    assert status == 0, stderr
+    rows = list(csv.reader(io.StringIO(stdout)))
+    assert rows[0][:3] == ["row", "prediction", "output_0"] and len(rows) == 21
+    predictions, outputs = _expected(model_path, DIGITS[:20])
+    assert [row[1] for row in rows[1:]] == [str(p) for p in predictions]
+    assert [float(v) for v in rows[5][2:]] == outputs[4]
+    assert load_dataset(str(features), label_column=None) == (DIGITS[:20], [])
+    status, _, stderr = _run(capsys, "predict", str(model_path), "--data", str(features))  # 63 features
+    assert status == 2 and "expects 64 inputs" in stderr
