@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, List, Tuple
 
 import pytest
+from test_cli import _run  # main(argv) -> (status, stdout, stderr), SystemExit included
 
 from purenn.cli import _parser, main
 from purenn.data import digits_path, load_dataset, load_digits
@@ -28,15 +29,6 @@ def model_path(tmp_path_factory: Any) -> Path:
     path = tmp_path_factory.mktemp("model") / "model.json"
     assert main(["train", "--hidden", "8", "--epochs", "2", "--out", str(path), "--quiet"]) == 0
     return path
-
-
-def _run(capsys: Any, *argv: str) -> Tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def _expected(model_path: Path, rows: List[List[float]]) -> Tuple[List[Any], List[List[float]]]:
