@@ -283,7 +283,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     predict.add_argument("model", metavar="MODEL", help="a model file written by purenn train")
     source = predict.add_mutually_exclusive_group()
-    source.add_argument("--index", type=_count, help="row number (from 0) in --data (default: digits)")
+    source.add_argument(
+        "--index", type=_count, help="row number (from 0) in --data, or in the vendored digits without --data"
+    )
     source.add_argument(
         "--pixels", metavar="NUMBERS", help="the raw input values, separated by spaces or commas"
     )
