@@ -175,7 +175,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds (default 5)")
     options = parser.parse_args()
-    inputs, targets = load_digits(os.path.join(os.path.dirname(HERE), "data", "digits.csv"))
+    inputs, targets = load_digits(os.path.join(os.path.dirname(HERE), "purenn", "_data", "digits.csv"))
     train_inputs, train_targets = inputs[:TRAINING_IMAGES], targets[:TRAINING_IMAGES]
     test_inputs = inputs[-TEST_IMAGES:]
 

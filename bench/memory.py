@@ -5,7 +5,7 @@
     python bench/memory.py --tracemalloc    # also the tracemalloc peak of the same run, in this process
                                             # (about 8 minutes more on CPython 3.11)
 
-There is no MNIST here, so the images are made from the vendored 8x8 digits (data/digits.csv,
+There is no MNIST here, so the images are made from the vendored 8x8 digits (purenn/_data/digits.csv,
 1797 images of pixels 0..16 with their labels): each is upscaled to 28x28 by bilinear
 interpolation (sample centres aligned, edges clamped) and mapped to integers 0..255
 (round(value * 255 / 16)). To reach 5000 images the 1797 digits are cycled: the first pass is
@@ -49,7 +49,7 @@ import time
 from typing import List, Sequence, Tuple
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-DIGITS = REPO / "data" / "digits.csv"
+DIGITS = REPO / "purenn" / "_data" / "digits.csv"
 SIDE = 28
 LIMIT_MB = 200.0
 # The moves (right, down) of the passes after the first, in pixels.

@@ -2,7 +2,7 @@
 
     python bench/train_speed.py [--quick] [--rounds N] [--warmup N]
 
-In one run, on one interpreter and the same data (data/digits.csv, pixels / 16), for 64-32-10
+In one run, on one interpreter and the same data (purenn/_data/digits.csv, pixels / 16), for 64-32-10
 and 64-64-10 sigmoid networks with squared error, it alternates
 
   (a) textbook: one epoch of bench/textbook.py, one sample per step,
@@ -238,7 +238,7 @@ def main() -> None:
     )
     options = parser.parse_args()
     rounds = options.rounds or (3 if options.quick else 5)
-    inputs, targets = load_digits(os.path.join(os.path.dirname(HERE), "data", "digits.csv"))
+    inputs, targets = load_digits(os.path.join(os.path.dirname(HERE), "purenn", "_data", "digits.csv"))
     size = 320 if options.quick else TRAINING_IMAGES
     training_data = inputs[:size], targets[:size]
     test_inputs = inputs[-TEST_IMAGES:]

@@ -2,19 +2,23 @@
 
 - train:     train on the vendored digits (or --data FILE), report test accuracy, save a model.
 - evaluate:  accuracy, confusion matrix and per-class report of a model on data.
-- predict:   one image (by index into a data file, 64 numbers or a PNG): drawn, probabilities, answer.
+- predict:   one image (by index into a data file, 64 numbers or a PNG): drawn, probabilities, answer;
+             or every row of a data file, one CSV line each (--data FILE [--out FILE]).
 - show:      a grid of digits with their labels, in the terminal or as a PNG/SVG file.
 - gradcheck: backpropagation against central differences on a small random network.
 - serve:     a page in the browser to draw digits on, and its JSON API (purenn/serve.py).
+- export:    a model as ONNX (purenn/onnx.py).
 
-Exit status: 0 on success, 2 with one line on stderr for bad input or a bad file, 1 when
-training diverges. Library errors (PurennError) become that line; nothing else is caught
-silently.
+Exit status: 0 on success, 2 with one line on stderr for bad input or a bad file (and for no
+command at all, after the list of commands), 1 when training diverges. Library errors
+(PurennError) become that line; nothing else is caught silently. --json on evaluate and predict
+prints one JSON object instead of text.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import random
@@ -24,6 +28,7 @@ import time
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from . import __version__, explain, preflight, render, serve
+from . import onnx as onnx_export
 from .data import (
     Label,
     digits_path,
@@ -42,6 +47,7 @@ from .images import png_input
 from .metrics import accuracy, confusion_matrix, format_report
 from .model import load_model, save_model
 from .network import Network, make_network
+from .predictions import evaluation_json, prediction_rows, predictions_csv, predictions_json, write_text
 from .presets import PRESETS, get_preset
 from .resume import resume
 from .train import History, Settings
@@ -49,8 +55,26 @@ from .train import History, Settings
 __all__ = ["main"]
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Help that ends each option's line with its default, unless that is None or False (unset)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default is None or action.default is False:
+            return action.help or ""
+        return super()._get_help_string(action) or ""
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error in one line and exits with status 2."""
+    """argparse that reports a usage error in one line and exits with status 2.
+
+    Every parser (and subcommand parser) shows defaults in its help and takes long options
+    only in full: no silent prefix matching (allow_abbrev=False).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -135,8 +159,8 @@ def _add_data_options(parser: argparse.ArgumentParser, default: Optional[str] = 
         "--data",
         default=default,
         metavar="FILE",
-        help="a CSV file, an IDX images file, 'digits' (the vendored data, the default), or - to "
-        "read CSV from standard input (all of it; a FIFO or device path is refused)",
+        help="a CSV file, an IDX images file (either may be gzipped), 'digits' (the vendored data), "
+        "or - to read CSV from standard input (all of it; a FIFO or device path is refused)",
     )
     parser.add_argument("--labels", metavar="FILE", help="the IDX labels file for IDX images")
     parser.add_argument(
@@ -147,9 +171,9 @@ def _add_data_options(parser: argparse.ArgumentParser, default: Optional[str] = 
 
 
 def _add_training_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("network and training (override the preset)")
+    group = parser.add_argument_group("network and training (each overrides the preset's value, its default)")
     option = group.add_argument
-    option("--preset", default="default", choices=sorted(PRESETS), help="a named recipe (default: default)")
+    option("--preset", default="default", choices=sorted(PRESETS), help="a named recipe")
     option("--hidden", type=_layer_sizes, metavar="SIZES", help="hidden layer sizes, e.g. 64 or 128,64")
     option("--activation", metavar="NAME", help="hidden activation: relu, tanh, sigmoid, identity, softmax")
     option("--output-activation", metavar="NAME", help="output activation: softmax, sigmoid, identity, ...")
@@ -202,8 +226,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="purenn", description="Neural networks in pure Python that read handwritten digits."
     )
     parser.add_argument("--version", action="version", version=f"purenn {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.required = True
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="`purenn COMMAND --help` tells more of each"
+    )
 
     train = commands.add_parser(
         "train",
@@ -216,8 +241,10 @@ def _parser() -> argparse.ArgumentParser:
         choices=["stratified", "random", "sequential"],
         help="how to split train/test (default: the preset's, stratified 75/25)",
     )
-    train.add_argument("--test-fraction", type=_fraction, help="share of the data kept for testing")
-    train.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
+    train.add_argument(
+        "--test-fraction", type=_fraction, help="share of the data kept for testing (default: the split's)"
+    )
+    train.add_argument("--seed", type=int, default=0, help="seed of every random draw")
     train.add_argument("--out", default="model.json", metavar="FILE", help="where to save the model")
     train.add_argument("--plots", metavar="DIR", help="also write figures of the run into DIR")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -234,27 +261,42 @@ def _parser() -> argparse.ArgumentParser:
         help="accuracy, confusion matrix and report of a model",
         description="Evaluate MODEL on DATA (default: the test split it was trained with).",
     )
-    evaluate.add_argument("model", metavar="MODEL")
+    evaluate.add_argument("model", metavar="MODEL", help="a model file written by purenn train")
     evaluate.add_argument(
-        "data", nargs="?", metavar="DATA", help="a CSV/IDX file or 'digits'; all its rows are used"
+        "data",
+        nargs="?",
+        metavar="DATA",
+        help="a CSV/IDX file or 'digits'; all its rows are used (default: the model's test split)",
     )
     evaluate.add_argument("--labels", metavar="FILE", help="the IDX labels file for IDX images")
     evaluate.add_argument("--label-column", metavar="COLUMN", help="the CSV label column of DATA")
     evaluate.add_argument("--plots", metavar="DIR", help="also write figures into DIR")
+    evaluate.add_argument("--json", action="store_true", help="print the results as one JSON object")
 
     predict = commands.add_parser(
         "predict",
-        help="classify one image and draw it",
-        description="Classify one image: --index into a data file, or --pixels.",
+        help="classify one image, or every row of a file",
+        description=(
+            "Classify one image (--index N into --data, --pixels or --image), drawn with its probabilities; "
+            "or, with --data FILE alone, every row of FILE: one CSV line per row (row, label, "
+            "prediction, one output per class) to stdout or --out. --label-column none reads a CSV "
+            "file of features alone (no label column)."
+        ),
     )
-    predict.add_argument("model", metavar="MODEL")
-    source = predict.add_mutually_exclusive_group(required=True)
-    source.add_argument("--index", type=_count, help="row number (from 0) in --data")
+    predict.add_argument("model", metavar="MODEL", help="a model file written by purenn train")
+    source = predict.add_mutually_exclusive_group()
+    source.add_argument(
+        "--index", type=_count, help="row number (from 0) in --data, or in the vendored digits without --data"
+    )
     source.add_argument(
         "--pixels", metavar="NUMBERS", help="the raw input values, separated by spaces or commas"
     )
     source.add_argument("--image", metavar="FILE.png", help="a PNG of a digit, prepared as the data set was")
     _add_data_options(predict, default=None)
+    predict.add_argument(
+        "--out", metavar="FILE", help="with --data alone: write the CSV lines to FILE (default, or -: stdout)"
+    )
+    predict.add_argument("--json", action="store_true", help="print the results as one JSON object")
 
     show = commands.add_parser(
         "show",
@@ -262,9 +304,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Draw digits with their labels, in the terminal or to a file.",
     )
     _add_data_options(show)
-    show.add_argument("--start", type=_count, default=0, help="first row to show (default 0)")
-    show.add_argument("--count", type=_positive_int, default=20, help="how many (default 20)")
-    show.add_argument("--columns", type=_positive_int, default=10, help="digits per line (default 10)")
+    show.add_argument("--start", type=_count, default=0, help="first row to show")
+    show.add_argument("--count", type=_positive_int, default=20, help="how many")
+    show.add_argument("--columns", type=_positive_int, default=10, help="digits per line")
     show.add_argument("--model", metavar="MODEL", help="also show this model's predictions")
     show.add_argument("--png", metavar="FILE", help="write a PNG instead of drawing in the terminal")
     show.add_argument("--svg", metavar="FILE", help="write an SVG instead of drawing in the terminal")
@@ -277,19 +319,23 @@ def _parser() -> argparse.ArgumentParser:
     gradcheck.add_argument(
         "--sizes",
         type=_layer_sizes,
-        default=(6, 5, 4, 3),
+        default="6,5,4,3",
         metavar="SIZES",
-        help="layer sizes, inputs first (default 6,5,4,3)",
+        help="layer sizes, inputs first",
     )
-    gradcheck.add_argument("--activation", default="tanh", help="hidden activation (default tanh)")
+    gradcheck.add_argument("--activation", default="tanh", help="hidden activation")
     gradcheck.add_argument(
-        "--loss", default="cross_entropy", choices=["cross_entropy", "binary_cross_entropy", "squared_error"]
+        "--loss",
+        default="cross_entropy",
+        choices=["cross_entropy", "binary_cross_entropy", "squared_error"],
+        help="the loss whose gradients are checked",
     )
-    gradcheck.add_argument("--l2", type=_non_negative_number, default=0.01)
+    gradcheck.add_argument("--l2", type=_non_negative_number, default=0.01, help="L2 regularisation lambda")
     gradcheck.add_argument("--samples", type=_positive_int, default=5, help="random samples to check")
-    gradcheck.add_argument("--seed", type=int, default=0)
+    gradcheck.add_argument("--seed", type=int, default=0, help="seed of the network and the samples")
     serve.add_parser(commands)
     explain.add_parser(commands)
+    onnx_export.add_parser(commands)
     return parser
 
 
@@ -740,6 +786,10 @@ def _evaluate(args: argparse.Namespace) -> int:
             args.plots, classifier, inputs, labels, predictions, model.training.get("history")
         )
     columns = list(classifier.classes_)
+    if args.json:
+        if args.plots:
+            raise PurennError("--json and --plots do not go together: run evaluate twice")
+        return _print_json(evaluation_json(args.model, described, labels, predictions, columns))
     matrix = confusion_matrix(labels, predictions, columns)
     column_names = [str(c) for c in columns] + (["none"] if len(matrix[0]) > len(columns) else [])
     print(f"{args.model} on {described}")
@@ -769,6 +819,38 @@ def _parse_pixels(text: str) -> List[float]:
     return values
 
 
+def _print_json(document: Dict[str, Any]) -> int:
+    print(json.dumps(document, allow_nan=False))
+    return 0
+
+
+def _predict_file(args: argparse.Namespace, classifier: Classifier) -> int:
+    """`predict MODEL --data FILE`: every row of FILE, one CSV line each, to stdout or --out."""
+    to_file = args.out not in (None, "-")
+    if to_file:
+        check_output(
+            args.out, "--out", preflight.data_inputs(args.data, args.labels) + [("--model", args.model)]
+        )
+    if args.label_column == "none":  # a file of features alone: the data to predict
+        inputs, labels = load_dataset(args.data, labels_path=args.labels, label_column=None)
+    else:
+        inputs, labels = _load(args.data, args.labels, args.label_column)
+    _check_input_size(args.model, classifier, inputs, args.data)
+    outputs = classifier.predict_proba(inputs)
+    records = prediction_rows(outputs, classifier.predict(inputs), labels if labels else None)
+    classes = list(classifier.classes_)
+    if args.json:
+        text = json.dumps(predictions_json(args.model, args.data, records, classes), allow_nan=False) + "\n"
+    else:
+        text = predictions_csv(records, classes)
+    if not to_file:
+        sys.stdout.write(text)
+        return 0
+    write_text(args.out, text)
+    print(f"wrote {len(records)} predictions to {args.out}", file=sys.stderr)
+    return 0
+
+
 def _predict(args: argparse.Namespace) -> int:
     image_option = "--pixels" if args.pixels is not None else "--image" if args.image is not None else None
     if image_option is not None:
@@ -780,9 +862,17 @@ def _predict(args: argparse.Namespace) -> int:
                 if value is not None
             }
         )
-    args.data = args.data or "digits"
     model = load_model(args.model)
     classifier = Classifier.from_model(model, source=args.model)
+    if args.index is None and image_option is None:
+        if args.data is None:
+            raise PurennError(
+                "give --index N, --pixels NUMBERS, --image FILE.png, or --data FILE to classify every row"
+            )
+        return _predict_file(args, classifier)
+    if args.out:
+        raise PurennError("--out goes with --data FILE alone (every row), not with one image")
+    args.data = args.data or "digits"
     label: Optional[Label] = None
     if args.pixels is not None:
         pixels = _parse_pixels(args.pixels)
@@ -790,17 +880,25 @@ def _predict(args: argparse.Namespace) -> int:
     elif args.image is not None:
         pixels, where = png_input(args.image, classifier.n_features_in_, model.training), args.image
     else:
-        inputs, labels = _load(args.data, args.labels, args.label_column)
+        data = args.data or "digits"
+        inputs, labels = _load(data, args.labels, args.label_column)
         if args.index >= len(inputs):
-            raise PurennError(f"--index {args.index} is out of range: {args.data} has {len(inputs)} rows")
+            raise PurennError(f"--index {args.index} is out of range: {data} has {len(inputs)} rows")
         pixels, label = inputs[args.index], labels[args.index]
-        where = f"row {args.index} of {args.data}"
+        where = f"row {args.index} of {data}"
     _check_input_size(args.model, classifier, [pixels], where)
+    (outputs,) = classifier.predict_proba([pixels])
+    (answer,) = classifier.predict([pixels])
+    if args.json:
+        document = {
+            "prediction": answer,
+            "label": label,
+            "outputs": dict(zip(map(str, classifier.classes_), outputs)),
+        }
+        return _print_json(document)
     side = math.isqrt(len(pixels))
     if side * side == len(pixels):
         print(render.digit_text(pixels, side=side, max_value=max(max(pixels), 1e-12)))
-    (outputs,) = classifier.predict_proba([pixels])
-    (answer,) = classifier.predict([pixels])
     for name, value in zip(classifier.classes_, outputs):
         bar = "#" * int(round(20 * min(max(value, 0.0), 1.0)))
         print(f"{str(name):>6} {value:8.4f} {bar}")
@@ -906,7 +1004,37 @@ _COMMANDS = {
     "gradcheck": _gradcheck,
     "serve": serve.run,
     "explain": explain.run,
+    "export": onnx_export.run,
 }
+
+# Options whose value may start with "-": argparse would take "--pixels -1,0,..." for an option.
+_VALUES_MAY_BE_NEGATIVE = ("--pixels",)
+
+
+def _join_negative_values(argv: Sequence[str]) -> List[str]:
+    """Return argv with "--pixels -1,0" joined into "--pixels=-1,0", which argparse reads as a value.
+
+    >>> _join_negative_values(["predict", "m.json", "--pixels", "-1,0,2"])
+    ['predict', 'm.json', '--pixels=-1,0,2']
+    """
+    joined: List[str] = []
+    items = iter(argv)
+    for item in items:
+        if item == "--":
+            joined.append(item)
+            joined.extend(items)
+            break
+        if item in _VALUES_MAY_BE_NEGATIVE:
+            value = next(items, None)
+            if value is not None and value.startswith("-") and not value.startswith("--"):
+                joined.append(f"{item}={value}")
+                continue
+            joined.append(item)
+            if value is not None:
+                joined.append(value)
+            continue
+        joined.append(item)
+    return joined
 
 
 def _silence_stdout() -> None:
@@ -935,10 +1063,14 @@ def interrupted(command: str = "purenn") -> int:
 
 def _run(argv: Optional[Sequence[str]], names: List[str]) -> int:
     """Parse and run a command; names[0] becomes its name, for messages."""
+    parser = _parser()
     try:
-        args = _parser().parse_args(argv)
+        args = parser.parse_args(_join_negative_values(sys.argv[1:] if argv is None else argv))
     finally:
         sys.stdout.flush()  # --help and --version print: a closed pipe shows here
+    if args.command is None:  # `purenn` alone: the list of commands, and the status of a usage error
+        parser.print_help(sys.stderr)
+        return 2
     names[0] = f"purenn {args.command}"
     status = _COMMANDS[args.command](args)
     sys.stdout.flush()  # inside the handlers below, not at exit

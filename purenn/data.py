@@ -5,7 +5,7 @@ A data set is a pair ``(inputs, labels)``: ``inputs`` is a list of rows, each a 
 
 Loading:
 
-- load_csv: a CSV file of numbers with one label column and an optional header.
+- load_csv: a CSV file of numbers with one label column and an optional header, raw or gzipped.
 - read_stdin, load_csv_bytes, STDIN: CSV from standard input ("-"), read whole, then parsed.
 - digits_path, load_digits: the vendored UCI handwritten digits (1797 rows of 8x8 pixels 0..16).
 - read_idx, load_idx: MNIST's IDX format, raw or gzip-compressed.
@@ -25,6 +25,7 @@ as in ``data/bad.csv, line 12: expected 65 fields, found 64``.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import io
@@ -113,6 +114,24 @@ def _open_binary(name: str) -> io.BufferedReader:
         raise DataError(f"{name}: cannot open file: {error}") from None
 
 
+@contextlib.contextmanager
+def _open_maybe_gzipped(name: str) -> Iterator[io.BufferedIOBase]:
+    """Open a file for reading bytes, decompressed on the way if it starts with gzip's magic.
+
+    The check peeks at the first bytes, so a pipe is read once, from the start.
+    """
+    with _open_binary(name) as raw:
+        try:
+            compressed = raw.peek(2)[:2] == _GZIP_MAGIC
+        except OSError as error:
+            raise DataError(f"{name}: cannot read file: {error.strerror or error}") from None
+        if not compressed:
+            yield raw
+            return
+        with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+            yield unzipped
+
+
 def _read_bytes(name: str, stream: io.BufferedIOBase, size: int) -> bytes:
     """Read up to size bytes; an I/O or decompression failure is a DataError naming the file."""
     try:
@@ -124,14 +143,18 @@ def _read_bytes(name: str, stream: io.BufferedIOBase, size: int) -> bytes:
 # == CSV ======================================================================================
 
 
-def load_csv(path: PathArg, *, label_column: Union[int, str] = -1, header: Optional[bool] = None) -> Dataset:
+def load_csv(
+    path: PathArg, *, label_column: Union[int, str, None] = -1, header: Optional[bool] = None
+) -> Dataset:
     """Read a CSV file of numeric features and one label column into ``(inputs, labels)``.
 
     The file is UTF-8 (a byte-order mark is allowed), lines end in LF or CRLF, and blank lines
-    are skipped. ``label_column`` is a 0-based index (negative counts from the end) or a column
-    name from the header. ``header=None`` guesses: the first row is a header when one of its
-    feature fields is not a number, or when its label is not a number but the next row's is;
-    True or False says so outright (a named label column implies a header).
+    are skipped. A gzip-compressed file (recognised by its first bytes, whatever its name) is
+    read the same, decompressed on the way. ``label_column`` is a 0-based index (negative counts
+    from the end) or a column name from the header, or None for a file of features alone (then
+    the labels are an empty list: data to predict). ``header=None`` guesses: the first row is a
+    header when one of its feature fields is not a number, or when its label is not a number but
+    the next row's is; True or False says so outright (a named label column implies a header).
 
     Features become floats; NaN, infinities and numbers too large for a float are refused.
     A label that is an integer ("3", "3.0") becomes an int, any other label a stripped str.
@@ -149,7 +172,7 @@ def load_csv(path: PathArg, *, label_column: Union[int, str] = -1, header: Optio
     """
     name = _path_name(path)
     _check_label_column(label_column, header)
-    with _open_binary(name) as stream:
+    with _open_maybe_gzipped(name) as stream:
         return _csv_dataset(name, stream, label_column, header)
 
 
@@ -165,7 +188,7 @@ def load_csv_bytes(
     content: bytes,
     *,
     name: str = "<stdin>",
-    label_column: Union[int, str] = -1,
+    label_column: Union[int, str, None] = -1,
     header: Optional[bool] = None,
 ) -> Dataset:
     """load_csv for the whole content of a CSV file held in memory (such as standard input).
@@ -180,7 +203,7 @@ def load_csv_bytes(
 
 
 def _csv_dataset(
-    name: str, stream: io.BufferedIOBase, label_column: Union[int, str], header: Optional[bool]
+    name: str, stream: io.BufferedIOBase, label_column: Union[int, str, None], header: Optional[bool]
 ) -> Dataset:
     """Read the rows of a CSV stream (see load_csv)."""
     records = _csv_records(name, stream)
@@ -195,8 +218,10 @@ def _csv_dataset(
     return _parse_records(name, rows, len(head[0][1]), label_index, names)
 
 
-def _check_label_column(label_column: Union[int, str], header: Optional[bool]) -> None:
-    """Refuse a label column that is neither an int nor a str, or a name without a header."""
+def _check_label_column(label_column: Union[int, str, None], header: Optional[bool]) -> None:
+    """Refuse a label column that is neither an int, a str nor None, or a name without a header."""
+    if label_column is None:
+        return
     if isinstance(label_column, bool) or not isinstance(label_column, (int, str)):
         raise PurennError(f"label_column must be an int or a column name, found {label_column!r}")
     if isinstance(label_column, str) and header is False:
@@ -225,8 +250,8 @@ def _read_line(name: str, stream: io.BufferedIOBase) -> bytes:
     """Read one line, at most one byte past the line limit."""
     try:
         return stream.readline(_MAX_LINE_BYTES + 1)
-    except OSError as error:
-        raise DataError(f"{name}: cannot read file: {error.strerror or error}") from None
+    except (OSError, EOFError, zlib.error) as error:  # EOFError, zlib.error: a damaged .gz
+        raise DataError(f"{name}: cannot read file: {getattr(error, 'strerror', None) or error}") from None
 
 
 def _csv_records(name: str, stream: io.BufferedIOBase) -> Iterator[_Record]:
@@ -253,10 +278,12 @@ def _csv_reason(error: csv.Error) -> str:
     return text
 
 
-def _label_index(name: str, first: _Record, label_column: Union[int, str]) -> int:
+def _label_index(name: str, first: _Record, label_column: Union[int, str, None]) -> Optional[int]:
     """Resolve the label column (index or header name) against the first row to 0..width-1."""
     line, fields = first
     width = len(fields)
+    if label_column is None:
+        return None
     if width < 2:
         raise DataError(f"{name}, line {line}: need a feature and a label, found {width} field")
     if isinstance(label_column, str):
@@ -281,19 +308,19 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _looks_like_header(head: List[_Record], label_index: int) -> bool:
+def _looks_like_header(head: List[_Record], label_index: Optional[int]) -> bool:
     """Guess whether the first row names the columns (see load_csv)."""
     first = head[0][1]
     if any(not _is_number(text) for k, text in enumerate(first) if k != label_index):
         return True
     second = head[1][1] if len(head) > 1 else []
-    if len(second) != len(first):
+    if label_index is None or len(second) != len(first):
         return False
     return not _is_number(first[label_index]) and _is_number(second[label_index])
 
 
 def _parse_records(
-    name: str, rows: Iterator[_Record], width: int, label_index: int, names: Optional[List[str]]
+    name: str, rows: Iterator[_Record], width: int, label_index: Optional[int], names: Optional[List[str]]
 ) -> Dataset:
     """Parse the data rows: check their width, read the features and the label of each."""
     inputs: List[List[float]] = []
@@ -303,7 +330,8 @@ def _parse_records(
             raise DataError(f"{name}, line {line}: expected {width} fields, found {len(fields)}")
         where = _FieldPlace(name, line, names)
         inputs.append(_parse_features(fields, label_index, where))
-        labels.append(_parse_label(fields[label_index], where.of(label_index)))
+        if label_index is not None:
+            labels.append(_parse_label(fields[label_index], where.of(label_index)))
     if not inputs:
         raise DataError(f"{name}: no data rows")
     return inputs, labels
@@ -323,9 +351,9 @@ class _FieldPlace:
         return place
 
 
-def _parse_features(fields: List[str], label_index: int, where: _FieldPlace) -> List[float]:
-    """Read every field but the label as a finite float."""
-    texts = fields[:label_index] + fields[label_index + 1 :]
+def _parse_features(fields: List[str], label_index: Optional[int], where: _FieldPlace) -> List[float]:
+    """Read every field but the label (if there is a label column) as a finite float."""
+    texts = fields if label_index is None else fields[:label_index] + fields[label_index + 1 :]
     try:
         values = [float(text) for text in texts]
     except ValueError:
@@ -521,15 +549,15 @@ def _idx_label(name: str, index: int, value: float) -> int:
 
 
 def load_dataset(
-    source: str, *, labels_path: Optional[PathArg] = None, label_column: Union[int, str] = -1
+    source: str, *, labels_path: Optional[PathArg] = None, label_column: Union[int, str, None] = -1
 ) -> Dataset:
     """Load "digits" (the vendored set), an IDX images file, or a CSV file.
 
-    A file starting with gzip's or IDX's magic bytes is read as IDX images; their labels come
+    A file starting with IDX's magic bytes, raw or gzipped, is read as IDX images; their labels come
     from labels_path, or from the file named like the images with "images-idx3" replaced by
-    "labels-idx1" (MNIST's naming). Any other file is CSV with the given label column. "-" is
-    standard input, read whole, as CSV. A FIFO or device path is refused (DataError): opening one
-    can wait forever, and reading it twice (to sniff its first bytes) would lose data.
+    "labels-idx1" (MNIST's naming). Any other file is CSV (raw or gzipped) with the given label
+    column. "-" is standard input, read whole, as CSV. A FIFO or device path is refused (DataError):
+    opening one can wait forever, and reading it twice (to sniff its first bytes) would lose data.
 
     >>> inputs, labels = load_dataset("digits")
     >>> len(inputs), sorted(set(labels)) == list(range(10))
@@ -560,10 +588,20 @@ def source_kind(source: str) -> str:
 
 
 def _starts_like_idx(name: str) -> bool:
-    """Return True if the file starts with gzip's magic bytes or a plausible IDX magic number."""
+    """Return True if the file, decompressed if gzipped, starts with a plausible IDX magic number.
+
+    A gzip file too damaged to show its first 4 bytes counts as IDX: read_idx then says why.
+    """
     with _open_binary(name) as stream:
-        magic = _read_bytes(name, stream, 4)
-    return magic.startswith(_GZIP_MAGIC) or _idx_magic(magic)
+        compressed = _read_bytes(name, stream, 2) == _GZIP_MAGIC
+    try:
+        with _open_maybe_gzipped(name) as stream:
+            magic = _read_bytes(name, stream, 4)
+    except DataError:
+        if compressed:
+            return True
+        raise
+    return _idx_magic(magic)
 
 
 def _idx_magic(magic: bytes) -> bool:

@@ -329,18 +329,21 @@ def add_parser(commands: Any) -> None:
         description="Print one step of gradient descent the way a textbook works it, checked against "
         "central differences.",
     )
-    explain.add_argument("--sizes", default="2,2,1", help="layer sizes, inputs first (default 2,2,1)")
+    explain.add_argument("--sizes", default="2,2,1", help="layer sizes, inputs first")
     explain.add_argument(
         "--activation",
         default="sigmoid",
-        help="one for every layer (the loss may fix the output's), or one per layer (default sigmoid)",
+        help="one for every layer (the loss may fix the output's), or one per layer",
     )
     explain.add_argument(
-        "--loss", default="squared_error", choices=["squared_error", "cross_entropy", "binary_cross_entropy"]
+        "--loss",
+        default="squared_error",
+        choices=["squared_error", "cross_entropy", "binary_cross_entropy"],
+        help="the loss of the step",
     )
-    explain.add_argument("--seed", type=int, default=0, help="seed of the weights and the sample (default 0)")
-    explain.add_argument("--rate", type=float, default=0.5, help="learning rate (default 0.5)")
-    explain.add_argument("--l2", type=float, default=0.0, help="L2 strength lambda (default 0)")
+    explain.add_argument("--seed", type=int, default=0, help="seed of the weights and the sample")
+    explain.add_argument("--rate", type=float, default=0.5, help="learning rate")
+    explain.add_argument("--l2", type=float, default=0.0, help="L2 strength lambda")
     explain.add_argument("--json", action="store_true", help="print the step as JSON, for tools")
 
 

@@ -441,12 +441,10 @@ def add_parser(commands: Any) -> None:
         help="a page in the browser to draw a digit on, and the JSON API behind it",
         description="Serve a page to draw digits on, read live by MODEL, and POST /predict, GET /model.",
     )
-    serve.add_argument("model", metavar="MODEL")
-    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=_port, default=8000, help="the port (default 8000; 0 picks a free one)")
-    serve.add_argument(
-        "--timeout", type=_seconds, default=DEFAULT_TIMEOUT, help="seconds a client may take (default 10)"
-    )
+    serve.add_argument("model", metavar="MODEL", help="a model file written by purenn train")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    serve.add_argument("--port", type=_port, default=8000, help="the port (0 picks a free one)")
+    serve.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, help="seconds a client may take")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -98,7 +98,9 @@ def test_evaluate_uses_the_recorded_test_split(model_path: Path, capsys: Any) ->
 
 
 def test_evaluate_on_a_data_file(model_path: Path, capsys: Any) -> None:
-    status, stdout, _ = _run(capsys, "evaluate", str(model_path), str(ROOT / "data" / "digits.csv"))
+    status, stdout, _ = _run(
+        capsys, "evaluate", str(model_path), str(ROOT / "purenn" / "_data" / "digits.csv")
+    )
     assert status == 0 and "all 1797 rows" in stdout
 
 
@@ -185,7 +187,7 @@ BAD_CASES: List[Any] = [
     (["predict", "{model}", "--pixels", "1 2 x"], "--pixels value 2 is 'x', not a number"),
     (["predict", "{model}", "--pixels", "1 2 3"], "expects 64 inputs, but --pixels has 3"),
     (["predict", "{corrupt}", "--index", "0"], "corrupt.json"),
-    (["predict", "{model}"], "one of the arguments --index --pixels --image is required"),
+    (["predict", "{model}"], "give --index N, --pixels NUMBERS, --image FILE.png, or --data FILE"),
     (["show", "--count", "0"], "argument --count: expected a number >= 1, got 0"),
     (["show", "--model", "{wrong}"], "expects 3 inputs"),
     (["gradcheck", "--sizes", "4"], "--sizes needs at least an input and an output size"),

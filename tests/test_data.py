@@ -89,9 +89,16 @@ def scratch() -> tempfile.TemporaryDirectory[str]:
 
 
 def test_vendored_digits_file_is_the_known_one() -> None:
-    content = (REPO / "data" / "digits.csv").read_bytes()
-    assert hashlib.sha256(content).hexdigest() == DIGITS_SHA256
-    assert digits_path().read_bytes() == content
+    path = REPO / "purenn" / "_data" / "digits.csv"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == DIGITS_SHA256
+    assert not path.is_symlink(), "a link breaks on a Windows checkout: the data is one plain file"
+    assert digits_path().read_bytes() == path.read_bytes()
+    assert DIGITS_SHA256 in (path.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_dataset_license_and_citation_sit_beside_the_data() -> None:
+    card = (digits_path().parent / "README.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in card and "https://doi.org/10.24432/C50P49" in card
 
 
 def test_digits_path_is_inside_the_package() -> None:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -72,3 +74,17 @@ def test_the_student_examples_bug_is_named_in_its_failure(tmp_path: Path) -> Non
     assert "hint: only layer 0 is wrong and the layers above are right" in done.stdout
     assert "use layer 1's weights from before the update" in done.stdout
     assert "Falsifying example" in done.stdout or "Failing test case" in done.stdout
+
+
+def test_pytorch_loads_the_json_and_agrees_with_purenn(tmp_path: Path) -> None:
+    """The model file in torch.nn.Sequential: float64 outputs equal purenn's to rounding (needs torch)."""
+    pytest.importorskip("torch")
+    from purenn.cli import main
+
+    model = tmp_path / "model.json"
+    flags = ["--hidden", "16,8", "--scaling", "standardize", "--activation", "tanh", "--epochs", "2"]
+    assert main(["train", *flags, "--quiet", "--out", str(model)]) == 0
+    output = _run("pytorch_from_json.py", str(model))
+    assert "Linear(in_features=16, out_features=8, bias=True)" in output and "Tanh()" in output
+    worst = float(output.split("max abs difference from purenn on 1797 digits: ")[1].split()[0])
+    assert worst < 1e-12 and "same class (largest output): 1797/1797" in output

@@ -1,10 +1,11 @@
-"""The README's library examples run as written."""
+"""The README's library examples and its shell commands run as written."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
-from typing import List
+from typing import Any, List
 
 import pytest
 
@@ -39,3 +40,89 @@ def test_the_scikit_learn_example_runs() -> None:
         pytest.importorskip(name)
     for block in blocks:
         _run(block)
+
+
+# -- the shell commands ---------------------------------------------------------------------------
+
+SPEED_UP = ["--epochs", "1", "--hidden", "8"]  # appended to `purenn train`: the last value wins
+
+
+# The sections whose commands run in order from an empty directory. Others are parsed only: "Draw a
+# digit" starts a server that runs until stopped (tests/test_serve*.py run it for real) and reads a PNG of
+# your own; the set-up block installs the package.
+RUN_SECTIONS = ("The command line", "The model outside purenn")
+
+
+def _shell_lines(sections: "tuple[str, ...]" = ()) -> "list[list[str]]":
+    """Every command line of the README's ```sh blocks (in the given ## sections, or all), split as a
+    POSIX shell would, comments out."""
+    import shlex
+
+    text = README.read_text(encoding="utf-8")
+    if sections:
+        parts = re.split(r"^## ", text, flags=re.M)
+        chosen = [part for part in parts if part.split("\n", 1)[0].strip() in sections]
+        assert len(chosen) == len(sections), "a section of RUN_SECTIONS is missing from the README"
+        text = "\n".join(chosen)
+    blocks = re.findall(r"^[ \t]*```sh\n(.*?)^[ \t]*```", text, flags=re.S | re.M)
+    assert blocks, "the README has no shell example"
+    lines = []
+    for block in blocks:
+        for line in block.splitlines():
+            words = shlex.split(line, comments=True)
+            if words:
+                lines.append(words)
+    return lines
+
+
+def test_every_purenn_command_of_the_readme_parses() -> None:
+    from purenn.cli import _join_negative_values, _parser
+
+    commands = [words for words in _shell_lines() if words[0] == "purenn"]
+    assert len(commands) >= 10
+    for words in commands:
+        try:
+            args = _parser().parse_args(_join_negative_values(words[1:]))
+        except SystemExit:
+            raise AssertionError(f"the README's `{' '.join(words)}` does not parse") from None
+        assert args.command
+
+
+def test_the_readmes_shell_commands_run(tmp_path: Path, monkeypatch: Any, capsys: Any) -> None:
+    """Each `purenn ...` and `python -c ...` line of RUN_SECTIONS runs, in order, in one empty directory.
+
+    Trainings run 1 epoch of 8 hidden units (SPEED_UP) so that the test takes seconds; every other
+    command runs as written. `python -m pip` / `python -m pytest` lines (set-up) are not run here.
+    """
+    import subprocess
+    import sys
+
+    from purenn.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    environment = {**os.environ, "PYTHONPATH": str(README.parent)}
+    ran = 0
+    for words in _shell_lines(RUN_SECTIONS):
+        if words[0] == "purenn":
+            extra = SPEED_UP if words[1] == "train" else []
+            status = main(words[1:] + extra)
+            captured = capsys.readouterr()
+            assert status == 0, (words, captured.err)
+            ran += 1
+        elif words[:2] == ["python", "-c"]:
+            if "onnxruntime" in words[2] and not _importable("onnxruntime", "numpy"):
+                continue
+            done = subprocess.run(
+                [sys.executable, *words[1:]], capture_output=True, text=True, env=environment, timeout=120
+            )
+            assert done.returncode == 0, (words, done.stderr)
+            ran += 1
+    assert ran >= 12
+    assert (tmp_path / "predictions.csv").read_text().count("\n") == 1798
+    assert (tmp_path / "model.onnx").stat().st_size > 1000
+
+
+def _importable(*names: str) -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in names)

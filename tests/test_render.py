@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from purenn import _png, render
 from purenn.errors import PurennError
 
-DIGITS_CSV = Path(__file__).resolve().parent.parent / "data" / "digits.csv"
+DIGITS_CSV = Path(__file__).resolve().parent.parent / "purenn" / "_data" / "digits.csv"
 SVG = "{http://www.w3.org/2000/svg}"
 WHITE = (255, 255, 255)
 BLACK = (0, 0, 0)
