@@ -24,8 +24,11 @@ from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tupl
 from . import __version__, render
 from .data import (
     Label,
+    class_list,
+    is_mat_source,
     load_dataset,
     random_split,
+    relabel,
     sequential_split,
     stratified_split,
     take,
@@ -33,6 +36,7 @@ from .data import (
 from .errors import DivergenceError, PurennError
 from .estimator import Classifier
 from .gradcheck import check_gradients
+from .matlab import COLUMN_MAJOR, ROW_MAJOR, image_in_rows
 from .metrics import accuracy, confusion_matrix, format_report
 from .model import load_model, save_model
 from .network import make_network
@@ -119,6 +123,26 @@ def _layer_sizes(text: str) -> Tuple[int, ...]:
         raise argparse.ArgumentTypeError(f"expected layer sizes like 64 or 128,64, got {text!r}") from None
 
 
+def _relabel_pairs(text: str) -> List[Tuple[Label, Label]]:
+    """--relabel OLD=NEW[,OLD=NEW...]: labels that are whole numbers become ints."""
+    pairs: List[Tuple[Label, Label]] = []
+    for part in text.split(","):
+        old, equals, new = part.partition("=")
+        if not equals or not old.strip() or not new.strip():
+            raise argparse.ArgumentTypeError(f"expected OLD=NEW pairs like 10=0, got {text!r}")
+        pairs.append((_label_text(old), _label_text(new)))
+    return pairs
+
+
+def _label_text(text: str) -> Label:
+    """A label given on the command line: an int when it is a whole number, else the text."""
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 # ---------------------------------------------------------------------------------------------
 # The parser
 
@@ -128,7 +152,8 @@ def _add_data_options(parser: argparse.ArgumentParser, default: Optional[str] = 
         "--data",
         default=default,
         metavar="FILE",
-        help="a CSV file, an IDX images file, or 'digits' (the vendored data, the default)",
+        help="a CSV file, a MATLAB .mat file, an IDX images file, or 'digits' (the vendored data, "
+        "the default)",
     )
     parser.add_argument("--labels", metavar="FILE", help="the IDX labels file for IDX images")
     parser.add_argument(
@@ -136,6 +161,26 @@ def _add_data_options(parser: argparse.ArgumentParser, default: Optional[str] = 
         default="-1",
         metavar="COLUMN",
         help="the CSV label column: a number (negative from the end) or a header name",
+    )
+    _add_mat_options(parser)
+
+
+def _add_mat_options(parser: argparse.ArgumentParser) -> None:
+    """The options of MAT-files, label renaming and image order (see the README's MAT-file section)."""
+    option = parser.add_argument
+    option("--inputs-variable", metavar="NAME", help="the MAT-file's inputs array, one example per row (X)")
+    option("--labels-variable", metavar="NAME", help="the MAT-file's labels vector (default y)")
+    option(
+        "--relabel",
+        type=_relabel_pairs,
+        metavar="OLD=NEW",
+        help="rename labels, e.g. 10=0 for ex4data1.mat's zeros (recorded in the model)",
+    )
+    option(
+        "--image-order",
+        choices=[ROW_MAJOR, COLUMN_MAJOR],
+        help="how each row unrolls its square image: row-major (CSV, IDX) or column-major "
+        "(MATLAB; the default for .mat files)",
     )
 
 
@@ -190,8 +235,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_data_options(train)
     train.add_argument(
         "--split",
-        choices=["stratified", "random", "sequential"],
-        help="how to split train/test (default: the preset's, stratified 75/25)",
+        choices=["stratified", "random", "sequential", "none"],
+        help="how to split train/test (default: the preset's, stratified 75/25); none: train on every row",
     )
     train.add_argument("--test-fraction", type=_fraction, help="share of the data kept for testing")
     train.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
@@ -211,6 +256,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--labels", metavar="FILE", help="the IDX labels file for IDX images")
     evaluate.add_argument("--label-column", default="-1", metavar="COLUMN")
+    _add_mat_options(evaluate)
     evaluate.add_argument("--plots", metavar="DIR", help="also write figures into DIR")
 
     predict = commands.add_parser(
@@ -273,9 +319,66 @@ def _label_column(text: str) -> Any:
 
 
 def _load(
-    source: str, labels_path: Optional[str], label_column: str
+    source: str,
+    labels_path: Optional[str],
+    label_column: str,
+    options: Optional[Dict[str, Any]] = None,
 ) -> Tuple[List[List[float]], List[Label]]:
-    return load_dataset(source, labels_path=labels_path, label_column=_label_column(label_column))
+    """Load a data source; options (see _data_options) name MAT-file variables and renamed labels."""
+    options = options or {}
+    inputs, labels = load_dataset(
+        source,
+        labels_path=labels_path,
+        label_column=_label_column(label_column),
+        inputs_variable=options.get("inputs_variable"),
+        labels_variable=options.get("labels_variable"),
+    )
+    renames = options.get("relabel")
+    return inputs, relabel(labels, [(old, new) for old, new in renames]) if renames else labels
+
+
+def _data_options(args: argparse.Namespace, recorded: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """The MAT-file variables, label renames and image order: the flags, else what a model recorded.
+
+    A model records the options it was trained with (training.data_options), so that evaluate,
+    predict and show read its data, name its labels and draw its images as train did.
+    """
+    recorded = recorded if isinstance(recorded, dict) else {}
+    options: Dict[str, Any] = {}
+    for key in ("inputs_variable", "labels_variable", "relabel", "image_order"):
+        value = getattr(args, key, None)
+        value = value if value is not None else recorded.get(key)
+        if value is not None:
+            options[key] = [list(pair) for pair in value] if key == "relabel" else value
+    if options.get("image_order", ROW_MAJOR) not in (ROW_MAJOR, COLUMN_MAJOR):
+        raise PurennError(f"unknown image order {options['image_order']!r}")
+    return options
+
+
+def _image_order(options: Dict[str, Any], source: Optional[str]) -> str:
+    """How the images of source unroll: as stated, else column-major for MAT-files, else row-major."""
+    if "image_order" in options:
+        return str(options["image_order"])
+    return COLUMN_MAJOR if source is not None and is_mat_source(source) else ROW_MAJOR
+
+
+def _drawable(images: Sequence[Sequence[float]], order: str) -> List[List[float]]:
+    """The images unrolled row by row, as render draws them (the weights' bias, if any, stays last)."""
+    if order == ROW_MAJOR or not images:
+        return [list(image) for image in images]
+    side = _side(len(images[0]))
+    return [image_in_rows(image, side, order) for image in images]
+
+
+def _drawable_layer(layer: Sequence[Sequence[float]], order: str) -> List[List[float]]:
+    """A first layer's units, their input weights in row-by-row image order, then their bias."""
+    return [weights + [unit[-1]] for weights, unit in zip(_drawable([u[:-1] for u in layer], order), layer)]
+
+
+def _hint_about_labels(source: str, labels: Sequence[Label], options: Dict[str, Any]) -> None:
+    """Say how to name ex4data1.mat's zeros 0, when a MAT-file's labels are 1..10 as its are."""
+    if is_mat_source(source) and "relabel" not in options and class_list(labels) == list(range(1, 11)):
+        print("note: the labels are 1..10; if 10 stands for the digit 0 (as in ex4data1.mat), --relabel 10=0")
 
 
 def _split(
@@ -332,11 +435,16 @@ def _write_plots(
     true_labels: Sequence[Label],
     predictions: Sequence[Optional[Label]],
     history: Any,
+    order: str = ROW_MAJOR,
 ) -> List[str]:
-    """Write the figures of a run into `directory` (learning curves if there is a history)."""
+    """Write the figures of a run into `directory` (learning curves if there is a history).
+
+    `order` is how each row unrolls its image (see _image_order); the figures are drawn upright.
+    """
     os.makedirs(directory, exist_ok=True)
     side = _side(len(images[0]))
     shown = min(len(images), 50)
+    images = _drawable(images[:shown], order)
     columns = [label for label in classifier.classes_]
     matrix = confusion_matrix(true_labels, predictions, columns)
     if len(matrix[0]) > len(columns):
@@ -350,7 +458,7 @@ def _write_plots(
             side=side,
             max_value=largest,
         ),
-        "weights.svg": render.weights_svg(classifier.network_[0], side=side),
+        "weights.svg": render.weights_svg(_drawable_layer(classifier.network_[0], order), side=side),
         "confusion.svg": render.confusion_svg(matrix, columns),
     }
     if isinstance(history, list) and history:
@@ -407,7 +515,7 @@ def _classifier_params(args: argparse.Namespace) -> Dict[str, Any]:
 
 
 # The sequential split trains on the first 70%: later writers are then the test set.
-_DEFAULT_TEST_FRACTION = {"stratified": 0.25, "random": 0.25, "sequential": 0.3}
+_DEFAULT_TEST_FRACTION = {"stratified": 0.25, "random": 0.25, "sequential": 0.3, "none": 0.0}
 
 
 def _check_output_directory(path: str, option: str) -> None:
@@ -424,24 +532,29 @@ def _train(args: argparse.Namespace) -> int:
     if args.plots and os.path.exists(args.plots) and not os.path.isdir(args.plots):
         raise PurennError(f"--plots {args.plots} exists and is not a directory")
     preset = get_preset(args.preset)
-    split = args.split or preset.split
-    test_fraction = args.test_fraction or (
-        preset.test_fraction if split == preset.split else _DEFAULT_TEST_FRACTION[split]
-    )
-    inputs, labels = _load(args.data, args.labels, args.label_column)
-    train_rows, test_rows = _split(labels, split, test_fraction, args.seed)
+    split, test_fraction = _split_choice(args, preset.split, preset.test_fraction)
+    options = _data_options(args)
+    inputs, labels = _load(args.data, args.labels, args.label_column, options)
+    _hint_about_labels(args.data, labels, options)
+    if split == "none":
+        train_rows, test_rows = list(range(len(labels))), []  # type: Tuple[List[int], List[int]]
+    else:
+        train_rows, test_rows = _split(labels, split, test_fraction, args.seed)
     classifier = Classifier(**_classifier_params(args))
     show_progress = not args.quiet and sys.stderr.isatty()
     bar = _ProgressBar(sys.stderr) if show_progress else None
+    train_inputs, train_labels = take(inputs, train_rows), take(labels, train_rows)
     started = time.perf_counter()
     try:
-        classifier.fit(take(inputs, train_rows), take(labels, train_rows), progress=bar)
+        classifier.fit(train_inputs, train_labels, progress=bar)
     except DivergenceError as error:
         if bar:
             bar.close()
         print(f"purenn train: {error}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
+    if not test_rows:
+        return _report_without_test_set(args, classifier, train_inputs, train_labels, options, seconds)
     test_inputs, test_labels = take(inputs, test_rows), take(labels, test_rows)
     predictions = classifier.predict(test_inputs)
     test_accuracy = accuracy(test_labels, predictions)
@@ -453,8 +566,9 @@ def _train(args: argparse.Namespace) -> int:
         f"trained {sizes} ({', '.join(classifier.activations_)}; {classifier.loss}) "
         f"on {len(train_rows)} samples of {args.data} in {seconds:.1f} s: {classifier.stopped_}"
     )
-    if history and history[-1].train_accuracy is not None:
-        print(f"train accuracy: {_percent(history[-1].train_accuracy)}")
+    train_accuracy = _train_accuracy(args, classifier, train_inputs, train_labels)
+    if train_accuracy is not None:
+        print(f"train accuracy: {_percent(train_accuracy)}")
     correct = sum(p == t for p, t in zip(predictions, test_labels))
     print(
         f"test accuracy: {_percent(test_accuracy)} ({correct}/{len(test_labels)}) "
@@ -469,13 +583,87 @@ def _train(args: argparse.Namespace) -> int:
         test_accuracy=test_accuracy,
         seconds=seconds,
         history=[record.as_dict() for record in history],
+        **({"data_options": options} if options else {}),
     )
     save_model(model, args.out)
     print(f"saved the model to {args.out}")
     if args.plots:
+        order = _image_order(options, args.data)
         paths = _write_plots(
-            args.plots, classifier, test_inputs, test_labels, predictions, model.training["history"]
+            args.plots, classifier, test_inputs, test_labels, predictions, model.training["history"], order
         )
+        print(f"wrote {', '.join(paths)}")
+    return 0
+
+
+def _split_choice(args: argparse.Namespace, preset_split: str, preset_fraction: float) -> Tuple[str, float]:
+    """The split and test fraction: the flags, else the preset's (or the split's usual fraction).
+
+    A --test-fraction with a preset that trains on every row (split "none") asks for a test set:
+    the split is then stratified.
+    """
+    split = args.split or preset_split
+    if split == "none" and args.test_fraction:
+        if args.split == "none":
+            raise PurennError("--test-fraction needs a test set, but --split none trains on every row")
+        split = "stratified"
+    test_fraction = args.test_fraction or (
+        preset_fraction if split == preset_split else _DEFAULT_TEST_FRACTION[split]
+    )
+    return split, test_fraction
+
+
+def _train_accuracy(
+    args: argparse.Namespace, classifier: Classifier, inputs: List[List[float]], labels: List[Label]
+) -> Optional[float]:
+    """The training accuracy after the last epoch: the epochs' own measure, else measured once now
+    (ng-ex4 measures it only at the end, as its tutorial does), unless --no-train-accuracy."""
+    history = classifier.history_
+    if history and history[-1].train_accuracy is not None:
+        return history[-1].train_accuracy
+    if args.measure_train_accuracy is False:
+        return None
+    return accuracy(labels, classifier.predict(inputs))
+
+
+def _report_without_test_set(
+    args: argparse.Namespace,
+    classifier: Classifier,
+    inputs: List[List[float]],
+    labels: List[Label],
+    options: Dict[str, Any],
+    seconds: float,
+) -> int:
+    """Report and save a model trained on every row (split "none"): its training accuracy only."""
+    sizes = "-".join(
+        str(n) for n in [classifier.n_features_in_, *classifier.hidden, len(classifier.classes_)]
+    )
+    print(
+        f"trained {sizes} ({', '.join(classifier.activations_)}; {classifier.loss}) "
+        f"on all {len(labels)} rows of {args.data} in {seconds:.1f} s: {classifier.stopped_}"
+    )
+    predictions = classifier.predict(inputs)
+    train_accuracy = accuracy(labels, predictions)
+    correct = sum(p == t for p, t in zip(predictions, labels))
+    print(f"train accuracy: {_percent(train_accuracy)} ({correct}/{len(labels)})")
+    print("no test set: every row trained (split none); --split stratified keeps a quarter for a test")
+    model = classifier.to_model(
+        preset=args.preset,
+        data=args.data,
+        labels_file=args.labels,
+        label_column=args.label_column,
+        split={"kind": "none", "test_fraction": 0.0, "seed": args.seed},
+        train_accuracy=train_accuracy,
+        seconds=seconds,
+        history=[record.as_dict() for record in classifier.history_],
+        **({"data_options": options} if options else {}),
+    )
+    save_model(model, args.out)
+    print(f"saved the model to {args.out}")
+    if args.plots:
+        order = _image_order(options, args.data)
+        history = model.training["history"]
+        paths = _write_plots(args.plots, classifier, inputs, labels, predictions, history, order)
         print(f"wrote {', '.join(paths)}")
     return 0
 
@@ -484,8 +672,9 @@ def _model_data(
     model_path: str, classifier_training: Dict[str, Any], args: argparse.Namespace
 ) -> Tuple[List[List[float]], List[Label], str]:
     """The data to evaluate on: DATA whole, or else the test split the model was trained with."""
+    options = _data_options(args, classifier_training.get("data_options"))
     if args.data:
-        inputs, labels = _load(args.data, args.labels, args.label_column)
+        inputs, labels = _load(args.data, args.labels, args.label_column, options)
         return inputs, labels, f"all {len(labels)} rows of {args.data}"
     split = classifier_training.get("split")
     source = classifier_training.get("data")
@@ -497,9 +686,11 @@ def _model_data(
         column = str(classifier_training.get("label_column", "-1"))
     except (KeyError, TypeError, ValueError):
         raise PurennError(f'{model_path}, field "training.split" is malformed: give DATA') from None
-    inputs, labels = _load(source, labels_file, column)
-    if kind not in ("stratified", "random", "sequential"):
+    if kind not in ("stratified", "random", "sequential", "none"):
         raise PurennError(f'{model_path}, field "training.split.kind": unknown split {kind!r}')
+    inputs, labels = _load(source, labels_file, column, options)
+    if kind == "none":
+        return inputs, labels, f"all {len(labels)} rows of {source}, its training data (split none)"
     _, test_rows = _split(labels, kind, fraction, seed)
     return (
         take(inputs, test_rows),
@@ -534,8 +725,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     print()
     print(format_report(labels, predictions, columns))
     if args.plots:
+        options = _data_options(args, model.training.get("data_options"))
+        source = args.data or model.training.get("data")
+        order = _image_order(options, source if isinstance(source, str) else None)
         paths = _write_plots(
-            args.plots, classifier, inputs, labels, predictions, model.training.get("history")
+            args.plots, classifier, inputs, labels, predictions, model.training.get("history"), order
         )
         print(f"wrote {', '.join(paths)}")
     return 0
@@ -561,11 +755,12 @@ def _predict(args: argparse.Namespace) -> int:
     model = load_model(args.model)
     classifier = Classifier.from_model(model)
     label: Optional[Label] = None
+    options = _data_options(args, model.training.get("data_options"))
     if args.pixels is not None:
         pixels = _parse_pixels(args.pixels)
         where = "--pixels"
     else:
-        inputs, labels = _load(args.data, args.labels, args.label_column)
+        inputs, labels = _load(args.data, args.labels, args.label_column, options)
         if args.index >= len(inputs):
             raise PurennError(f"--index {args.index} is out of range: {args.data} has {len(inputs)} rows")
         pixels, label = inputs[args.index], labels[args.index]
@@ -573,7 +768,8 @@ def _predict(args: argparse.Namespace) -> int:
     _check_input_size(args.model, classifier, [pixels], where)
     side = math.isqrt(len(pixels))
     if side * side == len(pixels):
-        print(render.digit_text(pixels, side=side, max_value=max(max(pixels), 1e-12)))
+        (upright,) = _drawable([pixels], _image_order(options, None if args.pixels else args.data))
+        print(render.digit_text(upright, side=side, max_value=max(max(pixels), 1e-12)))
     (outputs,) = classifier.predict_proba([pixels])
     (answer,) = classifier.predict([pixels])
     for name, value in zip(classifier.classes_, outputs):
@@ -587,16 +783,19 @@ def _predict(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    inputs, labels = _load(args.data, args.labels, args.label_column)
+    model = load_model(args.model) if args.model else None
+    options = _data_options(args, model.training.get("data_options") if model else None)
+    inputs, labels = _load(args.data, args.labels, args.label_column, options)
     if args.start >= len(inputs):
         raise PurennError(f"--start {args.start} is out of range: {args.data} has {len(inputs)} rows")
     images = inputs[args.start : args.start + args.count]
     shown_labels = labels[args.start : args.start + args.count]
     predictions: Optional[List[Optional[Label]]] = None
-    if args.model:
-        classifier = Classifier.from_model(load_model(args.model))
+    if model is not None:
+        classifier = Classifier.from_model(model)
         _check_input_size(args.model, classifier, images, args.data)
         predictions = classifier.predict(images)
+    images = _drawable(images, _image_order(options, args.data))
     layout: Dict[str, Any] = {
         "predictions": predictions,
         "columns": args.columns,
