@@ -178,6 +178,18 @@ class _Bytes:
             self.data += chunk
         return len(self.data) >= end
 
+    def finish(self) -> None:
+        """Inflate the rest of a compressed element's stream (discarding it), so that a stream
+        that is cut short or fails its Adler-32 checksum is refused even when its data are all there."""
+        while self.inflater is not None and not self.inflater.eof:
+            try:
+                chunk = self.inflater.decompress(self.pending, 1 << 16)
+            except zlib.error as error:
+                raise self.fail(f"corrupt zlib stream ({error})") from None
+            self.pending = self.inflater.unconsumed_tail
+            if not chunk and not self.pending:
+                raise self.fail("the zlib stream is truncated")
+
     def at_end(self, offset: int) -> bool:
         """True if nothing is left from offset on."""
         if self.inflater is not None and not self.inflater.eof and len(self.data) <= offset:
@@ -352,6 +364,7 @@ def _values(header: _ArrayHeader, what: str) -> MatArray:
             f"found {tag.size} bytes"
         )
     flat = struct.unpack(f"{order}{count}{code}", buffer.take(tag.start, tag.size, f"{what}'s values"))
+    buffer.finish()
     if code in "fd" and not all(map(math.isfinite, flat)):
         bad = next(k for k, value in enumerate(flat) if not math.isfinite(value))
         raise buffer.fail(f"{what}: value ({bad % rows + 1}, {bad // rows + 1}) is {flat[bad]}, not finite")
@@ -483,10 +496,10 @@ def load_mat(
     arrays = read_mat(name, [inputs_name, labels_name])
     inputs, labels = arrays[inputs_name], arrays[labels_name]
     if not inputs.rows or not inputs.columns:
-        raise DataError(f'{name}, variable "{inputs_name}": {inputs.rows}x{inputs.columns}: no data')
+        raise DataError(f'{name}: variable "{inputs_name}": {inputs.rows}x{inputs.columns}: no data')
     if min(labels.rows, labels.columns) != 1:
         raise DataError(
-            f'{name}, variable "{labels_name}": {labels.rows}x{labels.columns}: the labels must be a vector'
+            f'{name}: variable "{labels_name}": {labels.rows}x{labels.columns}: the labels must be a vector'
         )
     if len(labels.values) != inputs.rows:
         hint = " (one example per column? transpose it: X')" if len(labels.values) == inputs.columns else ""
@@ -509,7 +522,7 @@ def _variable_name(value: Optional[str], default: str, what: str) -> str:
 def _whole(name: str, variable: str, index: int, value: float) -> int:
     """A label as an int, refusing a fractional one."""
     if not value.is_integer():
-        raise DataError(f'{name}, variable "{variable}": label {index + 1} is {value}, not a whole number')
+        raise DataError(f'{name}: variable "{variable}": label {index + 1} is {value}, not a whole number')
     return int(value)
 
 
