@@ -536,6 +536,8 @@ def _train(args: argparse.Namespace) -> int:
     options = _data_options(args)
     inputs, labels = _load(args.data, args.labels, args.label_column, options)
     _hint_about_labels(args.data, labels, options)
+    if is_mat_source(args.data):  # recorded, so that predict --pixels draws the model's images upright
+        options["image_order"] = _image_order(options, args.data)
     if split == "none":
         train_rows, test_rows = list(range(len(labels))), []  # type: Tuple[List[int], List[int]]
     else:

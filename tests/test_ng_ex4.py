@@ -233,7 +233,10 @@ def test_relabel_is_explicit_recorded_and_reused(tmp_path: pathlib.Path, capsys:
     )
     assert status == 0 and "--relabel" not in stdout  # the hint is for labels 1..10 only
     model = load_model(out)
-    assert model.labels == list(range(8)) and model.training["data_options"] == {"relabel": [[8, 0]]}
+    assert model.labels == list(range(8)) and model.training["data_options"] == {
+        "relabel": [[8, 0]],
+        "image_order": "column-major",
+    }
     status, stdout, _ = _run(capsys, "evaluate", str(out), str(data))  # the recorded renaming applies
     assert status == 0 and "all 80 rows" in stdout
     status, stdout, _ = _run(capsys, "predict", str(out), "--data", str(data), "--index", "0")
@@ -377,10 +380,40 @@ def test_model_file_records_what_evaluate_needs(tmp_path: pathlib.Path, capsys: 
         "--out",
         str(out),
         "--image-order",
-        "column-major",
+        "row-major",
         "--relabel",
         "8=0",
     ]
     assert _run(capsys, *argv)[0] == 0
     options = json.loads(out.read_text())["training"]["data_options"]
-    assert options == {"relabel": [[8, 0]], "image_order": "column-major"}
+    assert options == {"relabel": [[8, 0]], "image_order": "row-major"}  # as stated, not the .mat default
+    pixels = " ".join(["1"] * 4 + ["0"] * 12)  # the top row inked, row by row, as the model says
+    status, stdout, _ = _run(capsys, "predict", str(out), "--pixels", pixels)
+    lines = stdout.splitlines()
+    assert status == 0 and lines[0].strip() and not lines[1].strip()
+    out.write_text(out.read_text().replace('"row-major"', '"column-major"'))
+    status, stdout, _ = _run(capsys, "predict", str(out), "--pixels", pixels)
+    lines = stdout.splitlines()
+    assert status == 0 and all(line.startswith(lines[0][:2]) and line[:2].strip() for line in lines[:4])
+
+
+def test_the_progress_line_shows_from_the_first_iteration(tmp_path: pathlib.Path) -> None:
+    """`purenn train --preset ng-ex4` with stderr on a terminal: the bar is drawn after iteration 1."""
+    pty = pytest.importorskip("pty")
+    import os
+    import subprocess
+    import sys
+
+    data = _mat_data(tmp_path)
+    controller, terminal = pty.openpty()
+    root = pathlib.Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "purenn", "train", "--preset", "ng-ex4", "--epochs", "3", "--data", str(data),
+         "--out", str(tmp_path / "m.json")],
+        stdout=subprocess.PIPE, stderr=terminal, env={**os.environ, "PYTHONPATH": str(root)}, timeout=300,
+    )  # fmt: skip
+    os.close(terminal)
+    drawn = os.read(controller, 65536).decode()
+    os.close(controller)
+    assert done.returncode == 0, drawn
+    assert drawn.index("epoch 1/3 [") < drawn.index("epoch 2/3 [") < drawn.index("epoch 3/3 [")
