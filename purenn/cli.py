@@ -555,45 +555,57 @@ def _train(args: argparse.Namespace) -> int:
         print(f"purenn train: {error}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
-    if not test_rows:
-        return _report_without_test_set(args, classifier, train_inputs, train_labels, options, seconds)
-    test_inputs, test_labels = take(inputs, test_rows), take(labels, test_rows)
-    predictions = classifier.predict(test_inputs)
-    test_accuracy = accuracy(test_labels, predictions)
+    # With split "none" there is no test set: the figures and plots are of the training rows.
+    shown_inputs, shown_labels = (
+        (take(inputs, test_rows), take(labels, test_rows))
+        if test_rows
+        else (
+            train_inputs,
+            train_labels,
+        )
+    )
+    predictions = classifier.predict(shown_inputs)
+    shown_accuracy = accuracy(shown_labels, predictions)
     sizes = "-".join(
         str(n) for n in [classifier.n_features_in_, *classifier.hidden, len(classifier.classes_)]
     )
-    history = classifier.history_
+    trained_on = f"{len(train_rows)} samples" if test_rows else f"all {len(train_rows)} rows"
     print(
         f"trained {sizes} ({', '.join(classifier.activations_)}; {classifier.loss}) "
-        f"on {len(train_rows)} samples of {args.data} in {seconds:.1f} s: {classifier.stopped_}"
+        f"on {trained_on} of {args.data} in {seconds:.1f} s: {classifier.stopped_}"
     )
-    train_accuracy = _train_accuracy(args, classifier, train_inputs, train_labels)
-    if train_accuracy is not None:
-        print(f"train accuracy: {_percent(train_accuracy)}")
-    correct = sum(p == t for p, t in zip(predictions, test_labels))
-    print(
-        f"test accuracy: {_percent(test_accuracy)} ({correct}/{len(test_labels)}) "
-        f"on the {split} split, seed {args.seed}"
-    )
+    correct = sum(p == t for p, t in zip(predictions, shown_labels))
+    results: Dict[str, Any] = {}
+    if test_rows:
+        train_accuracy = _train_accuracy(args, classifier, train_inputs, train_labels)
+        if train_accuracy is not None:
+            print(f"train accuracy: {_percent(train_accuracy)}")
+        print(
+            f"test accuracy: {_percent(shown_accuracy)} ({correct}/{len(shown_labels)}) "
+            f"on the {split} split, seed {args.seed}"
+        )
+        results["test_accuracy"] = shown_accuracy
+    else:
+        print(f"train accuracy: {_percent(shown_accuracy)} ({correct}/{len(shown_labels)})")
+        print("no test set: every row trained (split none); --split stratified keeps a quarter for a test")
+        results["train_accuracy"] = shown_accuracy
     model = classifier.to_model(
         preset=args.preset,
         data=args.data,
         labels_file=args.labels,
         label_column=args.label_column,
         split={"kind": split, "test_fraction": test_fraction, "seed": args.seed},
-        test_accuracy=test_accuracy,
+        **results,
         seconds=seconds,
-        history=[record.as_dict() for record in history],
+        history=[record.as_dict() for record in classifier.history_],
         **({"data_options": options} if options else {}),
     )
     save_model(model, args.out)
     print(f"saved the model to {args.out}")
     if args.plots:
         order = _image_order(options, args.data)
-        paths = _write_plots(
-            args.plots, classifier, test_inputs, test_labels, predictions, model.training["history"], order
-        )
+        history = model.training["history"]
+        paths = _write_plots(args.plots, classifier, shown_inputs, shown_labels, predictions, history, order)
         print(f"wrote {', '.join(paths)}")
     return 0
 
@@ -626,48 +638,6 @@ def _train_accuracy(
     if args.measure_train_accuracy is False:
         return None
     return accuracy(labels, classifier.predict(inputs))
-
-
-def _report_without_test_set(
-    args: argparse.Namespace,
-    classifier: Classifier,
-    inputs: List[List[float]],
-    labels: List[Label],
-    options: Dict[str, Any],
-    seconds: float,
-) -> int:
-    """Report and save a model trained on every row (split "none"): its training accuracy only."""
-    sizes = "-".join(
-        str(n) for n in [classifier.n_features_in_, *classifier.hidden, len(classifier.classes_)]
-    )
-    print(
-        f"trained {sizes} ({', '.join(classifier.activations_)}; {classifier.loss}) "
-        f"on all {len(labels)} rows of {args.data} in {seconds:.1f} s: {classifier.stopped_}"
-    )
-    predictions = classifier.predict(inputs)
-    train_accuracy = accuracy(labels, predictions)
-    correct = sum(p == t for p, t in zip(predictions, labels))
-    print(f"train accuracy: {_percent(train_accuracy)} ({correct}/{len(labels)})")
-    print("no test set: every row trained (split none); --split stratified keeps a quarter for a test")
-    model = classifier.to_model(
-        preset=args.preset,
-        data=args.data,
-        labels_file=args.labels,
-        label_column=args.label_column,
-        split={"kind": "none", "test_fraction": 0.0, "seed": args.seed},
-        train_accuracy=train_accuracy,
-        seconds=seconds,
-        history=[record.as_dict() for record in classifier.history_],
-        **({"data_options": options} if options else {}),
-    )
-    save_model(model, args.out)
-    print(f"saved the model to {args.out}")
-    if args.plots:
-        order = _image_order(options, args.data)
-        history = model.training["history"]
-        paths = _write_plots(args.plots, classifier, inputs, labels, predictions, history, order)
-        print(f"wrote {', '.join(paths)}")
-    return 0
 
 
 def _model_data(
