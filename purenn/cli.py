@@ -555,15 +555,10 @@ def _train(args: argparse.Namespace) -> int:
         print(f"purenn train: {error}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
-    # With split "none" there is no test set: the figures and plots are of the training rows.
-    shown_inputs, shown_labels = (
-        (take(inputs, test_rows), take(labels, test_rows))
-        if test_rows
-        else (
-            train_inputs,
-            train_labels,
-        )
-    )
+    if test_rows:
+        shown_inputs, shown_labels = take(inputs, test_rows), take(labels, test_rows)
+    else:  # split "none": no test set, the figures and plots are of the training rows
+        shown_inputs, shown_labels = train_inputs, train_labels
     predictions = classifier.predict(shown_inputs)
     shown_accuracy = accuracy(shown_labels, predictions)
     sizes = "-".join(
