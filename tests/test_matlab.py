@@ -490,3 +490,14 @@ def test_scipy_sparse_and_complex_refused(tmp_path: pathlib.Path) -> None:
         load_mat(path, inputs_variable="S")
     with pytest.raises(DataError, match='variable "Z": 1x1 complex double: complex numbers'):
         read_mat(path, ["Z"])
+
+
+def test_scipy_level_4_files_are_named(tmp_path: pathlib.Path) -> None:
+    np = pytest.importorskip("numpy")
+    scipy_io = pytest.importorskip("scipy.io")
+    path = tmp_path / "v4.mat"
+    scipy_io.savemat(str(path), {"X": np.ones((200, 3)), "y": np.ones((200, 1))}, format="4")
+    with pytest.raises(
+        DataError, match=r"not a Level 5 MAT-file: .* \(a Level 4 MAT-file, from MATLAB 4\?\); save"
+    ):
+        load_mat(path)
