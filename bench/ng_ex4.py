@@ -4,6 +4,7 @@
     python bench/ng_ex4.py                           # the 800 iterations of ng-ex4, timed (see README)
     python bench/ng_ex4.py --iterations 20           # a partial measurement: 20 iterations
     python bench/ng_ex4.py --log run.log             # one line per iteration, flushed, for long runs
+    python bench/ng_ex4.py --per-class 5 --iterations 2   # a smoke test: 50 images
 
 We do not have ex4data1.mat. `ex4_like` builds a data set shaped like it from the vendored 8x8 UCI
 digits: 500 images of each digit, in ex4data1's order (the zeros first, labelled 10, then 1, 2, ...,
@@ -75,8 +76,8 @@ def enlarge_column_major(pixels: List[float], shift_rows: float, shift_columns: 
     return columns
 
 
-def ex4_like(seed: int = 0) -> Tuple[List[List[float]], List[int]]:
-    """5000 rows of 400 pixels (column-major 20x20) and labels 1..10 (10 = the digit 0), as ex4data1.
+def ex4_like(seed: int = 0, per_class: int = PER_CLASS) -> Tuple[List[List[float]], List[int]]:
+    """10 * per_class rows of 400 pixels (column-major 20x20), labels 1..10 (10 = the digit 0), as ex4data1.
 
     >>> inputs, labels = ex4_like()
     >>> len(inputs), len(inputs[0]), labels[0], labels[500], labels[-1]
@@ -88,16 +89,16 @@ def ex4_like(seed: int = 0) -> Tuple[List[List[float]], List[int]]:
     labels: List[int] = []
     for digit in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]:
         members = [index for index, label in enumerate(digits) if label == digit]
-        for k in range(PER_CLASS):
+        for k in range(per_class):
             shift = (rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5))
             inputs.append(enlarge_column_major(images[members[k % len(members)]], *shift))
             labels.append(10 if digit == 0 else int(digit))
     return inputs, labels
 
 
-def write_ex4_like(path: str, seed: int = 0) -> None:
-    """Write ex4_like(seed) as a MAT-file: X 5000 x 400 doubles, y 5000 x 1 doubles."""
-    inputs, labels = ex4_like(seed)
+def write_ex4_like(path: str, seed: int = 0, per_class: int = PER_CLASS) -> None:
+    """Write ex4_like(seed, per_class) as a MAT-file: X (10 * per_class) x 400 doubles, y a column."""
+    inputs, labels = ex4_like(seed, per_class)
     Path(path).write_bytes(mat_bytes({"X": inputs, "y": [[float(label)] for label in labels]}))
 
 
@@ -132,14 +133,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--iterations", type=int, default=800, help="iterations to time (default 800)")
     parser.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
     parser.add_argument("--log", metavar="FILE", help="also log every iteration to FILE")
+    parser.add_argument("--per-class", type=int, default=PER_CLASS, help="images of each digit (500)")
     args = parser.parse_args(argv)
     if args.write:
-        write_ex4_like(args.write)
+        write_ex4_like(args.write, per_class=args.per_class)
         print(f"wrote {args.write}")
         return 0
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "ex4like.mat")
-        write_ex4_like(path)
+        write_ex4_like(path, per_class=args.per_class)
         inputs, labels = load_dataset(path)
     params = dict(PRESETS["ng-ex4"].params, epochs=args.iterations, seed=args.seed)
     with contextlib.ExitStack() as stack:

@@ -15,7 +15,7 @@ from purenn.cli import main
 from purenn.data import relabel
 from purenn.errors import PurennError
 from purenn.estimator import Classifier
-from purenn.matlab import COLUMN_MAJOR, image_in_rows, mat_bytes
+from purenn.matlab import COLUMN_MAJOR, image_in_rows, load_mat, mat_bytes
 from purenn.model import load_model
 from purenn.presets import PRESETS, get_preset
 from purenn.render import digit_grid_text
@@ -417,3 +417,20 @@ def test_the_progress_line_shows_from_the_first_iteration(tmp_path: pathlib.Path
     os.close(controller)
     assert done.returncode == 0, drawn
     assert drawn.index("epoch 1/3 [") < drawn.index("epoch 2/3 [") < drawn.index("epoch 3/3 [")
+
+
+def test_the_benchmark_runs_on_a_small_file(tmp_path: pathlib.Path) -> None:
+    """bench/ng_ex4.py as the README gives it, on 50 images and 2 iterations (its timings are not tested)."""
+    import subprocess
+    import sys
+
+    bench = pathlib.Path(__file__).resolve().parent.parent / "bench" / "ng_ex4.py"
+    run = [sys.executable, str(bench), "--per-class", "5"]
+    done = subprocess.run([*run, "--iterations", "2"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "ng-ex4, 2 iterations on 50 x 400" in done.stdout and "iteration 2/2: " in done.stdout
+    assert "training accuracy" in done.stdout
+    written = tmp_path / "like.mat"
+    assert subprocess.run([*run, "--write", str(written)], capture_output=True, timeout=300).returncode == 0
+    inputs, labels = load_mat(written)
+    assert (len(inputs), len(inputs[0]), labels[:5], labels[-1]) == (50, 400, [10] * 5, 9)
