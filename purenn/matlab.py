@@ -253,7 +253,7 @@ def _byte_order(name: str, header: bytes) -> str:
 _V73_MESSAGE = (
     "{name}: a MATLAB v7.3 MAT-file, which is HDF5 inside; purenn reads MAT-files up to v7: "
     "in MATLAB or Octave, load it and save it again with save -v7 (e.g. load('{name}'); "
-    "save('-v7', 'converted.mat', 'X', 'y')), or in Python write it with scipy.io.savemat"
+    "save('converted.mat', 'X', 'y', '-v7')), or in Python write it with scipy.io.savemat"
 )
 
 
@@ -384,6 +384,8 @@ def _variables(name: str, data: bytes) -> Iterator[_Variable]:
     offset = HEADER_BYTES
     number = 0
     while not top.at_end(offset):
+        if len(data) - offset < 8 and not data[offset:].strip(b"\0"):
+            return  # zeros padding the file to a multiple of 8 bytes: no element
         number += 1
         what = f"element {number}"
         tag = _read_tag(top, offset, order, what, padded=False)

@@ -235,6 +235,12 @@ def test_is_mat_file() -> None:
     assert is_mat_file.__doc__
 
 
+def test_zeros_padding_the_end_are_not_an_element(tmp_path: pathlib.Path) -> None:
+    content = mat_file("<", matrix("<", "X", GRID), matrix("<", "y", LABELS))
+    assert load_mat(write(tmp_path, content + b"\0" * 4)) == (GRID, [10, 3])
+    assert "the tag of element 3 claims 8 bytes" in mat_error(tmp_path, content + b"\1\0\0")
+
+
 def test_mat_bytes_reads_back(tmp_path: pathlib.Path) -> None:
     for packed in (False, True):
         path = write(tmp_path, mat_bytes({"X": GRID, "y": LABELS}, compress=packed))
