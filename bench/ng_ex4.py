@@ -7,8 +7,8 @@
     python bench/ng_ex4.py --per-class 5 --iterations 2   # a smoke test: 50 images
 
 We do not have ex4data1.mat. `ex4_like` builds a data set shaped like it from the vendored 8x8 UCI
-digits: 500 images of each digit, in ex4data1's order (the zeros first, labelled 10, then 1, 2, ...,
-9), each a digit of the vendored set (taken in turn within its class) enlarged to 20x20 by bilinear
+digits: 500 images of each digit, sorted by class as ex4data1 is described (the zeros first, labelled
+10, then 1, 2, ..., 9), each a digit of the vendored set (taken in turn within its class) enlarged to 20x20 by bilinear
 interpolation after a random shift of up to half a source pixel each way, ink in [0, 1], and unrolled
 column-major (Fortran order) as MATLAB's X(:) does. The file is written with purenn.matlab.mat_bytes
 and read back through purenn.data.load_dataset, as `purenn train --data` reads it.
