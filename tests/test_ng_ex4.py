@@ -10,6 +10,8 @@ import random
 from typing import Any, List, Tuple
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from purenn.cli import main
 from purenn.data import relabel
@@ -434,3 +436,29 @@ def test_the_benchmark_runs_on_a_small_file(tmp_path: pathlib.Path) -> None:
     assert subprocess.run([*run, "--write", str(written)], capture_output=True, timeout=300).returncode == 0
     inputs, labels = load_mat(written)
     assert (len(inputs), len(inputs[0]), labels[:5], labels[-1]) == (50, 400, [10] * 5, 9)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 255)), min_size=1, max_size=6),
+    cut=st.integers(0, 3000),
+    packed=st.booleans(),
+)
+def test_damaged_mat_files_on_the_command_line(
+    tmp_path: pathlib.Path, capsys: Any, edits: List[Tuple[int, int]], cut: int, packed: bool
+) -> None:
+    """`purenn show --data damaged.mat`: the digits, or one line and exit status 2; never a traceback."""
+    content = bytearray(
+        mat_bytes(
+            {"X": [[float(k % 5)] * 16 for k in range(20)], "y": [[float(k % 3)] for k in range(20)]},
+            compress=packed,
+        )
+    )
+    for position, value in edits:
+        if position < len(content):
+            content[position] = value
+    path = tmp_path / "damaged.mat"
+    path.write_bytes(bytes(content[:cut]) if cut < len(content) else bytes(content))
+    status, _, stderr = _run(capsys, "show", "--data", str(path), "--count", "2")
+    assert status in (0, 2) and "Traceback" not in stderr
+    assert stderr.count("\n") == (1 if status == 2 else 0), stderr
