@@ -32,7 +32,7 @@ def test_ng_ex4_is_the_last_preset_and_the_tutorials_set_up() -> None:
     assert (settings.l2, settings.l2_over_samples) == (1.0, True)  # Lambda/(2m) sum Theta[:, 1:]**2
     assert (settings.init, settings.draw_biases, settings.train_biases) == ("glorot", True, True)
     assert (settings.rate, settings.batch_size, settings.epochs) == (0.8, 0, 800)  # alpha, full batch
-    assert (settings.schedule, settings.momentum, settings.keep) == ("constant", 0.0, 1.0)
+    assert (settings.schedule, settings.momentum, settings.dropout) == ("constant", 0.0, 0.0)
     assert settings.decision == "argmax" and settings.measure_train_accuracy is False
     assert preset.params["scaling"] == "none"  # the tutorial feeds X as it is
     assert (preset.split, preset.test_fraction) == ("none", 0.0)  # trained (and measured) on every row
