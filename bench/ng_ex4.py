@@ -8,10 +8,11 @@
 
 We do not have ex4data1.mat. `ex4_like` builds a data set shaped like it from the vendored 8x8 UCI
 digits: 500 images of each digit, sorted by class as ex4data1 is described (the zeros first, labelled
-10, then 1, 2, ..., 9), each a digit of the vendored set (taken in turn within its class) enlarged to 20x20 by bilinear
-interpolation after a random shift of up to half a source pixel each way, ink in [0, 1], and unrolled
-column-major (Fortran order) as MATLAB's X(:) does. The file is written with purenn.matlab.mat_bytes
-and read back through purenn.data.load_dataset, as `purenn train --data` reads it.
+10, then 1, 2, ..., 9), each a digit of the vendored set (taken in turn within its class) enlarged to
+20x20 by bilinear interpolation after a random shift of up to half a source pixel each way, ink in
+[0, 1], and unrolled column-major (Fortran order) as MATLAB's X(:) does. The file is written with
+purenn.matlab.mat_bytes and read back through purenn.data.load_dataset, as `purenn train --data` reads
+it.
 
 Training is `purenn train --preset ng-ex4`'s: Classifier(**PRESETS["ng-ex4"].params) on all 5000 rows,
 one full-batch step per iteration; the seconds of every iteration are printed (and logged) as they
