@@ -5,34 +5,49 @@
 - new_canvas, fill_rect, draw_frame, paint_cells, draw_text, text_width: paint into a canvas in
   place.
 - png_bytes: encode rows of grey levels or of colours as a PNG file (zlib + struct).
+- PngImage, read_png, read_png_file: decode an 8-bit grey, grey+alpha, RGB or RGBA PNG file.
 
 A PNG file is the 8-byte signature followed by chunks. Each chunk is
     length (4 bytes, big endian) | type (4 ASCII letters) | data | CRC-32 of type + data.
 We write three: IHDR (width, height, bit depth 8, colour type 0 = grey or 2 = RGB, then
 compression, filter and interlace methods, all 0), one IDAT (the zlib-compressed scanlines, each
 preceded by its filter type byte, always 0 = "None") and an empty IEND.
+
+We read what other programs write too: every chunk's CRC is checked, the IDAT chunks are joined and
+inflated (never past the size the header announces), and each scanline is unfiltered with its filter
+type: 0 None, 1 Sub, 2 Up, 3 Average, 4 Paeth (PNG specification, section 9), where for the byte x,
+a is the byte one pixel to the left, b the byte above and c the byte above-left (0 off the picture):
+    Sub: x + a    Up: x + b    Average: x + floor((a + b) / 2)    Paeth: x + the one of a, b, c
+    nearest to p = a + b - c (ties in the order a, b, c),  all modulo 256.
+Ancillary chunks (gamma, text, ...) are skipped; palettes, 16-bit samples and interlacing are refused.
 """
 
 from __future__ import annotations
 
+import os
 import struct
 import zlib
-from typing import Dict, List, Sequence, Tuple, Union
+from typing import Dict, List, NamedTuple, Sequence, Tuple, Union
 
-from purenn.errors import PurennError
+from purenn.data import _open_binary, _read_bytes  # one home for reading a data file's bytes
+from purenn.errors import DataError, PurennError
 
 __all__ = [
     "GLYPH_HEIGHT",
+    "MAX_PNG_PIXELS",
     "PNG_SIGNATURE",
     "Canvas",
     "Colour",
     "Pixel",
+    "PngImage",
     "draw_frame",
     "draw_text",
     "fill_rect",
     "new_canvas",
     "paint_cells",
     "png_bytes",
+    "read_png",
+    "read_png_file",
     "text_width",
 ]
 
@@ -103,6 +118,159 @@ def png_bytes(rows: Sequence[Sequence[Pixel]], *, color: bool = False) -> bytes:
         + _chunk(b"IDAT", zlib.compress(scanlines, 9))
         + _chunk(b"IEND", b"")
     )
+
+
+# -- PNG decoding -------------------------------------------------------------------------------
+
+MAX_PNG_PIXELS = 16_000_000  # read_png refuses larger pictures (a 4000 x 4000 photo)
+_CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}  # colour type -> samples per pixel: grey, RGB, grey+alpha, RGBA
+_COLOUR_NAMES = {3: "palette", 0: "grey", 2: "RGB", 4: "grey+alpha", 6: "RGBA"}
+
+
+class PngImage(NamedTuple):
+    """A decoded PNG: width, height, channels (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA), colour type, and
+    rows, top first, each the bytes of its samples (width * channels of them, 0..255)."""
+
+    width: int
+    height: int
+    channels: int
+    colour_type: int
+    rows: List[bytes]
+
+    def pixel(self, x: int, y: int) -> Tuple[int, ...]:
+        """The samples of the pixel in column x of row y."""
+        start = x * self.channels
+        return tuple(self.rows[y][start : start + self.channels])
+
+
+def _split_chunks(data: bytes, source: str) -> List[Tuple[bytes, bytes]]:
+    """The (type, data) chunks of a PNG file up to IEND, each CRC checked."""
+    if data[:8] != PNG_SIGNATURE:
+        raise DataError(f"{source}: not a PNG file (its first bytes are not the PNG signature)")
+    chunks, position = [], 8
+    while True:
+        if position + 12 > len(data):
+            raise DataError(f"{source}: truncated PNG file (no IEND chunk)")
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        end = position + 8 + length
+        if end + 4 > len(data):
+            raise DataError(f"{source}: truncated PNG file (chunk {kind!r} is cut short)")
+        body = data[position + 8 : end]
+        (crc,) = struct.unpack(">I", data[end : end + 4])
+        if zlib.crc32(kind + body) & 0xFFFFFFFF != crc:
+            raise DataError(f"{source}: bad CRC in PNG chunk {kind.decode('latin-1')!r}: the file is damaged")
+        chunks.append((kind, body))
+        position = end + 4
+        if kind == b"IEND":
+            return chunks
+
+
+def _header(chunks: List[Tuple[bytes, bytes]], source: str) -> Tuple[int, int, int]:
+    """(width, height, colour type) from IHDR, refusing what read_png does not decode."""
+    kind, body = chunks[0]
+    if kind != b"IHDR" or len(body) != 13:
+        raise DataError(f"{source}: the PNG file does not start with a valid IHDR chunk")
+    width, height, depth, colour_type, compression, filtering, interlace = struct.unpack(">IIBBBBB", body)
+    if colour_type not in _CHANNELS:
+        name = _COLOUR_NAMES.get(colour_type, f"unknown colour type {colour_type}")
+        raise DataError(f"{source}: {name} PNG files are not supported (grey, RGB and RGBA are)")
+    if depth != 8:
+        raise DataError(f"{source}: {depth}-bit PNG files are not supported (8 bits per sample are)")
+    if interlace != 0:
+        raise DataError(f"{source}: interlaced PNG files are not supported")
+    if compression != 0 or filtering != 0:
+        raise DataError(f"{source}: unknown PNG compression or filter method")
+    if width == 0 or height == 0 or width * height > MAX_PNG_PIXELS:
+        raise DataError(f"{source}: a {width} x {height} picture (at most {MAX_PNG_PIXELS} pixels)")
+    return width, height, colour_type
+
+
+def _inflate(compressed: bytes, size: int, source: str) -> bytes:
+    """zlib-decompress at most size + 1 bytes (a bomb cannot fill the memory); exactly size expected."""
+    try:
+        raw = zlib.decompressobj().decompress(compressed, size + 1)
+    except zlib.error as error:
+        raise DataError(f"{source}: the PNG image data is damaged ({error})") from None
+    if len(raw) != size:
+        raise DataError(f"{source}: the PNG image data has {len(raw)} bytes, its header says {size}")
+    return raw
+
+
+def _paeth(a: int, b: int, c: int) -> int:
+    """The one of a, b, c nearest to a + b - c, ties broken in that order.
+
+    >>> _paeth(10, 20, 15), _paeth(10, 20, 5), _paeth(0, 0, 0)
+    (15, 20, 0)
+    """
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    if pa <= pb and pa <= pc:
+        return a
+    return b if pb <= pc else c
+
+
+def _unfilter(kind: int, line: bytes, above: bytes, bpp: int) -> bytes:
+    """Undo one scanline's filter (see the module docstring); above is the previous row, unfiltered."""
+    if kind == 0:
+        return line
+    if kind == 2:
+        return bytes((x + b) & 0xFF for x, b in zip(line, above))
+    out = bytearray(line)
+    for i in range(len(out)):
+        a = out[i - bpp] if i >= bpp else 0
+        if kind == 1:
+            out[i] = (out[i] + a) & 0xFF
+        elif kind == 3:
+            out[i] = (out[i] + (a + above[i]) // 2) & 0xFF
+        else:
+            c = above[i - bpp] if i >= bpp else 0
+            out[i] = (out[i] + _paeth(a, above[i], c)) & 0xFF
+    return bytes(out)
+
+
+def read_png(data: bytes, *, source: str = "<png>") -> PngImage:
+    """Decode the bytes of an 8-bit, non-interlaced grey, grey+alpha, RGB or RGBA PNG file.
+
+    Raises DataError, naming source, for anything else or anything damaged: a bad signature or CRC,
+    a truncated file, a palette, 16-bit or interlaced picture, image data of the wrong size, an
+    unknown filter type, more than MAX_PNG_PIXELS pixels.
+
+    >>> image = read_png(png_bytes([[0, 128, 255]]))
+    >>> image.width, image.height, image.channels, image.rows
+    (3, 1, 1, [b'\\x00\\x80\\xff'])
+    >>> read_png(png_bytes([[(1, 2, 3)]], color=True)).pixel(0, 0)
+    (1, 2, 3)
+    >>> read_png(b"GIF89a")
+    Traceback (most recent call last):
+    ...
+    purenn.errors.DataError: <png>: not a PNG file (its first bytes are not the PNG signature)
+    """
+    chunks = _split_chunks(data, source)
+    width, height, colour_type = _header(chunks, source)
+    channels = _CHANNELS[colour_type]
+    stride = width * channels
+    raw = _inflate(b"".join(body for kind, body in chunks if kind == b"IDAT"), height * (stride + 1), source)
+    rows: List[bytes] = []
+    above = bytes(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind = raw[start]
+        if kind > 4:
+            raise DataError(f"{source}: row {y} of the PNG file has the unknown filter type {kind}")
+        above = _unfilter(kind, raw[start + 1 : start + 1 + stride], above, channels)
+        rows.append(above)
+    return PngImage(width, height, channels, colour_type, rows)
+
+
+def read_png_file(path: Union[str, "os.PathLike[str]"], *, max_bytes: int = 100_000_000) -> PngImage:
+    """Read and decode a PNG file (see read_png); a missing or unreadable file is a DataError too."""
+    name = os.fspath(path)
+    with _open_binary(name) as stream:
+        data = _read_bytes(name, stream, max_bytes + 1)
+    if len(data) > max_bytes:
+        raise DataError(f"{name}: larger than {max_bytes} bytes, too large for a PNG picture here")
+    return read_png(data, source=name)
 
 
 # -- Painting -----------------------------------------------------------------------------------

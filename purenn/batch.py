@@ -239,8 +239,13 @@ def loss_and_gradients(
     *,
     l2: float = 0.0,
     dropout: BatchMasks = None,
+    weights: Optional[Sequence[float]] = None,
 ) -> Tuple[float, Network]:
     """Return the mean over the batch of network.loss_and_gradients(network, x, y, ...).
+
+    With `weights` (one number per sample), sample i's loss and gradient count s_i times:
+    loss = mean_i s_i C_i + L2 term, dC/dw = mean_i s_i delta_i h_i + lambda * w. Backpropagation
+    is linear in the output delta, so s_i multiplies sample i's output delta and nothing else.
 
     `inputs` and `targets` are lists of B vectors; `dropout` is None or B entries, each one
     sample's masks in network.py's format (one per hidden layer, or None). The L2 term is counted
@@ -261,14 +266,16 @@ def loss_and_gradients(
     _check_inputs(network, inputs)
     _check_targets(network, inputs, targets)
     _check_dropout(network, inputs, dropout)
-    if len(inputs) == 1:
+    if weights is not None and len(weights) != len(inputs):
+        raise PurennError(f"got {len(weights)} sample weights for {len(inputs)} inputs")
+    if len(inputs) == 1 and weights is None:
         # One sample (per-sample SGD): the reference's outer products beat products over a
         # "batch" of length 1 five times over, and give the same numbers (tests/test_batch.py).
         masks_of_sample = None if dropout is None else dropout[0]
         return reference.loss_and_gradients(
             network, inputs[0], targets[0], activations, loss_name, l2=l2, dropout=masks_of_sample
         )
-    return _minibatch(network, functions, chosen, inputs, targets, l2, dropout)
+    return _minibatch(network, functions, chosen, inputs, targets, l2, dropout, weights)
 
 
 def _minibatch(
@@ -279,14 +286,18 @@ def _minibatch(
     targets: Rows,
     l2: float,
     dropout: BatchMasks,
+    weights: Optional[Sequence[float]] = None,
 ) -> Tuple[float, Network]:
     """loss_and_gradients after validation, with the batch kernels (any B, B = 1 included)."""
     masks = _masks_by_layer(network, dropout)
     layer_inputs, layer_outputs, sums = _forward(network, functions, inputs, masks)
     values = list(map(chosen.value, sums, layer_outputs[-1], targets))
+    deltas = _output_deltas(chosen, functions[-1], sums, layer_outputs[-1], targets)
+    if weights is not None:
+        values = list(map(mul, values, weights))
+        deltas = [[s * d for d in delta] for s, delta in zip(weights, deltas)]
     mean_loss = total(values) / len(inputs) + l2_penalty(network, l2)
 
-    deltas = _output_deltas(chosen, functions[-1], sums, layer_outputs[-1], targets)
     grads: Network = [[] for _ in network]
     for index in range(len(network) - 1, -1, -1):
         grads[index] = _mean_weight_gradients(deltas, layer_inputs[index], network[index], l2)

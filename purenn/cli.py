@@ -2,9 +2,10 @@
 
 - train:     train on the vendored digits (or --data FILE), report test accuracy, save a model.
 - evaluate:  accuracy, confusion matrix and per-class report of a model on data.
-- predict:   one image (by index into a data file, or 64 numbers): drawn, probabilities, answer.
+- predict:   one image (by index into a data file, 64 numbers or a PNG): drawn, probabilities, answer.
 - show:      a grid of digits with their labels, in the terminal or as a PNG/SVG file.
 - gradcheck: backpropagation against central differences on a small random network.
+- serve:     a page in the browser to draw digits on, and its JSON API (purenn/serve.py).
 
 Exit status: 0 on success, 2 with one line on stderr for bad input or a bad file, 1 when
 training diverges. Library errors (PurennError) become that line; nothing else is caught
@@ -17,31 +18,37 @@ import argparse
 import math
 import os
 import random
+import shutil
 import sys
 import time
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
 
-from . import __version__, render
+from . import __version__, explain, preflight, render, serve
 from .data import (
     Label,
     class_list,
+    digits_path,
     is_mat_source,
     load_dataset,
     random_split,
     relabel,
     sequential_split,
+    source_kind,
     stratified_split,
     take,
 )
 from .errors import DivergenceError, PurennError
 from .estimator import Classifier
-from .gradcheck import check_gradients
+from .files import check_output, identity
+from .gradcheck import RELU_MARGIN, push_relus_off_the_kink, verdict
+from .images import png_input
 from .matlab import COLUMN_MAJOR, ROW_MAJOR, image_in_rows
 from .metrics import accuracy, confusion_matrix, format_report
 from .model import load_model, save_model
-from .network import make_network
+from .network import Network, make_network
 from .presets import PRESETS, get_preset
-from .train import History
+from .resume import resume
+from .train import History, Settings
 
 __all__ = ["main"]
 
@@ -152,15 +159,14 @@ def _add_data_options(parser: argparse.ArgumentParser, default: Optional[str] = 
         "--data",
         default=default,
         metavar="FILE",
-        help="a CSV file, a MATLAB .mat file, an IDX images file, or 'digits' (the vendored data, "
-        "the default)",
+        help="a CSV file, a MATLAB .mat file, an IDX images file, 'digits' (the vendored data, the "
+        "default), or - to read CSV from standard input (all of it; a FIFO or device path is refused)",
     )
     parser.add_argument("--labels", metavar="FILE", help="the IDX labels file for IDX images")
     parser.add_argument(
         "--label-column",
-        default="-1",
         metavar="COLUMN",
-        help="the CSV label column: a number (negative from the end) or a header name",
+        help="the CSV label column: a number (negative from the end) or a header name (default -1)",
     )
     _add_mat_options(parser)
 
@@ -202,12 +208,28 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     option("--batch-size", type=_count, help="samples per step: 1 = per-sample SGD, 0 = full batch")
     option("--scaling", choices=["standardize", "divide", "none"], help="input scaling")
     option("--divide-by", type=_positive_number, help="the divisor for --scaling divide")
+    option("--solver", choices=["sgd", "adam"], help="sgd (with --momentum) or adam (try --rate 0.001)")
     option(
-        "--patience",
-        type=_positive_int,
-        help="stop when validation accuracy has not improved for this many epochs",
+        "--early-stopping",
+        action="store_true",
+        default=None,
+        help="hold out --validation-fraction and stop when its accuracy stops improving",
     )
-    option("--validation-fraction", type=_fraction, help="share of the training data held out for --patience")
+    option(
+        "--validation-fraction",
+        type=_fraction,
+        help="share of the training data held out for --early-stopping (default 0.1)",
+    )
+    option(
+        "--n-iter-no-change",
+        type=_positive_int,
+        help="stop after more than this many epochs without improvement by --tol (default 10)",
+    )
+    option(
+        "--tol",
+        type=_non_negative_number,
+        help="the improvement that counts; without --early-stopping it watches the training loss",
+    )
     option("--loss-tolerance", type=_positive_number, help="stop when the epoch's mean loss falls under this")
     option("--decision", choices=["argmax", "strict"], help="how outputs become a class")
     option(
@@ -243,6 +265,12 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", default="model.json", metavar="FILE", help="where to save the model")
     train.add_argument("--plots", metavar="DIR", help="also write figures of the run into DIR")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--resume",
+        metavar="MODEL",
+        help="go on training MODEL: its weights, scaling, classes, settings and split (flags given "
+        "override the settings; its layers stay)",
+    )
     _add_training_options(train)
 
     evaluate = commands.add_parser(
@@ -255,7 +283,7 @@ def _parser() -> argparse.ArgumentParser:
         "data", nargs="?", metavar="DATA", help="a CSV/IDX file or 'digits'; all its rows are used"
     )
     evaluate.add_argument("--labels", metavar="FILE", help="the IDX labels file for IDX images")
-    evaluate.add_argument("--label-column", default="-1", metavar="COLUMN")
+    evaluate.add_argument("--label-column", metavar="COLUMN", help="the CSV label column of DATA")
     _add_mat_options(evaluate)
     evaluate.add_argument("--plots", metavar="DIR", help="also write figures into DIR")
 
@@ -270,7 +298,8 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument(
         "--pixels", metavar="NUMBERS", help="the raw input values, separated by spaces or commas"
     )
-    _add_data_options(predict)
+    source.add_argument("--image", metavar="FILE.png", help="a PNG of a digit, prepared as the data set was")
+    _add_data_options(predict, default=None)
 
     show = commands.add_parser(
         "show",
@@ -304,6 +333,8 @@ def _parser() -> argparse.ArgumentParser:
     gradcheck.add_argument("--l2", type=_non_negative_number, default=0.01)
     gradcheck.add_argument("--samples", type=_positive_int, default=5, help="random samples to check")
     gradcheck.add_argument("--seed", type=int, default=0)
+    serve.add_parser(commands)
+    explain.add_parser(commands)
     return parser
 
 
@@ -311,20 +342,38 @@ def _parser() -> argparse.ArgumentParser:
 # Shared steps
 
 
-def _label_column(text: str) -> Any:
+def _label_column(text: Optional[str]) -> Any:
+    if text is None:
+        return -1
     try:
         return int(text)
     except ValueError:
         return text
 
 
+def _check_data_flags(source: str, labels_path: Optional[str], label_column: Optional[str]) -> None:
+    """Refuse --labels for data that is not IDX, and --label-column for data without a choice."""
+    kind = source_kind(source)
+    if labels_path is not None and kind != "idx":
+        raise PurennError(f"--labels is only for IDX images, and {source} is not IDX")
+    if label_column is not None and kind in ("idx", "digits"):
+        why = (
+            "IDX labels come from --labels" if kind == "idx" else "the vendored digits have their labels last"
+        )
+        preflight.refuse_unused_flags({"--label-column": why})
+
+
 def _load(
     source: str,
     labels_path: Optional[str],
-    label_column: str,
+    label_column: Optional[str],
     options: Optional[Dict[str, Any]] = None,
+    *,
+    recorded: bool = False,
 ) -> Tuple[List[List[float]], List[Label]]:
     """Load a data source; options (see _data_options) name MAT-file variables and renamed labels."""
+    if not recorded:  # what a model recorded is not the user's flags: nothing to refuse
+        _check_data_flags(source, labels_path, label_column)
     options = options or {}
     inputs, labels = load_dataset(
         source,
@@ -399,29 +448,70 @@ def _side(n_features: int) -> int:
     return side
 
 
-class _ProgressBar:
-    """One line on stderr, redrawn after every epoch: epoch, loss, accuracies."""
+def _clock(seconds: float) -> str:
+    """Seconds as m:ss (or h:mm:ss).
 
-    def __init__(self, stream: Any) -> None:
+    >>> _clock(75.4), _clock(3725)
+    ('1:15', '1:02:05')
+    """
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, seconds_left = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds_left:02d}" if hours else f"{minutes}:{seconds_left:02d}"
+
+
+class _ProgressBar:
+    """One line on a terminal's stderr, redrawn from the first step on: where training is, the
+    last epoch's loss and accuracies, the time taken and an estimate of the time left.
+
+    Each redraw returns to the start of the line, writes the text cut to the terminal's width
+    (a wrapped line could not be overwritten) and clears what is left of the old one (ESC [K).
+    Steps redraw at most every 0.1 s.
+    """
+
+    def __init__(
+        self, stream: Any, clock: Callable[[], float] = time.perf_counter, columns: Optional[int] = None
+    ) -> None:
         self.stream = stream
+        self.clock = clock
+        self.columns = columns
+        self.started = clock()
+        self.last_drawn = -1.0
+        self.summary = ""
+
+    def _draw(self, epoch: int, epochs: int, done: float) -> None:
+        width = 20
+        share = min(max(((epoch - 1) + done) / epochs, 0.0), 1.0)
+        filled = int(width * share)
+        elapsed = self.clock() - self.started
+        left = elapsed * (1.0 - share) / share if share > 0 else None
+        timing = f"{_clock(elapsed)} elapsed" + (f", ~{_clock(left)} left" if left is not None else "")
+        text = f"epoch {epoch:>{len(str(epochs))}}/{epochs} [{'#' * filled}{'.' * (width - filled)}]"
+        text += f" {100 * share:3.0f}%  {timing}{self.summary}"
+        columns = self.columns or shutil.get_terminal_size((80, 24)).columns
+        self.stream.write("\r" + text[: max(columns - 1, 10)] + "\x1b[K")
+        self.stream.flush()
+        self.last_drawn = self.clock()
+
+    def step(self, epoch: int, epochs: int, done: int, steps: int) -> None:
+        """After a step: redraw if 0.1 s have passed (and always after the first)."""
+        if self.last_drawn < 0 or self.clock() - self.last_drawn >= 0.1:
+            self._draw(epoch, epochs, done / steps)
 
     def __call__(self, record: History, epochs: int) -> None:
-        width = 24
-        filled = width * record.epoch // epochs
-        bar = "#" * filled + "." * (width - filled)
-        text = f"\repoch {record.epoch:>{len(str(epochs))}}/{epochs} [{bar}] loss {record.loss:.4f}"
+        """After an epoch: its loss and accuracies join the line."""
+        self.summary = f"  loss {record.loss:.4f}"
         if record.train_accuracy is not None:
-            text += f"  train {100 * record.train_accuracy:.1f}%"
+            self.summary += f"  train {100 * record.train_accuracy:.1f}%"
         if record.validation_accuracy is not None:
-            text += f"  validation {100 * record.validation_accuracy:.1f}%"
-        self.stream.write(text)
-        if record.epoch == epochs:
-            self.stream.write("\n")
-        self.stream.flush()
+            self.summary += f"  validation {100 * record.validation_accuracy:.1f}%"
+        self._draw(record.epoch, epochs, 1.0)
 
     def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
+        """End the line, so that what follows starts on a new one."""
+        if self.last_drawn >= 0:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def _percent(value: float) -> str:
@@ -439,9 +529,9 @@ def _write_plots(
 ) -> List[str]:
     """Write the figures of a run into `directory` (learning curves if there is a history).
 
-    `order` is how each row unrolls its image (see _image_order); the figures are drawn upright.
+    preflight.check_plots has checked the directory and the file names before any work. `order` is
+    how each row unrolls its image (see _image_order); the figures are drawn upright.
     """
-    os.makedirs(directory, exist_ok=True)
     side = _side(len(images[0]))
     shown = min(len(images), 50)
     images = _drawable(images[:shown], order)
@@ -463,6 +553,7 @@ def _write_plots(
     }
     if isinstance(history, list) and history:
         figures["learning_curves.svg"] = render.learning_curves_svg(history)
+    os.makedirs(directory, exist_ok=True)
     paths = []
     for name, content in figures.items():
         path = os.path.join(directory, name)
@@ -493,23 +584,52 @@ _TRAINING_FLAGS = {
     "batch_size": "batch_size",
     "scaling": "scaling",
     "divide_by": "divide_by",
-    "patience": "patience",
+    "solver": "solver",
+    "early_stopping": "early_stopping",
     "validation_fraction": "validation_fraction",
+    "n_iter_no_change": "n_iter_no_change",
+    "tol": "tol",
     "loss_tolerance": "loss_tolerance",
     "decision": "decision",
     "measure_train_accuracy": "measure_train_accuracy",
 }
 
 
+def _given_params(args: argparse.Namespace) -> Dict[str, Any]:
+    """The Classifier parameters of the training flags given on the command line."""
+    return {
+        param: getattr(args, flag)
+        for flag, param in _TRAINING_FLAGS.items()
+        if getattr(args, flag) is not None
+    }
+
+
+def _unused_training_flags(args: argparse.Namespace, params: Dict[str, Any]) -> Dict[str, str]:
+    """The training flags the user gave that the resulting settings would silently ignore."""
+    effective = {**Classifier().get_params(), **params}
+    unused = {}
+    if args.validation_fraction is not None and not effective["early_stopping"]:
+        unused["--validation-fraction"] = "the validation set only serves --early-stopping"
+    if args.n_iter_no_change is not None and not (
+        effective["early_stopping"] or effective["tol"] is not None
+    ):
+        unused["--n-iter-no-change"] = "it counts epochs for --early-stopping or --tol"
+    if args.divide_by is not None and effective["scaling"] != "divide":
+        unused["--divide-by"] = f"it is for --scaling divide, and the scaling is {effective['scaling']}"
+    if not effective["hidden"]:
+        for flag, given in (("--activation", args.activation), ("--dropout", args.dropout)):
+            if given is not None:
+                unused[flag] = "the network has no hidden layers"
+    return unused
+
+
 def _classifier_params(args: argparse.Namespace) -> Dict[str, Any]:
+    """The Classifier parameters: the preset's, overridden by the flags given; unused flags refused."""
     preset = get_preset(args.preset)
-    params = dict(preset.params)
-    for flag, param in _TRAINING_FLAGS.items():
-        value = getattr(args, flag)
-        if value is not None:
-            params[param] = value
-    if params.get("scaling", "standardize") != "divide":
-        params.pop("divide_by", None)
+    params = {**preset.params, **_given_params(args)}
+    preflight.refuse_unused_flags(_unused_training_flags(args, params))
+    if params.get("scaling", Classifier().scaling) != "divide":
+        params.pop("divide_by", None)  # the preset's divisor, for a scaling the user changed
     params["seed"] = args.seed
     return params
 
@@ -518,21 +638,84 @@ def _classifier_params(args: argparse.Namespace) -> Dict[str, Any]:
 _DEFAULT_TEST_FRACTION = {"stratified": 0.25, "random": 0.25, "sequential": 0.3, "none": 0.0}
 
 
-def _check_output_directory(path: str, option: str) -> None:
-    """Fail before a long training run, not after it, when the model cannot be saved there."""
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise PurennError(f"{option} {path}: the directory {directory} does not exist")
-    if os.path.isdir(path):
-        raise PurennError(f"{option} {path} is a directory; give a file name")
+def _recorded_path(path: Optional[str]) -> Optional[str]:
+    """A data path as the model file records it: absolute, so that evaluate works from anywhere."""
+    if path is None or path in ("digits", "-"):
+        return path
+    return os.path.abspath(path)
+
+
+def _identity(path: Optional[str]) -> Optional[Dict[str, Any]]:
+    """Size and SHA-256 of a data file (the vendored digits too); None for standard input."""
+    if path is None or path == "-":
+        return None
+    try:
+        return identity(str(digits_path()) if path == "digits" else path)
+    except OSError as error:
+        raise PurennError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _check_train_paths(args: argparse.Namespace, read: Sequence[Tuple[str, str]] = ()) -> None:
+    """Every output of `train`, checked before the data is read: not an input, writable."""
+    inputs = [*preflight.data_inputs(args.data, args.labels), *read]
+    check_output(args.out, "--out", inputs)
+    if args.plots is not None:
+        preflight.check_plots(args.plots, [*inputs, ("--out", args.out)])
+
+
+def _check_train_size(classifier: Classifier, inputs: List[List[float]], labels: Sequence[Label]) -> None:
+    """Refuse a network no model file holds or memory fits, before it is made; warn when large."""
+    sizes = [len(inputs[0]), *classifier.hidden, len({str(label) for label in labels})]
+    warning = preflight.check_network_fits(sizes)
+    if warning:
+        print(f"purenn train: warning: {warning}", file=sys.stderr)
+
+
+def _train_split(
+    args: argparse.Namespace, recorded: Optional[Tuple[str, float, int]]
+) -> Tuple[str, float, int]:
+    """(kind, test fraction, seed) of the train/test split: a resumed model's own, or the flags'."""
+    if recorded and not args.split:  # the model's own split: its test set stays unseen
+        return recorded
+    preset = get_preset(args.preset)
+    split = args.split or preset.split
+    if split == "none" and args.test_fraction:  # a test fraction asks for a test set
+        if args.split == "none":
+            raise PurennError("--test-fraction needs a test set, but --split none trains on every row")
+        split = "stratified"
+    test_fraction = args.test_fraction or (
+        preset.test_fraction if split == preset.split else _DEFAULT_TEST_FRACTION[split]
+    )
+    return split, test_fraction, args.seed
+
+
+def _fit(classifier: Classifier, inputs: List[List[float]], labels: List[Label], quiet: bool) -> float:
+    """Train, with the progress line on a terminal; return the seconds it took."""
+    bar = _ProgressBar(sys.stderr) if not quiet and sys.stderr.isatty() else None
+    started = time.perf_counter()
+    try:
+        classifier.fit(inputs, labels, progress=bar, step_progress=bar.step if bar else None)
+    except KeyboardInterrupt:
+        raise  # the message of main starts a new line itself
+    except BaseException:
+        if bar:
+            bar.close()
+        raise
+    if bar:
+        bar.close()
+    return time.perf_counter() - started
 
 
 def _train(args: argparse.Namespace) -> int:
-    _check_output_directory(args.out, "--out")
-    if args.plots and os.path.exists(args.plots) and not os.path.isdir(args.plots):
-        raise PurennError(f"--plots {args.plots} exists and is not a directory")
-    preset = get_preset(args.preset)
-    split, test_fraction = _split_choice(args, preset.split, preset.test_fraction)
+    inputs_read = [("--resume", args.resume)] if args.resume else []
+    params = _classifier_params(args)  # unused flags refused first
+    resumed = resume(args.resume, _given_params(args), args.seed) if args.resume else None
+    classifier = resumed[0] if resumed else Classifier(**params)
+    classifier.settings()  # every setting checked before the data is read
+    _check_data_flags(args.data, args.labels, args.label_column)
+    _check_train_paths(args, inputs_read)
+    split, test_fraction, split_seed = _train_split(args, resumed[1] if resumed else None)
+    data_identity, labels_identity = _identity(args.data), _identity(args.labels)
     options = _data_options(args)
     inputs, labels = _load(args.data, args.labels, args.label_column, options)
     _hint_about_labels(args.data, labels, options)
@@ -541,26 +724,42 @@ def _train(args: argparse.Namespace) -> int:
     if split == "none":
         train_rows, test_rows = list(range(len(labels))), []  # type: Tuple[List[int], List[int]]
     else:
-        train_rows, test_rows = _split(labels, split, test_fraction, args.seed)
-    classifier = Classifier(**_classifier_params(args))
-    show_progress = not args.quiet and sys.stderr.isatty()
-    bar = _ProgressBar(sys.stderr) if show_progress else None
+        train_rows, test_rows = _split(labels, split, test_fraction, split_seed)
+    _check_train_size(classifier, inputs, labels)
     train_inputs, train_labels = take(inputs, train_rows), take(labels, train_rows)
-    started = time.perf_counter()
     try:
-        classifier.fit(train_inputs, train_labels, progress=bar)
+        seconds = _fit(classifier, train_inputs, train_labels, args.quiet)
     except DivergenceError as error:
-        if bar:
-            bar.close()
         print(f"purenn train: {error}", file=sys.stderr)
         return 1
-    seconds = time.perf_counter() - started
     if test_rows:
         shown_inputs, shown_labels = take(inputs, test_rows), take(labels, test_rows)
     else:  # split "none": no test set, the figures and plots are of the training rows
         shown_inputs, shown_labels = train_inputs, train_labels
     predictions = classifier.predict(shown_inputs)
     shown_accuracy = accuracy(shown_labels, predictions)
+    results = {"test_accuracy" if test_rows else "train_accuracy": shown_accuracy}
+    resumed_from = {"resumed_from": os.path.abspath(args.resume)} if args.resume else {}
+    model = classifier.to_model(
+        **resumed_from,
+        preset=args.preset,
+        data=_recorded_path(args.data),
+        labels_file=_recorded_path(args.labels),
+        label_column=args.label_column if args.label_column is not None else "-1",
+        data_identity=data_identity,
+        labels_identity=labels_identity,
+        split={"kind": split, "test_fraction": test_fraction, "seed": split_seed},
+        **results,
+        seconds=seconds,
+        history=[record.as_dict() for record in classifier.history_],
+        **({"data_options": options} if options else {}),
+    )
+    save_model(model, args.out)  # saved before anything is printed: stdout may be gone
+    paths = []
+    if args.plots:
+        order = _image_order(options, args.data)
+        history = model.training["history"]
+        paths = _write_plots(args.plots, classifier, shown_inputs, shown_labels, predictions, history, order)
     sizes = "-".join(
         str(n) for n in [classifier.n_features_in_, *classifier.hidden, len(classifier.classes_)]
     )
@@ -570,56 +769,43 @@ def _train(args: argparse.Namespace) -> int:
         f"on {trained_on} of {args.data} in {seconds:.1f} s: {classifier.stopped_}"
     )
     correct = sum(p == t for p, t in zip(predictions, shown_labels))
-    results: Dict[str, Any] = {}
     if test_rows:
         train_accuracy = _train_accuracy(args, classifier, train_inputs, train_labels)
         if train_accuracy is not None:
             print(f"train accuracy: {_percent(train_accuracy)}")
         print(
             f"test accuracy: {_percent(shown_accuracy)} ({correct}/{len(shown_labels)}) "
-            f"on the {split} split, seed {args.seed}"
+            f"on the {split} split, seed {split_seed}"
         )
-        results["test_accuracy"] = shown_accuracy
     else:
         print(f"train accuracy: {_percent(shown_accuracy)} ({correct}/{len(shown_labels)})")
         print("no test set: every row trained (split none); --split stratified keeps a quarter for a test")
-        results["train_accuracy"] = shown_accuracy
-    model = classifier.to_model(
-        preset=args.preset,
-        data=args.data,
-        labels_file=args.labels,
-        label_column=args.label_column,
-        split={"kind": split, "test_fraction": test_fraction, "seed": args.seed},
-        **results,
-        seconds=seconds,
-        history=[record.as_dict() for record in classifier.history_],
-        **({"data_options": options} if options else {}),
-    )
-    save_model(model, args.out)
     print(f"saved the model to {args.out}")
-    if args.plots:
-        order = _image_order(options, args.data)
-        history = model.training["history"]
-        paths = _write_plots(args.plots, classifier, shown_inputs, shown_labels, predictions, history, order)
+    if paths:
         print(f"wrote {', '.join(paths)}")
     return 0
 
 
-def _split_choice(args: argparse.Namespace, preset_split: str, preset_fraction: float) -> Tuple[str, float]:
-    """The split and test fraction: the flags, else the preset's (or the split's usual fraction).
+def _find_recorded(model_path: str, recorded: Optional[str]) -> Optional[str]:
+    """A data path the model records: absolute as is; a relative one (older files) is looked
+    for beside the model first, then in the working directory."""
+    if recorded is None or recorded == "digits" or os.path.isabs(recorded):
+        return recorded
+    beside = os.path.join(os.path.dirname(os.path.abspath(model_path)), recorded)
+    return beside if os.path.exists(beside) else recorded
 
-    A --test-fraction with a preset that trains on every row (split "none") asks for a test set:
-    the split is then stratified.
-    """
-    split = args.split or preset_split
-    if split == "none" and args.test_fraction:
-        if args.split == "none":
-            raise PurennError("--test-fraction needs a test set, but --split none trains on every row")
-        split = "stratified"
-    test_fraction = args.test_fraction or (
-        preset_fraction if split == preset_split else _DEFAULT_TEST_FRACTION[split]
-    )
-    return split, test_fraction
+
+def _check_identity(model_path: str, path: Optional[str], recorded: object, field: str) -> None:
+    """Refuse data whose size or SHA-256 differs from what the model recorded when it trained."""
+    if path is None or not isinstance(recorded, dict):
+        return
+    now = _identity(path)
+    if now != recorded:
+        raise PurennError(
+            f"{path} has changed since {model_path} was trained on it ({field}: "
+            f"{recorded.get('bytes')} bytes then, {now and now['bytes']} now, or a different "
+            "SHA-256): its test split would be other rows; give DATA to evaluate on it anyway"
+        )
 
 
 def _train_accuracy(
@@ -643,19 +829,30 @@ def _model_data(
     if args.data:
         inputs, labels = _load(args.data, args.labels, args.label_column, options)
         return inputs, labels, f"all {len(labels)} rows of {args.data}"
+    preflight.refuse_unused_flags(
+        {
+            flag: "it describes DATA, and none is given (the model's own test split is used)"
+            for flag, value in (("--labels", args.labels), ("--label-column", args.label_column))
+            if value is not None
+        }
+    )
     split = classifier_training.get("split")
     source = classifier_training.get("data")
     if not isinstance(split, dict) or not isinstance(source, str):
         raise PurennError(f"{model_path} does not record its training data: give DATA")
-    try:
-        kind, fraction, seed = split["kind"], float(split["test_fraction"]), int(split["seed"])
-        labels_file = classifier_training.get("labels_file")
-        column = str(classifier_training.get("label_column", "-1"))
-    except (KeyError, TypeError, ValueError):
-        raise PurennError(f'{model_path}, field "training.split" is malformed: give DATA') from None
+    if source == "-":
+        raise PurennError(f"{model_path} was trained on standard input: give DATA")
+    kind, fraction, seed = split["kind"], float(split["test_fraction"]), int(split["seed"])
+    labels_file = _find_recorded(model_path, classifier_training.get("labels_file"))
+    column = str(classifier_training.get("label_column", "-1"))
+    source = _find_recorded(model_path, source) or source
+    _check_identity(model_path, source, classifier_training.get("data_identity"), "training.data_identity")
+    _check_identity(
+        model_path, labels_file, classifier_training.get("labels_identity"), "training.labels_identity"
+    )
     if kind not in ("stratified", "random", "sequential", "none"):
         raise PurennError(f'{model_path}, field "training.split.kind": unknown split {kind!r}')
-    inputs, labels = _load(source, labels_file, column, options)
+    inputs, labels = _load(source, labels_file, column, options, recorded=True)
     if kind == "none":
         return inputs, labels, f"all {len(labels)} rows of {source}, its training data (split none)"
     _, test_rows = _split(labels, kind, fraction, seed)
@@ -674,14 +871,25 @@ def _check_input_size(model_path: str, classifier: Classifier, inputs: List[List
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    if args.plots is not None:
+        inputs_read = [("MODEL", args.model), *preflight.data_inputs(args.data, args.labels)]
+        preflight.check_plots(args.plots, inputs_read)
     model = load_model(args.model)
-    classifier = Classifier.from_model(model)
+    classifier = Classifier.from_model(model, source=args.model)
     inputs, labels, described = _model_data(args.model, model.training, args)
     _check_input_size(args.model, classifier, inputs, described)
     unknown = sorted({str(label) for label in labels} - {str(c) for c in classifier.classes_})
     if unknown:
         raise PurennError(f"the data has labels the model does not know: {', '.join(unknown[:5])}")
     predictions = classifier.predict(inputs)
+    paths = []
+    if args.plots:  # the files first: standard output may be gone
+        options = _data_options(args, model.training.get("data_options"))
+        source = args.data or model.training.get("data")
+        order = _image_order(options, source if isinstance(source, str) else None)
+        paths = _write_plots(
+            args.plots, classifier, inputs, labels, predictions, model.training.get("history"), order
+        )
     columns = list(classifier.classes_)
     matrix = confusion_matrix(labels, predictions, columns)
     column_names = [str(c) for c in columns] + (["none"] if len(matrix[0]) > len(columns) else [])
@@ -691,13 +899,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(render.confusion_text(matrix, [str(c) for c in columns], column_names))
     print()
     print(format_report(labels, predictions, columns))
-    if args.plots:
-        options = _data_options(args, model.training.get("data_options"))
-        source = args.data or model.training.get("data")
-        order = _image_order(options, source if isinstance(source, str) else None)
-        paths = _write_plots(
-            args.plots, classifier, inputs, labels, predictions, model.training.get("history"), order
-        )
+    if paths:
         print(f"wrote {', '.join(paths)}")
     return 0
 
@@ -719,13 +921,26 @@ def _parse_pixels(text: str) -> List[float]:
 
 
 def _predict(args: argparse.Namespace) -> int:
+    image_option = "--pixels" if args.pixels is not None else "--image" if args.image is not None else None
+    if image_option is not None:
+        given = {"--data": args.data, "--labels": args.labels, "--label-column": args.label_column}
+        preflight.refuse_unused_flags(
+            {
+                flag: f"the image comes from {image_option}"
+                for flag, value in given.items()
+                if value is not None
+            }
+        )
+    args.data = args.data or "digits"
     model = load_model(args.model)
-    classifier = Classifier.from_model(model)
+    classifier = Classifier.from_model(model, source=args.model)
     label: Optional[Label] = None
     options = _data_options(args, model.training.get("data_options"))
     if args.pixels is not None:
         pixels = _parse_pixels(args.pixels)
         where = "--pixels"
+    elif args.image is not None:
+        pixels, where = png_input(args.image, classifier.n_features_in_, model.training), args.image
     else:
         inputs, labels = _load(args.data, args.labels, args.label_column, options)
         if args.index >= len(inputs):
@@ -749,7 +964,20 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_show_paths(args: argparse.Namespace) -> None:
+    """--png and --svg: not an input (data, labels, --model), not each other, writable."""
+    inputs = preflight.data_inputs(args.data, args.labels)
+    if args.model:
+        inputs.append(("--model", args.model))
+    if args.png is not None:
+        check_output(args.png, "--png", inputs)
+        inputs.append(("--png", args.png))
+    if args.svg is not None:
+        check_output(args.svg, "--svg", inputs)
+
+
 def _show(args: argparse.Namespace) -> int:
+    _check_show_paths(args)
     model = load_model(args.model) if args.model else None
     options = _data_options(args, model.training.get("data_options") if model else None)
     inputs, labels = _load(args.data, args.labels, args.label_column, options)
@@ -759,7 +987,7 @@ def _show(args: argparse.Namespace) -> int:
     shown_labels = labels[args.start : args.start + args.count]
     predictions: Optional[List[Optional[Label]]] = None
     if model is not None:
-        classifier = Classifier.from_model(model)
+        classifier = Classifier.from_model(model, source=args.model)
         _check_input_size(args.model, classifier, images, args.data)
         predictions = classifier.predict(images)
     images = _drawable(images, _image_order(options, args.data))
@@ -771,37 +999,59 @@ def _show(args: argparse.Namespace) -> int:
     }
     if args.png:
         render.write_png(args.png, render.digit_grid_png(images, shown_labels, **layout))
-        print(f"wrote {args.png}")
     if args.svg:
         render.write_svg(args.svg, render.digit_grid_svg(images, shown_labels, **layout))
-        print(f"wrote {args.svg}")
+    for path in (args.png, args.svg):
+        if path:
+            print(f"wrote {path}")
     if not (args.png or args.svg):
         print(render.digit_grid_text(images, shown_labels, **layout))
     return 0
+
+
+def _gradcheck_sample(
+    network: Network, rng: random.Random, sizes: List[int], activations: List[str], args: argparse.Namespace
+) -> Tuple[float, str, int]:
+    """One random sample checked: (worst relative error, verdict, ReLU biases moved off the kink)."""
+    x = [rng.uniform(-1.0, 1.0) for _ in range(sizes[0])]
+    hot = rng.randrange(sizes[-1])
+    target = [1.0 if i == hot else 0.0 for i in range(sizes[-1])]
+    probed = [[list(neuron) for neuron in layer] for layer in network]
+    moved = push_relus_off_the_kink(probed, x, activations)
+    error, said = verdict(probed, x, target, activations, args.loss, l2=args.l2)
+    return error, said, moved
 
 
 def _gradcheck(args: argparse.Namespace) -> int:
     sizes = list(args.sizes)
     if len(sizes) < 2:
         raise PurennError("--sizes needs at least an input and an output size, e.g. 6,3")
+    preflight.check_network_fits(sizes, "--sizes")
     rng = random.Random(args.seed)
     network = make_network(sizes, rng, init="uniform", low=-1.0, high=1.0)
     output = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}.get(args.loss, "identity")
     activations = [args.activation] * (len(sizes) - 2) + [output]
-    worst = 0.0
-    for _ in range(args.samples):
-        x = [rng.uniform(-1.0, 1.0) for _ in range(sizes[0])]
-        hot = rng.randrange(sizes[-1])
-        target = [1.0 if i == hot else 0.0 for i in range(sizes[-1])]
-        worst = max(worst, check_gradients(network, x, target, activations, args.loss, l2=args.l2))
+    Settings(
+        hidden=tuple(sizes[1:-1]), activation=args.activation, output_activation=output, loss=args.loss
+    ).check()
+    results = [_gradcheck_sample(network, rng, sizes, activations, args) for _ in range(args.samples)]
+    errors = [error for error, _, _ in results]
+    worst = math.nan if any(math.isnan(e) for e in errors) else max(errors)
+    verdicts = [said for _, said, _ in results]
+    final = "FAILED" if "FAILED" in verdicts else next((v for v in verdicts if v != "ok"), "ok")
+    moved = sum(count for _, _, count in results)
     weights = sum(len(neuron) for layer in network for neuron in layer)
-    verdict = "ok" if worst <= 1e-6 else "FAILED"
     print(
         f"network {'-'.join(map(str, sizes))} ({', '.join(activations)}; {args.loss}, l2 {args.l2}): "
         f"{weights} weights, {args.samples} samples"
     )
-    print(f"worst relative error: {worst:.3g} ({verdict}: the bound is 1e-6)")
-    return 0 if worst <= 1e-6 else 1
+    if moved:
+        print(
+            f"moved {moved} ReLU sums at least {RELU_MARGIN} away from 0 (by their biases): "
+            "at 0 the loss has no derivative to check"
+        )
+    print(f"worst relative error: {worst:.3g} ({final}: the bound is 1e-6)")
+    return 0 if final == "ok" else 1
 
 
 _COMMANDS = {
@@ -810,27 +1060,67 @@ _COMMANDS = {
     "predict": _predict,
     "show": _show,
     "gradcheck": _gradcheck,
+    "serve": serve.run,
+    "explain": explain.run,
 }
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line; return the exit status."""
-    parser = _parser()
-    args = parser.parse_args(argv)
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that no later flush fails again."""
     try:
-        return _COMMANDS[args.command](args)
+        descriptor = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(descriptor, sys.stdout.fileno())
+        os.close(descriptor)
+    except (OSError, AttributeError, ValueError):  # no real descriptor (a test's capture)
+        pass
+
+
+def interrupted(command: str = "purenn") -> int:
+    """Say, in one line, that Ctrl-C stopped the command; return its exit status, 130.
+
+    On a terminal the line starts on a new line (after the ^C the terminal echoed).
+    """
+    try:
+        start = "\n" if sys.stderr.isatty() else ""
+        sys.stderr.write(f"{start}{command}: interrupted\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 130
+
+
+def _run(argv: Optional[Sequence[str]], names: List[str]) -> int:
+    """Parse and run a command; names[0] becomes its name, for messages."""
+    try:
+        args = _parser().parse_args(argv)
+    finally:
+        sys.stdout.flush()  # --help and --version print: a closed pipe shows here
+    names[0] = f"purenn {args.command}"
+    status = _COMMANDS[args.command](args)
+    sys.stdout.flush()  # inside the handlers below, not at exit
+    return status
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line; return the exit status.
+
+    0 done; 2 bad input (one line on stderr, and no file was changed); 1 training diverged;
+    130 interrupted (Ctrl-C). Standard output closed early (`| head`) ends quietly; standard
+    output that cannot be written (`> /dev/full`) is an error, reported after every file is saved.
+    """
+    names = ["purenn"]
+    try:
+        return _run(argv, names)
     except PurennError as error:
-        print(f"purenn {args.command}: error: {error}", file=sys.stderr)
+        print(f"{names[0]}: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `purenn evaluate model.json | head`: the reader left, nothing to say
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return 0
     except OSError as error:
-        print(
-            f"purenn {args.command}: error: {error.filename or ''}: {error.strerror or error}",
-            file=sys.stderr,
-        )
+        _silence_stdout()
+        where = error.filename or "standard output"
+        print(f"{names[0]}: error: {where}: {error.strerror or error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"purenn {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return interrupted(names[0])

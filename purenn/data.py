@@ -6,10 +6,12 @@ A data set is a pair ``(inputs, labels)``: ``inputs`` is a list of rows, each a 
 Loading:
 
 - load_csv: a CSV file of numbers with one label column and an optional header.
+- read_stdin, load_csv_bytes, STDIN: CSV from standard input ("-"), read whole, then parsed.
 - digits_path, load_digits: the vendored UCI handwritten digits (1797 rows of 8x8 pixels 0..16).
 - read_idx, load_idx: MNIST's IDX format, raw or gzip-compressed.
 - (MATLAB MAT-files: see purenn.matlab.)
-- load_dataset, is_mat_source: any of the above, chosen by name ("digits") or by the file's first bytes.
+- load_dataset, source_kind, is_mat_source: any of the above, chosen by name ("digits", "-") or by
+  the file's first bytes.
 
 Preparing:
 
@@ -34,10 +36,12 @@ import pathlib
 import random
 import re
 import struct
+import sys
 import zlib
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
 
 from .errors import DataError, PurennError
+from .files import check_regular
 from .matlab import is_mat_file, load_mat
 
 __all__ = [
@@ -91,8 +95,20 @@ def _path_name(path: PathArg) -> str:
     return name
 
 
+STDIN = "-"  # the source name that means standard input (CSV only, read whole)
+
+
+def _check_regular(name: str) -> None:
+    """files.check_regular as a DataError that points to "-" (/dev/stdin is a pipe when piped)."""
+    try:
+        check_regular(name)
+    except PurennError as error:
+        raise DataError(f"{error}; give a regular file, or - to read CSV from standard input") from None
+
+
 def _open_binary(name: str) -> io.BufferedReader:
-    """Open a file for reading bytes; a missing, unreadable or directory path is a DataError."""
+    """Open a file for reading bytes; a missing, unreadable, directory or FIFO path is a DataError."""
+    _check_regular(name)
     try:
         return open(name, "rb")
     except OSError as error:
@@ -138,16 +154,49 @@ def load_csv(path: PathArg, *, label_column: Union[int, str] = -1, header: Optio
     name = _path_name(path)
     _check_label_column(label_column, header)
     with _open_binary(name) as stream:
-        records = _csv_records(name, stream)
-        head = list(itertools.islice(records, 2))
-        if not head:
-            raise DataError(f"{name}: no data rows")
-        label_index = _label_index(name, head[0], label_column)
-        if header is None:
-            header = isinstance(label_column, str) or _looks_like_header(head, label_index)
-        names = [text.strip() for text in head[0][1]] if header else None
-        rows = itertools.chain(head[1:] if header else head, records)
-        return _parse_records(name, rows, len(head[0][1]), label_index, names)
+        return _csv_dataset(name, stream, label_column, header)
+
+
+def read_stdin() -> bytes:
+    """All of standard input, as bytes (it can be read only once: keep them)."""
+    try:
+        return sys.stdin.buffer.read()
+    except (OSError, AttributeError, ValueError) as error:
+        raise DataError(f"standard input: cannot read: {error}") from None
+
+
+def load_csv_bytes(
+    content: bytes,
+    *,
+    name: str = "<stdin>",
+    label_column: Union[int, str] = -1,
+    header: Optional[bool] = None,
+) -> Dataset:
+    """load_csv for the whole content of a CSV file held in memory (such as standard input).
+
+    >>> load_csv_bytes(b"1,2,0\\n3,4,1\\n")
+    ([[1.0, 2.0], [3.0, 4.0]], [0, 1])
+    """
+    _check_label_column(label_column, header)
+    if content.startswith(_GZIP_MAGIC) or _idx_magic(content[:4]):
+        raise DataError(f"{name}: IDX or gzip data cannot come from here; give the file's name")
+    return _csv_dataset(name, io.BytesIO(content), label_column, header)
+
+
+def _csv_dataset(
+    name: str, stream: io.BufferedIOBase, label_column: Union[int, str], header: Optional[bool]
+) -> Dataset:
+    """Read the rows of a CSV stream (see load_csv)."""
+    records = _csv_records(name, stream)
+    head = list(itertools.islice(records, 2))
+    if not head:
+        raise DataError(f"{name}: no data rows")
+    label_index = _label_index(name, head[0], label_column)
+    if header is None:
+        header = isinstance(label_column, str) or _looks_like_header(head, label_index)
+    names = [text.strip() for text in head[0][1]] if header else None
+    rows = itertools.chain(head[1:] if header else head, records)
+    return _parse_records(name, rows, len(head[0][1]), label_index, names)
 
 
 def _check_label_column(label_column: Union[int, str], header: Optional[bool]) -> None:
@@ -490,14 +539,21 @@ def load_dataset(
     (default "y") the labels. A file starting with gzip's or IDX's magic bytes is read as IDX
     images; their labels come from labels_path, or from the file named like the images with
     "images-idx3" replaced by "labels-idx1" (MNIST's naming). Any other file is CSV with the
-    given label column.
+    given label column. "-" is standard input, read whole, as CSV. A FIFO or device path is
+    refused (DataError): opening one can wait forever, and reading it twice (to sniff its first
+    bytes) would lose data.
 
     >>> inputs, labels = load_dataset("digits")
     >>> len(inputs), sorted(set(labels)) == list(range(10))
     (1797, True)
     """
     name = _path_name(source)
-    if name != "digits" and is_mat_source(name):
+    if name == STDIN:
+        if labels_path is not None:
+            raise PurennError("standard input holds CSV, which needs no labels_path")
+        return load_csv_bytes(read_stdin(), label_column=label_column)
+    if is_mat_source(name):
+        _check_regular(name)
         if labels_path is not None:
             raise PurennError(f"{name}: labels_path is only for IDX images; a MAT-file holds its labels")
         return load_mat(name, inputs_variable=inputs_variable, labels_variable=labels_variable)
@@ -511,21 +567,42 @@ def load_dataset(
     return load_digits() if name == "digits" else load_csv(name, label_column=label_column)
 
 
+def source_kind(source: str) -> str:
+    """What load_dataset reads source as: "digits", "stdin", "mat", "idx" or "csv" (DataError if unreadable).
+
+    >>> source_kind("digits"), source_kind("-"), source_kind(str(digits_path()))
+    ('digits', 'stdin', 'csv')
+    """
+    if source in ("digits", STDIN):
+        return "stdin" if source == STDIN else "digits"
+    if is_mat_source(source):
+        return "mat"
+    return "idx" if _starts_like_idx(source) else "csv"
+
+
 def is_mat_source(name: str) -> bool:
     """True if load_dataset reads this source as a MAT-file: named *.mat, or starting like one.
 
     >>> is_mat_source("digits")
     False
     """
-    return name != "digits" and (name.lower().endswith(".mat") or is_mat_file(name))
+    if name in ("digits", STDIN):
+        return False
+    if name.lower().endswith(".mat"):
+        return True
+    _check_regular(name)  # sniffing a FIFO's first bytes could wait forever, and lose them
+    return is_mat_file(name)
 
 
 def _starts_like_idx(name: str) -> bool:
     """Return True if the file starts with gzip's magic bytes or a plausible IDX magic number."""
     with _open_binary(name) as stream:
         magic = _read_bytes(name, stream, 4)
-    if magic.startswith(_GZIP_MAGIC):
-        return True
+    return magic.startswith(_GZIP_MAGIC) or _idx_magic(magic)
+
+
+def _idx_magic(magic: bytes) -> bool:
+    """True if four bytes are a plausible IDX magic number."""
     return len(magic) == 4 and magic[:2] == b"\0\0" and magic[2] in _IDX_TYPES and magic[3] > 0
 
 

@@ -4,11 +4,15 @@
 - DataError: a data file or in-memory data set is malformed (says file, line, field).
 - ModelError: a model file is malformed or does not fit what it is used with.
 - DivergenceError: training produced a non-finite loss or weight and stopped.
+- NotFittedError: a Classifier was asked to predict before fit; also an AttributeError, as
+  scikit-learn's NotFittedError is.
+- NotANumberError: a value that float() cannot take (a dict, None...) where a number belongs;
+  also a TypeError, as float()'s own error is.
 
 Library code raises these; only the command line turns them into a message and exit status 2.
 """
 
-__all__ = ["DataError", "DivergenceError", "ModelError", "PurennError"]
+__all__ = ["DataError", "DivergenceError", "ModelError", "NotANumberError", "NotFittedError", "PurennError"]
 
 
 class PurennError(ValueError):
@@ -25,3 +29,11 @@ class ModelError(PurennError):
 
 class DivergenceError(PurennError):
     """Training produced a non-finite loss or weight; the last good weights are kept."""
+
+
+class NotFittedError(PurennError, AttributeError):
+    """The estimator is used before it was fitted (scikit-learn's kind: AttributeError too)."""
+
+
+class NotANumberError(DataError, TypeError):
+    """A value that is no number nor text where a number belongs (a TypeError too, like float()'s)."""

@@ -1,37 +1,75 @@
 """A scikit-learn-style classifier on top of purenn, with no scikit-learn import.
 
-- Classifier: fit(X, y) -> self, predict, predict_proba, score, get_params, set_params;
-  classes_, n_features_in_, history_ after fit; to_model / from_model for model files.
+- Classifier: fit(X, y, sample_weight) -> self, partial_fit, predict, predict_proba, score,
+  get_params, set_params; classes_, n_features_in_, loss_curve_, n_iter_, coefs_, ... after fit;
+  to_model / from_model for model files.
+- sklearn_expected_failed_checks: the scikit-learn checks that cannot apply to a classifier's
+  settings, for check_estimator's expected_failed_checks.
 
 Classifier.fit is the whole training pipeline: check X and y, fit the input scaling, one-hot the
 labels, make the network, train it (train.train). The command line's `train` uses it too.
+
+scikit-learn's protocol without importing it: __sklearn_tags__ imports it, and is only ever
+called by scikit-learn; _more_tags and _estimator_type serve scikit-learn before 1.6 (1.5.2's
+check_estimator passes too). NumPy and pandas objects go through _arrays.py, which imports NumPy
+only when handed one of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import numbers
 import random
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+import sys
+import warnings
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from . import batch
+from . import _arrays, batch
 from .data import Label, apply_scaling, class_list, fit_scaling, one_hot, stratified_split, take
-from .errors import PurennError
+from .errors import ModelError, NotANumberError, NotFittedError, PurennError
 from .model import Model
 from .network import Network
-from .train import History, Settings, TrainingResult, argmax_index, strict_index, train
+from .optimizers import Optimizer
+from .train import (
+    History,
+    Progress,
+    Settings,
+    StepProgress,
+    TrainingResult,
+    argmax_index,
+    epoch_rate,
+    real_number,
+    strict_index,
+    train,
+    whole_number,
+)
 from .vectors import Vector
 
-__all__ = ["Classifier"]
+__all__ = ["Classifier", "sklearn_expected_failed_checks"]
 
 _EXTRA_PARAMS = ("scaling", "divide_by", "validation_fraction", "seed")
 
 
-def _matrix(X: Iterable[Iterable[object]], what: str = "X") -> List[Vector]:
-    """X as a list of rows of floats; ValueError (PurennError) for NaN, inf, ragged rows or text.
+def _matrix(X: Any, what: str = "X") -> List[Vector]:
+    """X as a list of rows of floats; PurennError (a ValueError) for NaN, inf, ragged rows or text.
 
-    Row by row: besides X and the result, no third list of all the values is made on the way
-    (5000 MNIST images are 3.9 million values, 31 MB for each list of pointers to them).
+    NumPy arrays and pandas DataFrames (anything with `__array__`) are read as 2-D arrays, by
+    rows (a DataFrame's column names are not a row). Other iterables are read row by row:
+    besides X and the result, no third list of all the values is made on the way (5000 MNIST
+    images are 3.9 million values, 31 MB for each list of pointers to them).
     """
+    if _arrays.is_sparse(X):
+        raise PurennError(
+            f"{what} is a sparse matrix: sparse input is not supported; convert it with {what}.toarray()"
+        )
+    if _arrays.is_array_like(X):
+        rows = _arrays.array_rows(X, what)
+        if rows is not None:
+            if not rows:
+                raise PurennError(f"{what} has no rows")
+            return rows
+        X = _arrays.to_list(X)
     result: List[Vector] = []
     for index, row in enumerate(_rows(X, what)):
         if result and len(row) != len(result[0]):
@@ -40,7 +78,9 @@ def _matrix(X: Iterable[Iterable[object]], what: str = "X") -> List[Vector]:
     if not result:
         raise PurennError(f"{what} has no rows")
     if not result[0]:
-        raise PurennError(f"{what} row 0 has no values")
+        raise PurennError(
+            f"{what} has 0 feature(s) (shape=({len(result)}, 0)) while a minimum of 1 is required."
+        )
     return result
 
 
@@ -48,45 +88,135 @@ def _rows(X: Iterable[Iterable[object]], what: str) -> Iterator[List[object]]:
     """Each row of X as a list, one at a time; PurennError if X is not an iterable of iterables."""
     try:
         for row in X:
+            if isinstance(row, (str, bytes)):
+                raise TypeError
             yield list(row)
     except TypeError:
-        raise PurennError(f"{what} must be an iterable of rows of numbers") from None
+        raise PurennError(
+            f"{what} must be 2-D: an iterable of rows of numbers. Reshape your data: "
+            f"[[x] for x in {what}] if it has a single feature, [{what}] if it is one sample"
+        ) from None
 
 
 def _float_row(values: List[object], what: str, index: int) -> Vector:
     """One row of X as floats (a float stays the same object); PurennError names a bad value."""
     floats = []
     for column, value in enumerate(values):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
-            raise PurennError(f"{what} row {index}, column {column}: {value!r} is not a number")
-        number = float(value)
+        if isinstance(value, (bool, str, bytes, complex)):
+            kind = "Complex data not supported: " if isinstance(value, complex) else ""
+            raise PurennError(f"{kind}{what} row {index}, column {column}: {value!r} is not a number")
+        if not isinstance(value, numbers.Real) and not hasattr(value, "__float__"):
+            raise NotANumberError(
+                f"{what} row {index}, column {column}: float() argument must be a string or a real "
+                f"number, not {type(value).__name__!r}"
+            )
+        try:
+            number = float(value)
+        except OverflowError:  # an int such as 10**400
+            raise PurennError(f"{what} row {index}, column {column}: too large for a float") from None
         if not math.isfinite(number):
-            raise PurennError(f"{what} row {index}, column {column} is {number}: values must be finite")
+            name = "NaN" if math.isnan(number) else repr(number)
+            raise PurennError(f"{what} row {index}, column {column} is {name}: values must be finite")
         floats.append(number)
     return floats
 
 
-def _labels(y: Iterable[object]) -> List[Label]:
+def _labels(y: Any) -> List[Label]:
+    """y as a list of labels (ints and strings; NumPy's, and whole floats such as 3.0, as ints)."""
+    if y is None:
+        raise PurennError("Classifier requires y to be passed, but the target y is None")
+    values = _arrays.array_labels(y) if _arrays.is_array_like(y) else y
     labels: List[Label] = []
-    for index, label in enumerate(y):
-        if isinstance(label, bool):
-            raise PurennError(f"y[{index}] is {label!r}: labels are ints or strings")
-        if isinstance(label, (int, str)):
-            labels.append(label)
-        elif hasattr(label, "__index__") or (isinstance(label, float) and label.is_integer()):
-            labels.append(int(label))  # numpy integers, 3.0
-        else:
-            raise PurennError(f"y[{index}] is {label!r}: labels are ints or strings")
+    try:
+        for index, label in enumerate(values):
+            labels.append(_label(label, index))
+    except TypeError:
+        raise PurennError(f"y must be a sequence of labels, got {type(y).__name__}") from None
     return labels
 
 
+def _label(label: object, index: int) -> Label:
+    if isinstance(label, bool):
+        raise PurennError(f"y[{index}] is {label!r}: labels are ints or strings (use 0 and 1 for booleans)")
+    if isinstance(label, (int, str)):
+        return label
+    if isinstance(label, numbers.Integral):
+        return int(label)  # NumPy integers
+    if isinstance(label, numbers.Real) and float(label).is_integer():
+        return int(float(label))  # 3.0
+    if isinstance(label, numbers.Real):
+        raise PurennError(
+            f"Unknown label type: y[{index}] is {label!r}, a continuous value; "
+            "a classifier's labels are whole numbers or strings"
+        )
+    raise PurennError(f"Unknown label type: y[{index}] is {label!r}; labels are ints or strings")
+
+
+def _sample_weights(sample_weight: Any, count: int) -> Optional[List[float]]:
+    """The sample weights as floats, one per row, each finite and >= 0, not all 0 (or None)."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Real) and not isinstance(sample_weight, bool):
+        return [float(sample_weight)] * count
+    rows = _matrix([sample_weight], "sample_weight")[0] if not _arrays.is_array_like(sample_weight) else None
+    if rows is None:
+        rows = _arrays.array_vector(sample_weight, "sample_weight")
+    if len(rows) != count:
+        raise PurennError(f"sample_weight has {len(rows)} values for {count} rows of X")
+    negative = next((i for i, w in enumerate(rows) if w < 0.0), None)
+    if negative is not None:
+        raise PurennError(f"sample_weight[{negative}] is {rows[negative]!r}: weights must be >= 0")
+    if not any(rows):
+        raise PurennError("sample_weight is zero for every row: at least one weight must be positive")
+    return rows
+
+
+def _plain(value: Any) -> Any:
+    """NumPy's numbers as Python's (np.int64(3) -> 3, np.float32(0.5) -> 0.5); else value."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value
+
+
+def _feature_name_error(fitted: Sequence[str], given: Sequence[str]) -> PurennError:
+    """scikit-learn's message for DataFrame columns that differ from fit's."""
+
+    def listed(names: Sequence[str]) -> str:
+        shown = [f"- {name}\n" for name in names[:5]]
+        return "".join(shown) + ("- ...\n" if len(names) > 5 else "")
+
+    message = "The feature names should match those that were passed during fit.\n"
+    unseen = sorted(set(given) - set(fitted))
+    missing = sorted(set(fitted) - set(given))
+    if unseen:
+        message += "Feature names unseen at fit time:\n" + listed(unseen)
+    if missing:
+        message += "Feature names seen at fit time, yet now missing:\n" + listed(missing)
+    if not unseen and not missing:
+        message += "Feature names must be in the same order as they were in fit.\n"
+    return PurennError(message)
+
+
 class Classifier:
-    """A feed-forward neural-network classifier, scikit-learn style.
+    """A feed-forward neural-network classifier, scikit-learn style (scikit-learn not needed).
 
     Every training setting of train.Settings is a parameter of the same name and default, plus
     `scaling` ("standardize", "divide" or "none"), `divide_by` (for "divide"; None = the largest
-    input value), `validation_fraction` (held out of X for early stopping with `patience`) and
-    `seed` (every random draw: split, weights, shuffles, dropout).
+    |input|), `validation_fraction` (held out of X when `early_stopping`), `seed` (every random
+    draw: split, weights, shuffles, dropout), `warm_start` (fit goes on from the fitted weights,
+    scaling and classes) and `verbose` (print each epoch's loss, as MLPClassifier does).
+
+    Fitted attributes: classes_, n_features_in_, feature_names_in_ (fitted on a DataFrame whose
+    column names are strings), loss_curve_, n_iter_, validation_scores_, best_loss_,
+    best_validation_score_, coefs_ and intercepts_ (scikit-learn's layout: coefs_[i] is
+    [n_in][n_out], a copy made from network_ on each access), history_, network_.
+
+    Given NumPy arrays or pandas objects, predict and predict_proba return NumPy arrays (and
+    classes_ is one when y was); given lists, lists.
 
     >>> X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 10
     >>> y = ["same", "differ", "differ", "same"] * 10
@@ -94,9 +224,14 @@ class Classifier:
     ...                    epochs=100, scaling="none", seed=3).fit(X, y)
     >>> model.predict([[0.0, 1.0], [1.0, 1.0]])
     ['differ', 'same']
-    >>> model.classes_, model.n_features_in_, model.score(X, y)
-    (['differ', 'same'], 2, 1.0)
+    >>> model.classes_, model.n_features_in_, model.score(X, y), model.n_iter_
+    (['differ', 'same'], 2, 1.0, 100)
     """
+
+    _estimator_type = "classifier"  # scikit-learn before 1.6 reads this; later ones the tags
+    classes_: Any  # a list, or a NumPy array when y was one
+    history_: List[History]
+    _optimizer: Optional[Optimizer]
 
     def __init__(
         self,
@@ -110,9 +245,13 @@ class Classifier:
         init_high: float = Settings.init_high,
         draw_biases: Optional[bool] = Settings.draw_biases,
         train_biases: bool = Settings.train_biases,
+        solver: str = Settings.solver,
         rate: float = Settings.rate,
         schedule: str = Settings.schedule,
         momentum: float = Settings.momentum,
+        beta_1: float = Settings.beta_1,
+        beta_2: float = Settings.beta_2,
+        epsilon: float = Settings.epsilon,
         l2: float = Settings.l2,
         l2_over_samples: bool = Settings.l2_over_samples,
         dropout: float = Settings.dropout,
@@ -121,13 +260,17 @@ class Classifier:
         rounds: int = Settings.rounds,
         round_size: int = Settings.round_size,
         loss_tolerance: Optional[float] = Settings.loss_tolerance,
-        patience: Optional[int] = Settings.patience,
+        early_stopping: bool = Settings.early_stopping,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = Settings.n_iter_no_change,
+        tol: Optional[float] = Settings.tol,
         decision: str = Settings.decision,
         measure_train_accuracy: bool = Settings.measure_train_accuracy,
         scaling: str = "divide",
         divide_by: Optional[float] = None,
-        validation_fraction: float = 0.0,
         seed: int = 0,
+        warm_start: bool = False,
+        verbose: bool = False,
     ) -> None:
         self.hidden = hidden
         self.activation = activation
@@ -138,9 +281,13 @@ class Classifier:
         self.init_high = init_high
         self.draw_biases = draw_biases
         self.train_biases = train_biases
+        self.solver = solver
         self.rate = rate
         self.schedule = schedule
         self.momentum = momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
         self.l2 = l2
         self.l2_over_samples = l2_over_samples
         self.dropout = dropout
@@ -149,13 +296,17 @@ class Classifier:
         self.rounds = rounds
         self.round_size = round_size
         self.loss_tolerance = loss_tolerance
-        self.patience = patience
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.decision = decision
         self.measure_train_accuracy = measure_train_accuracy
         self.scaling = scaling
         self.divide_by = divide_by
-        self.validation_fraction = validation_fraction
         self.seed = seed
+        self.warm_start = warm_start
+        self.verbose = verbose
 
     # -- parameters ---------------------------------------------------------------------------
 
@@ -179,80 +330,231 @@ class Classifier:
 
     def __repr__(self) -> str:
         defaults = Classifier().get_params()
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if not _same(v, defaults[k])]
         return f"Classifier({', '.join(changed)})"
 
+    def _check_own_params(self) -> None:
+        """Check the parameters Settings does not have, by their names here."""
+        if not isinstance(self.scaling, str) or self.scaling not in ("divide", "none", "standardize"):
+            raise PurennError(f"scaling must be 'divide', 'none' or 'standardize', got {self.scaling!r}")
+        if self.divide_by is not None and not real_number("divide_by", self.divide_by) > 0.0:
+            raise PurennError(f"divide_by must be a number > 0 or None, got {self.divide_by!r}")
+        fraction = real_number("validation_fraction", self.validation_fraction)
+        if not 0.0 <= fraction < 1.0:
+            raise PurennError(f"validation_fraction must be in [0, 1), got {self.validation_fraction!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
+            raise PurennError(f"seed must be an integer, got {self.seed!r}")
+        if isinstance(self.hidden, (str, bytes)) or not isinstance(self.hidden, Sequence):
+            raise PurennError(f"hidden must be a sequence of layer sizes, such as (64,), got {self.hidden!r}")
+        for size in self.hidden:
+            whole_number("hidden", size, minimum=1)
+
     def settings(self) -> Settings:
-        """The train.Settings these parameters stand for."""
-        settings = Settings(
-            hidden=tuple(self.hidden),
-            activation=self.activation,
-            output_activation=self.output_activation,
-            loss=self.loss,
-            init=self.init,
-            init_low=self.init_low,
-            init_high=self.init_high,
-            draw_biases=self.draw_biases,
-            train_biases=self.train_biases,
-            rate=self.rate,
-            schedule=self.schedule,
-            momentum=self.momentum,
-            l2=self.l2,
-            l2_over_samples=self.l2_over_samples,
-            dropout=self.dropout,
-            batch_size=self.batch_size,
-            epochs=self.epochs,
-            rounds=self.rounds,
-            round_size=self.round_size,
-            loss_tolerance=self.loss_tolerance,
-            patience=self.patience,
-            decision=self.decision,
-            measure_train_accuracy=self.measure_train_accuracy,
-        )
+        """The train.Settings these parameters stand for (NumPy numbers become Python's).
+
+        PurennError names the first parameter that is wrong, in type or value.
+        """
+        self._check_own_params()
+        names = {field.name for field in dataclasses.fields(Settings)}
+        values = {name: _plain(value) for name, value in self.get_params().items() if name in names}
+        values["hidden"] = tuple(_plain(size) for size in values["hidden"])
+        settings = Settings(**values)
         settings.check()
         return settings
+
+    # -- scikit-learn's protocol (only scikit-learn calls these) ------------------------------
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn >= 1.6's description of this estimator: a classifier that needs y."""
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(),
+            input_tags=InputTags(),
+        )
+
+    def _more_tags(self) -> Dict[str, Any]:
+        """The same for scikit-learn before 1.6."""
+        return {"requires_y": True, "_xfail_checks": sklearn_expected_failed_checks(self)}
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "network_")
 
     # -- fitting ------------------------------------------------------------------------------
 
     def fit(
         self,
-        X: Iterable[Iterable[object]],
-        y: Iterable[object],
+        X: Any,
+        y: Any,
+        sample_weight: Any = None,
         *,
-        progress: Optional[Callable[[History, int], None]] = None,
+        progress: Optional[Progress] = None,
+        step_progress: Optional[StepProgress] = None,
     ) -> "Classifier":
         """Train on X (rows of numbers) and y (one label per row); return self.
+
+        sample_weight (optional, one number >= 0 per row) weighs each row's loss and gradient:
+        for the full batch the step is the weighted mean gradient, so integer weights train as
+        if each row were repeated that many times (rows of weight 0 are left out, also from the
+        input scaling). With warm_start and a fitted model, training goes on from its weights,
+        scaling and classes (y must have the same classes).
 
         Raises PurennError (a ValueError) for NaN or infinite values, ragged rows, fewer than two
         classes, or settings that make no sense; DivergenceError if training diverges.
         """
         settings = self.settings()
-        inputs = _matrix(X)
-        labels = _labels(y)
-        if len(labels) != len(inputs):
-            raise PurennError(f"X has {len(inputs)} rows but y has {len(labels)} labels")
+        warm = self.warm_start and self.__sklearn_is_fitted__()
+        inputs, labels, weights = self._training_data(X, y, sample_weight, reset=not warm)
         classes = class_list(labels)
         if len(classes) < 2:
             raise PurennError("y has only one class; a classifier needs at least two")
-        scaling = (
-            fit_scaling(inputs, self.scaling, divide_by=self.divide_by)
-            if self.scaling == "divide"
-            else fit_scaling(inputs, self.scaling)
-        )
-        scaled = apply_scaling(inputs, scaling)
-        n_features = len(inputs[0])
+        if warm:
+            self._check_same_classes(classes)
+            self._check_same_layers(settings)
+            classes = self._class_list
+            rng = getattr(self, "_rng", None) or random.Random(_plain(self.seed))
+        else:
+            self.scaling_ = self._fit_scaling(inputs)
+            rng = random.Random(_plain(self.seed))
+        scaled = apply_scaling(inputs, self.scaling_)
         del inputs  # the unscaled copy is not needed any more: one copy of X less in memory
         targets = one_hot(labels, classes)
-        rng = random.Random(self.seed)
         validation: Optional[Tuple[List[Vector], List[Vector]]] = None
-        if self.validation_fraction:
-            kept, held = stratified_split(labels, self.validation_fraction, rng)
+        if settings.early_stopping:
+            kept, held = stratified_split(labels, _plain(self.validation_fraction), rng)
             validation = (take(scaled, held), take(targets, held))
             scaled, targets = take(scaled, kept), take(targets, kept)
-        network = settings.new_network(n_features, len(classes), rng)
-        result = train(network, scaled, targets, settings, rng, validation=validation, progress=progress)
-        self._store(network, settings.activations(), classes, scaling, result)
+            weights = None if weights is None else take(weights, kept)
+        network = self.network_ if warm else settings.new_network(len(scaled[0]), len(classes), rng)
+        result = train(
+            network,
+            scaled,
+            targets,
+            settings,
+            rng,
+            validation=validation,
+            progress=self._progress(progress, len(self.history_) if warm else 0),
+            sample_weight=weights,
+            step_progress=step_progress,
+        )
+        self._store(network, settings.activations(), classes, self.scaling_, result, keep_history=warm)
+        self._rng = rng
+        self._optimizer = result.optimizer
+        self.classes_ = _arrays.to_array(classes) if _arrays.is_array_like(y) else list(classes)
         return self
+
+    def partial_fit(self, X: Any, y: Any, classes: Any = None, sample_weight: Any = None) -> "Classifier":
+        """One more epoch over (X, y); `classes` (every label y may have) on the first call.
+
+        The first call fits the input scaling to its X and makes the network; later calls keep
+        both, and the optimizer's state (velocities, Adam's moments). Epoch n steps at the
+        schedule's rate of epoch min(n, epochs). Early stopping does not apply. Returns self.
+        """
+        settings = self.settings()
+        first = not self.__sklearn_is_fitted__()
+        inputs, labels, weights = self._training_data(X, y, sample_weight, reset=first)
+        if first:
+            if classes is None:
+                raise PurennError("partial_fit needs classes (every label y can have) on its first call")
+            class_labels = class_list(_labels(classes))
+            if len(class_labels) < 2:
+                raise PurennError("classes has only one class; a classifier needs at least two")
+            self.scaling_ = self._fit_scaling(inputs)
+            self._rng = random.Random(_plain(self.seed))
+            network = settings.new_network(len(inputs[0]), len(class_labels), self._rng)
+            self._optimizer = None
+        else:
+            class_labels = self._class_list
+            if classes is not None:
+                self._check_same_classes(class_list(_labels(classes)))
+            network = self.network_
+        unknown = sorted({str(label) for label in labels} - {str(c) for c in class_labels})
+        if unknown:
+            raise PurennError(f"y has labels that are not in classes: {', '.join(unknown[:5])}")
+        epoch = min(len(getattr(self, "history_", [])) + 1, settings.epochs)
+        one_epoch = dataclasses.replace(
+            settings,
+            epochs=1,
+            schedule="constant",
+            rate=epoch_rate(settings, epoch),
+            early_stopping=False,
+            tol=None,
+            loss_tolerance=None,
+        )
+        result = train(
+            network,
+            apply_scaling(inputs, self.scaling_),
+            one_hot(labels, class_labels),
+            one_epoch,
+            self._rng,
+            progress=self._progress(None, 0 if first else len(self.history_)),
+            sample_weight=weights,
+            optimizer=None if first else getattr(self, "_optimizer", None),
+        )
+        for record in result.history:
+            record.epoch = len(getattr(self, "history_", [])) + 1
+        self._store(
+            network, settings.activations(), class_labels, self.scaling_, result, keep_history=not first
+        )
+        self._optimizer = result.optimizer
+        if first:
+            self.classes_ = _arrays.to_array(class_labels) if _arrays.is_array_like(classes) else class_labels
+        return self
+
+    def _training_data(
+        self, X: Any, y: Any, sample_weight: Any, *, reset: bool
+    ) -> Tuple[List[Vector], List[Label], Optional[List[float]]]:
+        """X, y and the sample weights checked; rows of weight 0 left out; None for equal weights."""
+        labels = _labels(y)
+        inputs = self._input_rows(X, reset=reset)
+        if len(labels) != len(inputs):
+            raise PurennError(f"X has {len(inputs)} rows but y has {len(labels)} labels")
+        weights = _sample_weights(sample_weight, len(labels))
+        if weights is not None:
+            kept = [index for index, weight in enumerate(weights) if weight > 0.0]
+            if len(kept) < len(weights):
+                inputs, labels, weights = take(inputs, kept), take(labels, kept), take(weights, kept)
+            if all(weight == weights[0] for weight in weights):
+                weights = None  # equal weights are no weights: the same steps, bit for bit
+        return inputs, labels, weights
+
+    def _fit_scaling(self, inputs: List[Vector]) -> Dict[str, Any]:
+        if self.scaling == "divide":
+            return fit_scaling(inputs, self.scaling, divide_by=_plain(self.divide_by))
+        return fit_scaling(inputs, self.scaling)
+
+    def _check_same_classes(self, classes: List[Label]) -> None:
+        if classes != self._class_list:
+            raise PurennError(
+                f"y has the classes {classes}, the fitted model {self._class_list}: training can only "
+                "go on (warm_start, partial_fit, --resume) with the same classes"
+            )
+
+    def _check_same_layers(self, settings: Settings) -> None:
+        """warm_start goes on with the fitted network: the parameters must still describe it."""
+        fitted = [len(layer) for layer in self.network_[:-1]]
+        if list(settings.hidden) != fitted or settings.activations() != self.activations_:
+            raise PurennError(
+                f"the fitted network has hidden layers {fitted} ({', '.join(self.activations_)}), the "
+                f"parameters ask for {list(settings.hidden)} ({', '.join(settings.activations())}): "
+                "warm_start needs the same layers (set warm_start=False to start afresh)"
+            )
+
+    def _progress(self, progress: Optional[Progress], epochs_before: int) -> Optional[Progress]:
+        """progress, and with verbose MLPClassifier's lines: "Iteration 3, loss = 0.12345678"."""
+        if not self.verbose:
+            return progress
+
+        def report(record: History, epochs: int) -> None:
+            print(f"Iteration {epochs_before + record.epoch}, loss = {record.loss:.8f}")
+            if record.validation_accuracy is not None:
+                print(f"Validation score: {record.validation_accuracy:f}")
+            if progress is not None:
+                progress(record, epochs)
+
+        return report
 
     def _store(
         self,
@@ -261,77 +563,259 @@ class Classifier:
         classes: List[Label],
         scaling: Dict[str, Any],
         result: Optional[TrainingResult],
+        *,
+        keep_history: bool = False,
     ) -> None:
         self.network_ = network
         self.activations_ = activations
-        self.classes_ = classes
+        self._class_list = list(classes)
+        self.classes_ = list(classes)
         self.scaling_ = scaling
         self.n_features_in_ = len(network[0][0]) - 1
-        self.history_ = result.history if result else []
+        history = result.history if result else []
+        self.history_ = (self.history_ + history) if keep_history else history
         self.stopped_ = result.stopped if result else ""
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "network_"):
-            raise PurennError("this Classifier is not fitted yet: call fit(X, y) first")
+        if not self.__sklearn_is_fitted__():
+            raise _not_fitted_error("This Classifier instance is not fitted yet: call fit(X, y) first")
+
+    # -- fitted attributes in MLPClassifier's names ---------------------------------------------
+
+    @property
+    def n_iter_(self) -> int:
+        """The number of epochs trained (over every fit of a warm start, every partial_fit)."""
+        self._check_fitted()
+        return len(self.history_)
+
+    @property
+    def loss_curve_(self) -> List[float]:
+        """The mean training loss of each epoch."""
+        self._check_fitted()
+        return [record.loss for record in self.history_]
+
+    @property
+    def validation_scores_(self) -> Optional[List[float]]:
+        """The validation accuracy of each epoch with early_stopping; None without."""
+        self._check_fitted()
+        scores = [r.validation_accuracy for r in self.history_ if r.validation_accuracy is not None]
+        return scores if self.early_stopping and scores else None
+
+    @property
+    def best_validation_score_(self) -> Optional[float]:
+        """The best validation accuracy with early_stopping (its weights were kept); None without."""
+        scores = self.validation_scores_
+        return max(scores) if scores else None
+
+    @property
+    def best_loss_(self) -> Optional[float]:
+        """The smallest epoch loss; None with early_stopping (as MLPClassifier's)."""
+        curve = self.loss_curve_
+        return None if self.early_stopping or not curve else min(curve)
+
+    @property
+    def coefs_(self) -> List[Any]:
+        """Layer i's weights as [n_in][n_out] (scikit-learn's layout; network_ is [n_out][n_in + 1])."""
+        self._check_fitted()
+        layers = [
+            [list(column) for column in zip(*(neuron[:-1] for neuron in layer))] for layer in self.network_
+        ]
+        return [_arrays.to_array(layer) for layer in layers] if self._numpy else layers
+
+    @property
+    def intercepts_(self) -> List[Any]:
+        """Layer i's biases, one per neuron (each neuron's last weight in network_)."""
+        self._check_fitted()
+        layers = [[neuron[-1] for neuron in layer] for layer in self.network_]
+        return [_arrays.to_array(layer) for layer in layers] if self._numpy else layers
+
+    @property
+    def _numpy(self) -> bool:
+        return not isinstance(self.classes_, list)
 
     # -- predicting ---------------------------------------------------------------------------
 
-    def _outputs(self, X: Iterable[Iterable[object]]) -> List[Vector]:
-        self._check_fitted()
+    def _input_rows(self, X: Any, *, reset: bool) -> List[Vector]:
+        """X's rows checked; its width (and DataFrame column names) recorded, or checked against fit's."""
+        names = _arrays.feature_names(X)
         inputs = _matrix(X)
-        if len(inputs[0]) != self.n_features_in_:
+        width = len(inputs[0])
+        if reset:
+            if names is not None:
+                self.feature_names_in_ = _arrays.to_array(names).astype(object)
+            elif hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+            return inputs
+        self._check_feature_names(names)
+        if width != self.n_features_in_:
             raise PurennError(
-                f"X has {len(inputs[0])} features; the model was fitted with {self.n_features_in_}"
+                f"X has {width} features, but Classifier is expecting {self.n_features_in_} features as input"
             )
+        return inputs
+
+    def _check_feature_names(self, names: Optional[List[str]]) -> None:
+        fitted = getattr(self, "feature_names_in_", None)
+        if fitted is None and names is not None:
+            warnings.warn(
+                "X has feature names, but Classifier was fitted without feature names", stacklevel=4
+            )
+        elif fitted is not None and names is None:
+            warnings.warn(
+                "X does not have valid feature names, but Classifier was fitted with feature names",
+                stacklevel=4,
+            )
+        elif fitted is not None and names is not None and list(fitted) != names:
+            raise _feature_name_error(list(fitted), names)
+
+    def _outputs(self, X: Any) -> List[Vector]:
+        self._check_fitted()
+        inputs = self._input_rows(X, reset=False)
         return batch.predict_many(self.network_, apply_scaling(inputs, self.scaling_), self.activations_)
 
-    def predict_proba(self, X: Iterable[Iterable[object]]) -> List[Vector]:
+    def predict_proba(self, X: Any) -> Any:
         """The output layer for each row: class probabilities for a softmax output.
 
-        For sigmoid or identity outputs these are the raw outputs, one per class, in classes_ order.
+        For sigmoid or identity outputs these are the raw outputs, one per class, in classes_
+        order. A list of lists, or a 2-D NumPy array when X is an array or a DataFrame.
         """
-        return self._outputs(X)
+        outputs = self._outputs(X)
+        return _arrays.to_array(outputs) if _arrays.is_array_like(X) else outputs
 
-    def predict(self, X: Iterable[Iterable[object]]) -> List[Optional[Label]]:
-        """The predicted label of each row (None where the strict decision rule is undecided)."""
+    def predict(self, X: Any) -> Any:
+        """The predicted label of each row (None where the strict decision rule is undecided).
+
+        A list, or a NumPy array when X is an array or a DataFrame.
+        """
         decide = strict_index if self.decision == "strict" else argmax_index
         indices = [decide(outputs) for outputs in self._outputs(X)]
-        return [None if index is None else self.classes_[index] for index in indices]
+        labels = [None if index is None else self._class_list[index] for index in indices]
+        return _arrays.to_array(labels) if _arrays.is_array_like(X) else labels
 
-    def score(self, X: Iterable[Iterable[object]], y: Iterable[object]) -> float:
-        """The fraction of rows whose predicted label equals y (undecided counts as wrong)."""
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """The (weighted) fraction of rows whose predicted label equals y (undecided is wrong)."""
         labels = _labels(y)
         predictions = self.predict(X)
         if len(labels) != len(predictions):
             raise PurennError(f"X has {len(predictions)} rows but y has {len(labels)} labels")
-        return sum(p == t for p, t in zip(predictions, labels)) / len(labels)
+        weights = _sample_weights(sample_weight, len(labels)) or [1.0] * len(labels)
+        right = math.fsum(w for w, p, t in zip(weights, predictions, labels) if p == t)
+        return right / math.fsum(weights)
 
     # -- model files --------------------------------------------------------------------------
 
     def to_model(self, **extra_training_info: Any) -> Model:
         """The fitted classifier as a model.Model, ready for model.save_model."""
         self._check_fitted()
-        training = {"settings": self.get_params(), **extra_training_info}
-        training["settings"]["hidden"] = list(self.hidden)
+        settings = {name: _plain(value) for name, value in self.get_params().items()}
+        settings["hidden"] = [_plain(size) for size in self.hidden]
+        training = {"settings": settings, **extra_training_info}
         return Model(
             network=self.network_,
             activations=list(self.activations_),
             loss=self.loss,
             scaling=self.scaling_,
-            labels=list(self.classes_),
+            labels=list(self._class_list),
             training=training,
         )
 
     @classmethod
-    def from_model(cls, model: Model) -> "Classifier":
-        """A fitted Classifier from a loaded model.Model (its recorded settings where known)."""
-        params = dict(model.training.get("settings", {})) if isinstance(model.training, dict) else {}
+    def from_model(cls, model: Model, *, source: str = "<model>") -> "Classifier":
+        """A fitted Classifier from a loaded model.Model (its recorded settings where known).
+
+        Files written before early_stopping's names record `patience` (stop when validation
+        accuracy has not improved for that many epochs): it becomes early_stopping with
+        n_iter_no_change = patience - 1, the same stop under MLPClassifier's count. Recorded
+        settings of a wrong type or value raise ModelError naming source and the field.
+        """
+        recorded = model.training.get("settings", {}) if isinstance(model.training, dict) else {}
+        if not isinstance(recorded, dict):
+            raise ModelError(f'{source}, field "training.settings": expected an object')
+        params = dict(recorded)
+        patience = params.pop("patience", None)
+        if isinstance(patience, int) and not isinstance(patience, bool) and patience >= 2:
+            params.update(early_stopping=True, n_iter_no_change=patience - 1)
         known = set(cls._param_names())
         classifier = cls(**{k: v for k, v in params.items() if k in known})
+        try:
+            classifier.settings()
+        except PurennError as error:
+            raise ModelError(f'{source}, field "training.settings": {error}') from None
         classifier.hidden = tuple(len(layer) for layer in model.network[:-1])
         if len(model.activations) > 1:
             classifier.activation = model.activations[0]
         classifier.output_activation = model.activations[-1]
         classifier.loss = model.loss
         classifier._store(model.network, list(model.activations), list(model.labels), model.scaling, None)
+        classifier.history_ = _history(model.training.get("history"))
         return classifier
+
+
+_WITH_SKLEARN_CLASS: Dict[type, type] = {}
+
+
+def _with_sklearn_class(sklearn_class: type) -> type:
+    """NotFittedError that is scikit-learn's NotFittedError as well (one class per such class)."""
+    if sklearn_class not in _WITH_SKLEARN_CLASS:
+        bases = (NotFittedError, sklearn_class)
+        _WITH_SKLEARN_CLASS[sklearn_class] = type("NotFittedError", bases, {"__module__": __name__})
+    return _WITH_SKLEARN_CLASS[sklearn_class]
+
+
+def _not_fitted_error(message: str) -> NotFittedError:
+    """purenn's NotFittedError (an AttributeError and a ValueError); when scikit-learn is loaded
+    already, one that is also its sklearn.exceptions.NotFittedError, for `except` clauses and
+    check_estimator. scikit-learn is never imported here."""
+    sklearn_exceptions = sys.modules.get("sklearn.exceptions")
+    sklearn_class = getattr(sklearn_exceptions, "NotFittedError", None)
+    if isinstance(sklearn_class, type) and issubclass(sklearn_class, Exception):
+        error: NotFittedError = _with_sklearn_class(sklearn_class)(message)
+        return error
+    return NotFittedError(message)
+
+
+def _history(records: object) -> List[History]:
+    """A model file's training history as History records; [] if it has none or another shape."""
+    if not isinstance(records, list):
+        return []
+    try:
+        return [History(**record) for record in records]
+    except TypeError:  # not a dict, or other fields
+        return []
+
+
+def _same(a: Any, b: Any) -> bool:
+    """a == b for parameter values, without asking an array for its truth."""
+    try:
+        return bool(a == b)
+    except ValueError:
+        return False
+
+
+_REPEATED_ROWS = 27  # check_sample_weight_equivalence_on_dense_data's 15 rows, repeated by weight
+
+
+def sklearn_expected_failed_checks(classifier: Classifier) -> Dict[str, str]:
+    """The scikit-learn checks that cannot apply to this classifier's settings, name -> why.
+
+    For check_estimator's `expected_failed_checks` (scikit-learn 1.6+; the _xfail_checks tag
+    before). With scikit-learn 1.9.1 every other check passes. Sample weights equal repeated rows
+    only when both fits take the same steps: one full batch (the check repeats 15 rows into 27)
+    and no dropout (whose masks are drawn per row).
+
+    >>> sklearn_expected_failed_checks(Classifier(dropout=0.0))
+    {}
+    >>> list(sklearn_expected_failed_checks(Classifier()))
+    ['check_sample_weight_equivalence_on_dense_data']
+    """
+    batch_size, dropout = _plain(classifier.batch_size), _plain(classifier.dropout)
+    full_batch = batch_size == 0 or (isinstance(batch_size, int) and batch_size >= _REPEATED_ROWS)
+    reasons = [] if full_batch else [f"batch_size {batch_size!r} (its 27 rows take several steps)"]
+    reasons += [f"dropout {dropout!r} (masks drawn per row)"] if dropout != 0 else []
+    if not reasons:
+        return {}
+    return {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "integer sample weights equal repeated rows only for full-batch steps without dropout; "
+            f"with {' and '.join(reasons)} the weighted and the repeated fit take different steps"
+        )
+    }

@@ -46,6 +46,7 @@ import zlib
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from .errors import DataError, PurennError
+from .files import check_regular
 
 __all__ = [
     "COLUMN_MAJOR",
@@ -278,7 +279,11 @@ def is_mat_file(path: PathArg) -> bool:
 
 
 def _read_file(name: str) -> bytes:
-    """The whole file; DataError if it cannot be read or is too large to be a data set."""
+    """The whole file; DataError if it cannot be read, is not a regular file or is too large."""
+    try:
+        check_regular(name)  # a FIFO or a device could make open() or read() wait forever
+    except PurennError as error:
+        raise DataError(str(error)) from None
     try:
         with open(name, "rb") as stream:
             data = stream.read(_MAX_FILE_BYTES + 1)

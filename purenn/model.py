@@ -5,6 +5,7 @@
 - model_to_dict, model_from_dict: a Model as the dict of the file format, and back; both validate.
 - save_model: write a model file atomically: the old file stays whole if anything fails.
 - load_model: read a model file, refusing anything malformed or hostile with a ModelError.
+- check_size: refuse, before training, a network too large for a model file.
 - FORMAT_NAME, FORMAT_VERSION, MAX_FILE_BYTES, MAX_LAYERS, MAX_WEIGHTS: the format and its limits.
 
 The file format, version 1, is one JSON object:
@@ -26,16 +27,15 @@ Loading trusts nothing: every field is checked, and each error names the file an
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import secrets
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from .activations import ACTIVATIONS
-from .errors import ModelError
+from .errors import ModelError, PurennError
+from .files import check_regular, write_atomically
 from .losses import LOSSES
 from .network import Network
 
@@ -46,6 +46,7 @@ __all__ = [
     "MAX_LAYERS",
     "MAX_WEIGHTS",
     "Model",
+    "check_size",
     "load_model",
     "model_from_dict",
     "model_to_dict",
@@ -60,6 +61,8 @@ FORMAT_VERSION = 1
 MAX_FILE_BYTES = 200_000_000  # load_model's default size limit
 MAX_LAYERS = 1000
 MAX_WEIGHTS = 10_000_000
+
+_WORST_BYTES_PER_WEIGHT = 26  # "-1.2345678901234567e-308, ": the longest a weight's text gets
 
 _REQUIRED_FIELDS = ("format", "version", "layers", "loss", "scaling", "labels")
 _OPTIONAL_FIELDS = ("training",)
@@ -334,6 +337,184 @@ def _json_copy(value: object, source: str, path: str, depth: int = 0) -> Any:
     _fail(source, path, f"expected a JSON value, found {_describe(value)}")
 
 
+def check_size(sizes: Sequence[int]) -> int:
+    """Refuse, before training, a network of these layer sizes (inputs first) no file could hold.
+
+    Returns its number of weights. Raises ModelError for more than MAX_LAYERS layers, more than
+    MAX_WEIGHTS weights, or a file that could outgrow MAX_FILE_BYTES (at 26 bytes per weight,
+    the longest a weight's JSON text gets), which load_model would then refuse.
+
+    >>> check_size([64, 32, 10])
+    2410
+    >>> check_size([64, 100000, 100000, 10])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    purenn.errors.ModelError: a network of 64-100000-100000-10 has ... weights; a model file holds ...
+    """
+    layers = len(sizes) - 1
+    weights = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
+    shape = "-".join(map(str, sizes))
+    if layers > MAX_LAYERS:
+        raise ModelError(
+            f"a network of {layers} layers cannot be saved: a model file holds at most {MAX_LAYERS}"
+        )
+    if weights > MAX_WEIGHTS:
+        raise ModelError(
+            f"a network of {shape} has {weights} weights; a model file holds at most {MAX_WEIGHTS}"
+        )
+    if weights * _WORST_BYTES_PER_WEIGHT > MAX_FILE_BYTES:
+        raise ModelError(
+            f"a network of {shape} has {weights} weights: its file could outgrow the "
+            f"{MAX_FILE_BYTES} bytes load_model reads (at most {MAX_FILE_BYTES // _WORST_BYTES_PER_WEIGHT})"
+        )
+    return weights
+
+
+# The training record: free-form, but every field purenn reads back is checked ----------------
+
+_SPLIT_KINDS = ("none", "random", "sequential", "stratified")  # none: trained on every row
+
+
+def _string(value: object, source: str, path: str, *, optional: bool = False) -> None:
+    """Fail unless value is a string (or null, if optional)."""
+    if not (isinstance(value, str) or (optional and value is None)):
+        wanted = "a string or null" if optional else "a string"
+        _fail(source, path, f"expected {wanted}, found {_describe(value)}")
+
+
+def _integer(value: object, source: str, path: str, *, minimum: Optional[int] = None) -> None:
+    """Fail unless value is an integer (not a bool), at least minimum if given."""
+    if not isinstance(value, int) or isinstance(value, bool) or (minimum is not None and value < minimum):
+        wanted = "an integer" if minimum is None else f"an integer >= {minimum}"
+        _fail(source, path, f"expected {wanted}, found {_describe(value)}")
+
+
+def _bounded(
+    value: object, source: str, path: str, low: float, high: float, *, optional: bool = False
+) -> None:
+    """Fail unless value is a finite number in [low, high] (or null, if optional)."""
+    if optional and value is None:
+        return
+    number = _finite_number(value, source, path)
+    if not low <= number <= high:
+        _fail(source, path, f"expected a number in [{low:g}, {high:g}], found {_describe(value)}")
+
+
+def _object(value: object, source: str, path: str) -> Dict[str, Any]:
+    """Return value if it is an object; else fail."""
+    if not isinstance(value, dict):
+        _fail(source, path, f"expected an object, found {_describe(value)}")
+    return value
+
+
+def _identity_field(value: object, source: str, path: str) -> None:
+    """null, or {"bytes": n >= 0, "sha256": 64 hex digits}: what identifies a data file."""
+    if value is None:
+        return
+    identity = _object(value, source, path)
+    _check_fields(identity, ("bytes", "sha256"), (), source, f"{path}.")
+    _integer(identity["bytes"], source, f"{path}.bytes", minimum=0)
+    digest = identity["sha256"]
+    if not (isinstance(digest, str) and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)):
+        _fail(source, f"{path}.sha256", f"expected 64 hexadecimal digits, found {_describe(digest)}")
+
+
+def _split_field(value: object, source: str) -> None:
+    """{"kind": a split, "test_fraction": in (0, 1) (0 for "none"), "seed": an integer}."""
+    split = _object(value, source, "training.split")
+    _check_fields(split, ("kind", "test_fraction", "seed"), (), source, "training.split.")
+    _known_name(split["kind"], _SPLIT_KINDS, "split", source, "training.split.kind")
+    fraction = _finite_number(split["test_fraction"], source, "training.split.test_fraction")
+    if split["kind"] == "none":
+        if fraction != 0.0:
+            _fail(source, "training.split.test_fraction", f"expected 0 for split none, found {fraction!r}")
+    elif not 0.0 < fraction < 1.0:
+        _fail(source, "training.split.test_fraction", f"expected a fraction in (0, 1), found {fraction!r}")
+    _integer(split["seed"], source, "training.split.seed")
+
+
+def _history_field(value: object, source: str) -> None:
+    """An array of per-epoch objects; the fields of train.History they have are checked."""
+    if not isinstance(value, list):
+        _fail(source, "training.history", f"expected an array, found {_describe(value)}")
+    for index, item in enumerate(value):
+        path = f"training.history[{index}]"
+        record = _object(item, source, path)
+        if "epoch" in record:
+            _integer(record["epoch"], source, f"{path}.epoch", minimum=1)
+        if "loss" in record:
+            _finite_number(record["loss"], source, f"{path}.loss")
+        for name in ("train_accuracy", "validation_accuracy"):
+            _bounded(record.get(name), source, f"{path}.{name}", 0.0, 1.0, optional=True)
+        if "seconds" in record:
+            _bounded(record["seconds"], source, f"{path}.seconds", 0.0, math.inf)
+
+
+def _check_training(training: Dict[str, Any], source: str) -> None:
+    """Check the type of every field of "training" that purenn reads back; others are free.
+
+    settings (an object; its values are checked by estimator.Classifier.from_model), preset,
+    data (strings), labels_file (a string or null), label_column (a string or an integer),
+    data_identity and labels_identity (null or {"bytes", "sha256"}), split ({"kind",
+    "test_fraction", "seed"}), test_accuracy and train_accuracy (in [0, 1]), data_options
+    (inputs_variable, labels_variable: strings; relabel: [old, new] label pairs; image_order:
+    "row-major" or "column-major"), seconds (>= 0), history (an array of
+    {"epoch", "loss", "train_accuracy", "validation_accuracy", "seconds"}).
+    """
+    if "settings" in training:
+        _object(training["settings"], source, "training.settings")
+    for name in ("preset", "data"):
+        if name in training:
+            _string(training[name], source, f"training.{name}")
+    if "labels_file" in training:
+        _string(training["labels_file"], source, "training.labels_file", optional=True)
+    column = training.get("label_column", -1)
+    if not isinstance(column, (str, int)) or isinstance(column, bool):
+        _fail(source, "training.label_column", f"expected a string or an integer, found {_describe(column)}")
+    for name in ("data_identity", "labels_identity"):
+        _identity_field(training.get(name), source, f"training.{name}")
+    if "split" in training:
+        _split_field(training["split"], source)
+    for name in ("test_accuracy", "train_accuracy"):
+        if name in training:
+            _bounded(training[name], source, f"training.{name}", 0.0, 1.0)
+    if "data_options" in training:
+        _data_options_field(training["data_options"], source)
+    if "seconds" in training:
+        _bounded(training["seconds"], source, "training.seconds", 0.0, math.inf)
+    if "history" in training:
+        _history_field(training["history"], source)
+
+
+def _data_options_field(options: object, source: str) -> None:
+    """Check "training.data_options", the MAT-file variables, renamed labels and image order."""
+    path = "training.data_options"
+    _object(options, source, path)
+    assert isinstance(options, dict)
+    for name, value in options.items():
+        where = f"{path}.{name}"
+        if name in ("inputs_variable", "labels_variable"):
+            _string(value, source, where)
+        elif name == "image_order":
+            if value not in ("row-major", "column-major"):
+                _fail(source, where, f'expected "row-major" or "column-major", found {_describe(value)}')
+        elif name == "relabel":
+            pairs_ok = isinstance(value, list) and all(
+                isinstance(pair, list)
+                and len(pair) == 2
+                and all(isinstance(label, (int, str)) and not isinstance(label, bool) for label in pair)
+                for pair in value
+            )
+            if not pairs_ok:
+                _fail(source, where, f"expected an array of [old, new] label pairs, found {_describe(value)}")
+        else:
+            _fail(
+                source,
+                where,
+                "unknown field (expected inputs_variable, labels_variable, relabel, image_order)",
+            )
+
+
 # Dicts -----------------------------------------------------------------------------------------
 
 
@@ -370,7 +551,9 @@ def model_from_dict(data: object, *, source: str = "<model>") -> Model:
     training = data.get("training", {})
     if not isinstance(training, dict):
         _fail(source, "training", f"expected an object, found {_describe(training)}")
-    return Model(network, activations, loss, scaling, labels, _json_copy(training, source, "training"))
+    training = _json_copy(training, source, "training")
+    _check_training(training, source)
+    return Model(network, activations, loss, scaling, labels, training)
 
 
 def _as_dict(model: Model, source: str) -> Dict[str, Any]:
@@ -442,58 +625,16 @@ def _to_json(data: Dict[str, Any]) -> str:
     return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
-def _open_temporary(path: str) -> Tuple[int, str]:
-    """Create a new, empty file beside path (so os.replace can rename it there); return fd, name.
-
-    Made with os.open and mode 0o666, so the umask applies as for any new file.
-    """
-    directory, name = os.path.split(os.path.abspath(path))
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        temporary = os.path.join(directory, f".{name}.{secrets.token_hex(8)}.tmp")
-        try:
-            return os.open(temporary, flags, 0o666), temporary
-        except FileExistsError:  # pragma: no cover - 64 random bits collided
-            continue
-
-
-def _fsync_directory(directory: str) -> None:
-    """Make a rename in directory durable; a no-op where directories cannot be opened (Windows)."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def _write_atomically(path: str, content: bytes, source: str) -> None:
-    """Write content to path so that path holds either its old content or content, whole.
-
-    The bytes go to a temporary file in the same directory, flushed and fsynced, which os.replace
-    then renames over path. If anything fails the temporary file is removed, path is untouched,
-    and an OSError becomes a ModelError.
-    """
+    """files.write_atomically, its errors turned into ModelError (an OSError's naming source)."""
     try:
-        descriptor, temporary = _open_temporary(path)
+        write_atomically(path, content)
+    except ModelError:
+        raise
+    except PurennError as error:  # a directory, a device, a FIFO: never replaced
+        raise ModelError(str(error)) from None
     except OSError as error:
         raise ModelError(f"{source}: cannot write: {error.strerror or error}") from error
-    try:
-        with open(descriptor, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.remove(temporary)
-        if isinstance(error, OSError):
-            raise ModelError(f"{source}: cannot write: {error.strerror or error}") from error
-        raise
-    _fsync_directory(os.path.dirname(os.path.abspath(path)))
 
 
 def save_model(model: Model, path: PathLike) -> None:
@@ -529,6 +670,10 @@ def save_model(model: Model, path: PathLike) -> None:
 def _read_text(path: PathLike, max_bytes: int) -> str:
     """Return the text of the file at path, UTF-8 (a leading byte-order mark is skipped)."""
     source = os.fspath(path)
+    try:
+        check_regular(path)
+    except PurennError as error:
+        raise ModelError(f"{source}: cannot read: {error}") from None
     try:
         with open(path, "rb") as file:
             content = file.read(max_bytes + 1)
@@ -578,7 +723,7 @@ def load_model(path: PathLike, *, max_bytes: int = MAX_FILE_BYTES) -> Model:
 
     Raises ModelError naming the file for a file that is missing, unreadable, a directory, larger
     than max_bytes, not UTF-8, not JSON (with line and column), or not a valid model (with the
-    field).
+    field). "training" is checked where purenn reads it back (see _check_training).
 
     >>> load_model("no/such/model.json")
     Traceback (most recent call last):

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import os
-import secrets
 from typing import List, Mapping, Optional, Sequence, Tuple, Union
 
 from purenn import _svg
@@ -39,6 +38,7 @@ from purenn._png import (
     text_width,
 )
 from purenn.errors import PurennError
+from purenn.files import write_atomically
 
 __all__ = [
     "confusion_svg",
@@ -74,38 +74,6 @@ _MARGIN = 2  # pixels between the cells of a grid and around it
 # -- Writing files ------------------------------------------------------------------------------
 
 
-def _create_temporary(directory: str) -> Tuple[int, str]:
-    """Open a new file in directory for writing, with the permissions the umask gives new files.
-
-    (tempfile.mkstemp would make it readable by its owner only, and the rename would keep that.)
-    """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        temporary = os.path.join(directory, f".purenn-{secrets.token_hex(8)}.tmp")
-        try:
-            return os.open(temporary, flags, 0o666), temporary
-        except FileExistsError:  # 64 random bits taken already: draw again
-            continue
-
-
-def _write_atomically(path: PathLike, data: bytes) -> None:
-    """Write to a temporary file in the same directory, then rename it over path.
-
-    Readers see the old file or the new one, never a part; if anything fails, the temporary file
-    is removed and the old file is left as it was.
-    """
-    descriptor, temporary = _create_temporary(os.path.dirname(os.path.abspath(path)))
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
 def write_png(path: PathLike, image: Union[bytes, Sequence[Sequence[Pixel]]], *, color: bool = False) -> None:
     """Write a PNG file atomically: a temporary file in the same directory, renamed into place.
 
@@ -123,9 +91,9 @@ def write_png(path: PathLike, image: Union[bytes, Sequence[Sequence[Pixel]]], *,
     if isinstance(image, (bytes, bytearray)):
         if not image.startswith(PNG_SIGNATURE):
             raise PurennError("write_png was given bytes that do not start with the PNG signature")
-        _write_atomically(path, bytes(image))
+        write_atomically(path, bytes(image))
     else:
-        _write_atomically(path, png_bytes(image, color=color))
+        write_atomically(path, png_bytes(image, color=color))
 
 
 def write_svg(path: PathLike, svg_text: str) -> None:
@@ -143,7 +111,7 @@ def write_svg(path: PathLike, svg_text: str) -> None:
     """
     if not isinstance(svg_text, str) or not svg_text.lstrip().startswith(("<svg", "<?xml")):
         raise PurennError("write_svg needs the text of an SVG document, starting with <svg")
-    _write_atomically(path, svg_text.encode("utf-8"))
+    write_atomically(path, svg_text.encode("utf-8"))
 
 
 # -- Checking arguments and mapping values to colours ------------------------------------------

@@ -5,23 +5,31 @@
 - TrainingResult: the trained network, its history and why training stopped.
 - train: run gradient descent on (inputs, targets), in place on the network you pass.
 - argmax_index, strict_index: the two decision rules, as output-vector -> class index (or None).
+- real_number, whole_number: a parameter checked and made a plain float / int (NumPy scalars pass).
 
 Per-sample SGD, minibatch SGD and full-batch gradient descent are one loop: a step takes the mean
 gradient g of `batch_size` samples (1, k, or all of them) and moves every weight by
 
-    v <- momentum * v - rate * g          (velocity; momentum 0 is plain gradient descent)
+    v <- momentum * v - rate * g          (solver "sgd": velocity; momentum 0 is plain descent)
     w <- w + v
+
+or by Adam (solver "adam"; purenn/optimizers.py has its update rule). With sample weights the
+batch's gradient is (1/B) sum_i s_i g_i, the weights s_i scaled to a mean of 1 over the
+training set: for the full batch that is the weighted mean sum_i w_i g_i / sum_i w_i.
 
 Dropout draws a fresh inverted-dropout mask for every sample of every step; L2 adds lambda * w
 to every non-bias gradient. Training stops after `epochs` epochs, or earlier when the mean
-training loss of an epoch falls under `loss_tolerance`, or when the validation accuracy has not
-improved for `patience` epochs (the best weights are then put back). A loss or weight that is
+training loss of an epoch falls under `loss_tolerance`, or when the score watched for no change
+has not improved by more than `tol` for more than `n_iter_no_change` epochs in a row
+(scikit-learn's MLPClassifier's rule): with `early_stopping` the validation accuracy (the best
+weights are then put back), else, when `tol` is set, the training loss. A loss or weight that is
 not finite raises DivergenceError, after putting back the weights of the last finished epoch.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import random
 import time
 from dataclasses import asdict, dataclass, field
@@ -31,6 +39,7 @@ from . import batch
 from .activations import get_activation
 from .errors import DivergenceError, PurennError
 from .network import Network, dropout_masks, make_network, resolve_loss
+from .optimizers import Optimizer, make_optimizer
 from .vectors import Vector, all_finite, total
 
 __all__ = [
@@ -38,11 +47,17 @@ __all__ = [
     "Settings",
     "TrainingResult",
     "argmax_index",
+    "epoch_rate",
+    "mean_one_weights",
+    "new_optimizer",
+    "real_number",
     "strict_index",
     "train",
+    "whole_number",
 ]
 
 Progress = Callable[["History", int], None]
+StepProgress = Callable[[int, int, int, int], None]  # (epoch, epochs, steps done, steps in the epoch)
 
 
 @dataclass
@@ -57,11 +72,16 @@ class Settings:
     the last as rate * (1 + cos(pi * (epoch - 1) / epochs)) / 2; "constant" keeps it), `momentum`,
     `l2` (lambda; with `l2_over_samples` it is divided by the number of training samples, as in
     the cost lambda/(2m) * sum w**2), `dropout` (the probability of dropping each hidden unit,
-    0.0 = no dropout), `batch_size` (1 = per-sample SGD, 0 = full batch).
+    0.0 = no dropout), `batch_size` (1 = per-sample SGD, 0 = full batch), `solver` ("sgd":
+    momentum steps; "adam": Adam with `beta_1`, `beta_2`, `epsilon`; momentum is not used).
     Epochs: `epochs`; `rounds` > 0 replaces the shuffled pass by that many rounds of `round_size`
     samples drawn at random (without replacement within a round).
-    Stopping: `loss_tolerance` (stop when the epoch's mean loss is below it), `patience` (stop
-    when validation accuracy has not improved for that many epochs, keeping the best weights).
+    Stopping: `loss_tolerance` (stop when the epoch's mean loss is below it); `early_stopping`
+    (stop when the validation accuracy has not improved by more than `tol`, 0 if None, for more
+    than `n_iter_no_change` epochs in a row; the best weights are kept); without it, a `tol`
+    (None: never) stops when the training loss has not fallen by more than `tol` for more than
+    `n_iter_no_change` epochs. These are MLPClassifier's names and rule; its default tol 1e-4
+    is not purenn's, whose default runs every epoch.
     Decisions: `decision` "argmax" or "strict" (round every output; only an exact one-hot counts).
     Reporting: `measure_train_accuracy` (after every epoch, a forward pass over the whole training
     set, about a quarter of an epoch's time; False leaves History.train_accuracy None).
@@ -83,11 +103,17 @@ class Settings:
     l2_over_samples: bool = False
     dropout: float = 0.5
     batch_size: int = 32
+    solver: str = "sgd"
+    beta_1: float = 0.9
+    beta_2: float = 0.999
+    epsilon: float = 1e-8
     epochs: int = 60
     rounds: int = 0
     round_size: int = 0
     loss_tolerance: Optional[float] = None
-    patience: Optional[int] = None
+    early_stopping: bool = False
+    n_iter_no_change: int = 10
+    tol: Optional[float] = None
     decision: str = "argmax"
     measure_train_accuracy: bool = True
 
@@ -96,8 +122,24 @@ class Settings:
         return [self.activation] * len(self.hidden) + [self.output_activation]
 
     def check(self) -> None:
-        """Raise PurennError naming the first setting that makes no sense."""
+        """Raise PurennError naming the first setting that makes no sense, or is of a wrong type.
+
+        Numbers are numbers.Real (a whole number numbers.Integral), so NumPy scalars pass; bool
+        is refused where a number is meant, and anything but True/False where a bool is.
+        """
         _check_positive_ints("hidden", self.hidden, allow_empty=True)
+        for name in ("activation", "output_activation", "loss", "init", "schedule", "decision", "solver"):
+            _check_name(name, getattr(self, name))
+        _check_number("init_low", self.init_low)
+        _check_number("init_high", self.init_high)
+        if self.init == "uniform" and not self.init_low < self.init_high:
+            raise PurennError(
+                f"init_low must be below init_high, got {self.init_low!r} and {self.init_high!r}"
+            )
+        if self.draw_biases is not None:
+            _check_bool("draw_biases", self.draw_biases)
+        _check_bool("train_biases", self.train_biases)
+        _check_bool("l2_over_samples", self.l2_over_samples)
         _check_number("rate", self.rate, low=0.0, low_open=True)
         _check_number("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
         _check_number("l2", self.l2, low=0.0)
@@ -108,14 +150,19 @@ class Settings:
         _check_count("round_size", self.round_size, minimum=1 if self.rounds else 0)
         if self.loss_tolerance is not None:
             _check_number("loss_tolerance", self.loss_tolerance, low=0.0, low_open=True)
-        if self.patience is not None:
-            _check_count("patience", self.patience, minimum=1)
+        _check_count("n_iter_no_change", self.n_iter_no_change, minimum=1)
+        if self.tol is not None:
+            _check_number("tol", self.tol, low=0.0)
+        if self.solver not in ("sgd", "adam"):
+            raise PurennError(f"solver must be 'sgd' or 'adam', got {self.solver!r}")
+        for name in ("beta_1", "beta_2"):
+            _check_number(name, getattr(self, name), low=0.0, high=1.0, high_open=True)
+        _check_number("epsilon", self.epsilon, low=0.0, low_open=True)
+        for name in ("early_stopping", "measure_train_accuracy"):
+            if not isinstance(getattr(self, name), bool):
+                raise PurennError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if self.schedule not in ("constant", "cosine"):
             raise PurennError(f"schedule must be 'constant' or 'cosine', got {self.schedule!r}")
-        if not isinstance(self.measure_train_accuracy, bool):
-            raise PurennError(
-                f"measure_train_accuracy must be True or False, got {self.measure_train_accuracy!r}"
-            )
         if self.decision not in ("argmax", "strict"):
             raise PurennError(f"decision must be 'argmax' or 'strict', got {self.decision!r}")
         if self.init not in ("glorot", "he", "uniform"):
@@ -154,10 +201,9 @@ def _check_number(
     low_open: bool = False,
     high_open: bool = False,
 ) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise PurennError(f"{name} must be a finite number, got {value!r}")
-    too_low = low is not None and (value <= low if low_open else value < low)
-    too_high = high is not None and (value >= high if high_open else value > high)
+    number = real_number(name, value)
+    too_low = low is not None and (number <= low if low_open else number < low)
+    too_high = high is not None and (number >= high if high_open else number > high)
     if too_low or too_high:
         raise PurennError(f"{name} must be {_describe_range(low, high, low_open, high_open)}, got {value!r}")
 
@@ -169,12 +215,59 @@ def _describe_range(low: Optional[float], high: Optional[float], low_open: bool,
     return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
 
 
+def _brief(value: object) -> str:
+    """repr(value), cut to 40 characters (a 10**400 has 401 digits)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def real_number(name: str, value: object) -> float:
+    """value as a float if it is a finite real number (not a bool); else PurennError naming name.
+
+    >>> real_number("rate", 1)
+    1.0
+    >>> real_number("rate", 10**400)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      ...
+    purenn.errors.PurennError: rate must be a finite number, got 10000...
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise PurennError(f"{name} must be a finite number, got {_brief(value)}")
+    try:
+        number = float(value)
+    except (OverflowError, ValueError, TypeError):
+        number = math.inf
+    if not math.isfinite(number):
+        raise PurennError(f"{name} must be a finite number, got {_brief(value)}")
+    return number
+
+
+def whole_number(name: str, value: object, *, minimum: int) -> int:
+    """value as an int if it is a whole number (numbers.Integral, not a bool) >= minimum."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise PurennError(f"{name} must be a whole number >= {minimum}, got {_brief(value)}")
+    return int(value)
+
+
 def _check_count(name: str, value: object, *, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise PurennError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    whole_number(name, value, minimum=minimum)
 
 
-def _check_positive_ints(name: str, values: Sequence[object], *, allow_empty: bool) -> None:
+def _check_bool(name: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise PurennError(f"{name} must be True or False, got {_brief(value)}")
+
+
+def _check_name(name: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise PurennError(f"{name} must be a name (a str), got {_brief(value)}")
+
+
+def _check_positive_ints(name: str, values: object, *, allow_empty: bool) -> None:
+    if isinstance(values, (str, bytes)) or not isinstance(values, (tuple, list)):
+        raise PurennError(
+            f"{name} must be a sequence of layer sizes, such as (64,) or [128, 64], got {_brief(values)}"
+        )
     if not values and not allow_empty:
         raise PurennError(f"{name} must not be empty")
     for value in values:
@@ -197,12 +290,14 @@ class History:
 
 @dataclass
 class TrainingResult:
-    """The trained network (the very list passed in), its per-epoch history, and why it stopped."""
+    """The trained network (the very list passed in), its per-epoch history, why it stopped,
+    its best epoch (when a no-change rule watched it) and the optimizer, to go on training."""
 
     network: Network
     history: List[History] = field(default_factory=list)
     stopped: str = ""
     best_epoch: Optional[int] = None
+    optimizer: Optional[Optimizer] = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,10 +357,10 @@ def _batches(n: int, settings: Settings, rng: random.Random) -> List[List[int]]:
     return [order[start : start + size] for start in range(0, n, size)]
 
 
-def _epoch_rate(settings: Settings, epoch: int) -> float:
+def epoch_rate(settings: Settings, epoch: int) -> float:
     """The learning rate of epoch 1, 2, ...: constant, or cosine-annealed towards 0.
 
-    >>> _epoch_rate(Settings(rate=0.1, schedule="cosine", epochs=4), 3)
+    >>> epoch_rate(Settings(rate=0.1, schedule="cosine", epochs=4), 3)
     0.05
     """
     if settings.schedule == "constant":
@@ -273,31 +368,19 @@ def _epoch_rate(settings: Settings, epoch: int) -> float:
     return settings.rate * 0.5 * (1.0 + math.cos(math.pi * (epoch - 1) / settings.epochs))
 
 
-def _apply_step(
-    network: Network, grads: Network, velocity: Network, rate: float, momentum: float, train_biases: bool
-) -> None:
-    """v <- momentum * v - rate * g, w <- w + v, for every weight (biases only if trained)."""
-    for layer, layer_grads, layer_velocity in zip(network, grads, velocity):
-        for neuron, neuron_grads, neuron_velocity in zip(layer, layer_grads, layer_velocity):
-            count = len(neuron) if train_biases else len(neuron) - 1
-            for k in range(count):
-                step = momentum * neuron_velocity[k] - rate * neuron_grads[k]
-                neuron_velocity[k] = step
-                neuron[k] += step
-
-
 def _one_step(
     network: Network,
-    velocity: Network,
+    optimizer: Optimizer,
     indices: Sequence[int],
     inputs: Sequence[Vector],
     targets: Sequence[Vector],
+    weights: Optional[Sequence[float]],
     settings: Settings,
     rate: float,
     l2: float,
     rng: random.Random,
 ) -> float:
-    """Take one step on the samples `indices`; return their mean loss."""
+    """Take one step on the samples `indices`; return their mean (weighted) loss."""
     batch_inputs = [inputs[i] for i in indices]
     batch_targets = [targets[i] for i in indices]
     masks = None
@@ -312,10 +395,35 @@ def _one_step(
         settings.loss,
         l2=l2,
         dropout=masks,
+        weights=None if weights is None else [weights[i] for i in indices],
     )
     if math.isfinite(value):
-        _apply_step(network, grads, velocity, rate, settings.momentum, settings.train_biases)
+        optimizer(network, grads, rate=rate, train_biases=settings.train_biases)
     return value
+
+
+def new_optimizer(settings: Settings, network: Network) -> Optimizer:
+    """The optimizer settings.solver names, with its settings, for network."""
+    return make_optimizer(
+        settings.solver,
+        network,
+        momentum=settings.momentum,
+        beta_1=settings.beta_1,
+        beta_2=settings.beta_2,
+        epsilon=settings.epsilon,
+    )
+
+
+def mean_one_weights(sample_weight: Sequence[float]) -> List[float]:
+    """The sample weights scaled to a mean of 1 (all 1.0 stay exactly 1.0).
+
+    >>> mean_one_weights([1.0, 3.0]), mean_one_weights([2.0, 2.0])
+    ([0.5, 1.5], [1.0, 1.0])
+    """
+    total_weight = math.fsum(sample_weight)
+    if not total_weight > 0.0:
+        raise PurennError("the sample weights are all zero: at least one must be positive")
+    return [len(sample_weight) * w / total_weight for w in sample_weight]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,30 +442,54 @@ def _classes(targets: Sequence[Vector]) -> List[int]:
     return [argmax_index(t) for t in targets]
 
 
-class _Patience:
-    """Early stopping: remember the best validation accuracy and its weights; say when to stop."""
+class _NoChange:
+    """MLPClassifier's stopping rule: count the epochs in a row whose score did not improve by
+    more than tol on the best so far; say to stop when the count passes n_iter_no_change.
 
-    def __init__(self, epochs: int) -> None:
-        self.epochs = epochs
-        self.best_accuracy = -1.0
+    With early stopping the score is the validation accuracy (higher is better) and the best
+    epoch's weights are kept; otherwise it is the training loss (lower is better).
+
+    >>> rule = _NoChange(2, 0.0, validation=False)
+    >>> [rule.update(loss, epoch, []) for epoch, loss in enumerate([0.5, 0.4, 0.45, 0.41, 0.42], 1)]
+    [False, False, False, False, True]
+    """
+
+    def __init__(self, n_iter_no_change: int, tol: float, *, validation: bool) -> None:
+        self.n_iter_no_change, self.tol, self.validation = n_iter_no_change, tol, validation
+        self.best = -math.inf if validation else math.inf
         self.best_epoch: Optional[int] = None
         self.best_weights: Network = []
-        self.waited = 0
+        self.count = 0
 
-    def update(self, accuracy: float, epoch: int, network: Network) -> str:
-        """Record an epoch; when it is time to stop, put the best weights back and say why."""
-        if accuracy > self.best_accuracy:
-            self.best_accuracy, self.best_epoch, self.waited = accuracy, epoch, 0
-            self.best_weights = _copy(network)
-            return ""
-        self.waited += 1
-        if self.waited < self.epochs:
-            return ""
-        network[:] = self.best_weights
+    def update(self, score: float, epoch: int, network: Network) -> bool:
+        """Record an epoch's score; True when it is time to stop."""
+        if self.validation:
+            self.count = self.count + 1 if score < self.best + self.tol else 0
+            if score > self.best:
+                self.best, self.best_epoch, self.best_weights = score, epoch, _copy(network)
+        else:
+            self.count = self.count + 1 if score > self.best - self.tol else 0
+            if score < self.best:
+                self.best, self.best_epoch = score, epoch
+        return self.count > self.n_iter_no_change
+
+    def reason(self) -> str:
+        watched = "validation accuracy" if self.validation else "training loss"
+        kept = f"; kept the weights of epoch {self.best_epoch}" if self.validation else ""
         return (
-            f"validation accuracy has not improved for {self.epochs} epochs; "
-            f"kept the weights of epoch {self.best_epoch}"
+            f"the {watched} did not improve by more than {self.tol:g} for "
+            f"{self.n_iter_no_change} epochs{kept}"
         )
+
+
+def _no_change_rule(settings: Settings, has_validation: bool) -> Optional[_NoChange]:
+    if settings.early_stopping:
+        if not has_validation:
+            raise PurennError("early_stopping needs validation data to watch")
+        return _NoChange(settings.n_iter_no_change, settings.tol or 0.0, validation=True)
+    if settings.tol is not None:
+        return _NoChange(settings.n_iter_no_change, settings.tol, validation=False)
+    return None
 
 
 def train(
@@ -369,6 +501,9 @@ def train(
     *,
     validation: Optional[Tuple[Sequence[Vector], Sequence[Vector]]] = None,
     progress: Optional[Progress] = None,
+    sample_weight: Optional[Sequence[float]] = None,
+    optimizer: Optional[Optimizer] = None,
+    step_progress: Optional[StepProgress] = None,
 ) -> TrainingResult:
     """Train `network` IN PLACE on (inputs, targets); return it with its history.
 
@@ -376,6 +511,10 @@ def train(
     the decision rule's class index with the target's largest entry. `validation` is an optional
     (inputs, targets) pair measured after every epoch. `progress(history, epochs)` is called after
     every epoch. Every random draw (shuffles, dropout masks, rounds) comes from `rng`.
+    `sample_weight` (one number >= 0 per input) weighs each sample's loss and gradient (see the
+    module docstring). `optimizer` continues an earlier run's (TrainingResult.optimizer: its
+    velocities or Adam moments); by default a fresh one of settings.solver.
+    `step_progress(epoch, epochs, done, steps)` is called after every step.
 
     Raises DivergenceError, with the weights of the last finished epoch put back, when a loss or
     weight stops being finite.
@@ -397,17 +536,24 @@ def train(
     train_classes = _classes(targets) if settings.measure_train_accuracy else []
     validation_classes = _classes(validation[1]) if validation else None
     l2 = settings.l2 / len(inputs) if settings.l2_over_samples else settings.l2
-    velocity = [[[0.0] * len(neuron) for neuron in layer] for layer in network]
-    result = TrainingResult(network=network)
-    patience = _Patience(settings.patience) if settings.patience is not None else None
+    weights = None if sample_weight is None else mean_one_weights(sample_weight)
+    if weights is not None and len(weights) != len(inputs):
+        raise PurennError(f"got {len(weights)} sample weights for {len(inputs)} inputs")
+    step = optimizer if optimizer is not None else new_optimizer(settings, network)
+    result = TrainingResult(network=network, optimizer=step)
+    no_change = _no_change_rule(settings, validation is not None)
     for epoch in range(1, settings.epochs + 1):
         started = time.perf_counter()
         last_good = _copy(network)
-        rate = _epoch_rate(settings, epoch)
-        losses = [
-            _one_step(network, velocity, indices, inputs, targets, settings, rate, l2, rng)
-            for indices in _batches(len(inputs), settings, rng)
-        ]
+        rate = epoch_rate(settings, epoch)
+        batches = _batches(len(inputs), settings, rng)
+        losses = []
+        for done, indices in enumerate(batches, 1):
+            losses.append(
+                _one_step(network, step, indices, inputs, targets, weights, settings, rate, l2, rng)
+            )
+            if step_progress is not None:
+                step_progress(epoch, settings.epochs, done, len(batches))
         mean_loss = total(losses) / len(losses)
         if not (math.isfinite(mean_loss) and _network_is_finite(network)):
             network[:] = last_good
@@ -429,12 +575,16 @@ def train(
             progress(record, settings.epochs)
         if settings.loss_tolerance is not None and mean_loss < settings.loss_tolerance:
             result.stopped = f"the mean loss {mean_loss:.4g} fell under {settings.loss_tolerance:g}"
-            return result
-        if validation_accuracy is not None and patience is not None:
-            stop = patience.update(validation_accuracy, epoch, network)
-            if stop:
-                result.stopped, result.best_epoch = stop, patience.best_epoch
-                return result
-    result.stopped = f"finished {settings.epochs} epochs"
-    result.best_epoch = patience.best_epoch if patience else None
+            break
+        if no_change is not None:
+            score = validation_accuracy if no_change.validation else mean_loss
+            if no_change.update(score if score is not None else math.nan, epoch, network):
+                result.stopped = no_change.reason()
+                break
+    else:
+        result.stopped = f"finished {settings.epochs} epochs"
+    if no_change is not None:
+        result.best_epoch = no_change.best_epoch
+        if no_change.validation:
+            network[:] = no_change.best_weights  # MLPClassifier keeps the best epoch's weights too
     return result

@@ -3,7 +3,8 @@
 - "ci" (chosen when the CI environment variable is set): derandomized, no example database, no
   deadline, so a CI run is the same every time and shared-machine noise cannot fail it.
 - "dev" (the default): random, more examples, with the local example database.
-Pick one with HYPOTHESIS_PROFILE=ci|dev|thorough.
+- "mutation" (bench/mutation.sh): like "ci" with 10 examples and no shrinking, for mutation testing.
+Pick one with HYPOTHESIS_PROFILE=ci|dev|thorough|mutation.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from strategies import GRADIENT_REPORT
 
 settings.register_profile(
@@ -28,6 +29,15 @@ settings.register_profile(
 )
 settings.register_profile(
     "thorough", deadline=None, max_examples=2000, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "mutation",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=10,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a failure is a kill: no need to shrink it
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 

@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from purenn.activations import ACTIVATIONS, get_activation, relu, sigmoid, softmax, tanh
+from purenn.activations import (
+    ACTIVATIONS,
+    ElementwiseActivation,
+    get_activation,
+    relu,
+    sigmoid,
+    softmax,
+    tanh,
+)
 from purenn.errors import PurennError
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
@@ -93,3 +101,32 @@ def test_a_zero_output_stops_the_gradient_where_the_flag_says(
     if activation.zero_output_stops_gradient:
         result = activation.backward(outputs, gradients)
         assert all(g == 0.0 for a, g in zip(outputs, result) if a == 0.0)
+
+
+@pytest.mark.parametrize(
+    "derivative, stops",
+    [(lambda a: a * (1.0 - a), True), (lambda a: 1.0 - a * a, False), (lambda a: 1.0, False)],
+)
+def test_a_new_elementwise_activation_keeps_what_it_is_given(derivative: Any, stops: bool) -> None:
+    """Built anew (the registered ones are built at import): f and f' kept, the flag from f'(0) = 0."""
+
+    def double(z: float) -> float:
+        return 2.0 * z
+
+    made = ElementwiseActivation("double", double, derivative)
+    assert made.name == "double" and repr(made) == "<activation double>"
+    assert made.function is double and made.derivative_from_output is derivative
+    assert made.zero_output_stops_gradient is stops
+    assert made.forward([1.5, -2.0]) == [3.0, -4.0]
+    assert made.backward([0.5], [2.0]) == [2.0 * derivative(0.5)]
+
+
+def test_which_zero_outputs_stop_the_gradient() -> None:
+    stops = {name: activation.zero_output_stops_gradient for name, activation in ACTIVATIONS.items()}
+    assert stops == {"identity": False, "relu": True, "sigmoid": True, "softmax": True, "tanh": False}
+
+
+def test_an_unknown_activation_lists_the_known_ones() -> None:
+    with pytest.raises(PurennError) as caught:
+        get_activation("swish")
+    assert str(caught.value) == "unknown activation 'swish'; known: identity, relu, sigmoid, softmax, tanh"

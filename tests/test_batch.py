@@ -33,7 +33,7 @@ from typing import Any, Dict, Iterator, List, Sequence
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import _target, record_gradient_error, training_cases, weights
+from strategies import every_case, record_gradient_error
 
 from purenn import batch, kernels
 from purenn.activations import ACTIVATIONS
@@ -47,6 +47,7 @@ from purenn.network import (
     resolve_activations,
     resolve_loss,
 )
+from purenn.testing import targets_for, weights
 
 UNIT_ROUNDOFF = 2.0**-53
 SMALLEST_SUBNORMAL = 2.0**-1074
@@ -74,14 +75,14 @@ def _input_values() -> st.SearchStrategy[float]:
 
 @st.composite
 def batch_cases(draw: Any) -> Dict[str, Any]:
-    """A training case from strategies.training_cases, grown to a batch of 1 to 8 samples."""
-    case = draw(training_cases())
+    """A training case from purenn.testing.training_cases, grown to a batch of 1 to 8 samples."""
+    case = draw(every_case())._asdict()
     sizes = [len(case["x"])] + [len(layer) for layer in case["network"]]
     samples = draw(st.integers(1, 8))
     inputs = [case["x"]] + [
         draw(st.lists(_input_values(), min_size=sizes[0], max_size=sizes[0])) for _ in range(samples - 1)
     ]
-    targets = [case["target"]] + [_target(draw, case["loss_name"], sizes[-1]) for _ in range(samples - 1)]
+    targets = [case["target"]] + [draw(targets_for(case["loss_name"], sizes[-1])) for _ in range(samples - 1)]
     dropout = None
     if case["dropout"] is not None:
         mask_values = st.sampled_from([0.0, 2.0])
@@ -219,6 +220,40 @@ def _digits_sized_case(hidden: int, samples: int, seed: int, keep: float) -> Dic
 def test_a_digits_sized_batch() -> None:
     """64-16-10 softmax, 40 sparse 'images' (about half zeros): the sizes where skipping pays."""
     _assert_mean_of_reference(_digits_sized_case(16, 40, 5, keep=1.0))
+
+
+@pytest.mark.parametrize("samples", [1, 7])
+def test_sample_weights_scale_each_samples_share(samples: int) -> None:
+    """weights s_i: loss = mean_i s_i C_i + P and dC/dw = mean_i s_i g_i + lambda w, where C_i,
+    g_i are the reference's (without L2); a batch of one takes the weighted path too."""
+    case = _digits_sized_case(6, samples, 3, keep=0.5)
+    network, l2 = case["network"], case["l2"]
+    weights = [0.5 * (1 + i % 3) for i in range(samples)]
+    value, grads = batch.loss_and_gradients(
+        network,
+        case["inputs"],
+        case["targets"],
+        case["activations"],
+        case["loss_name"],
+        l2=l2,
+        dropout=case["batch_dropout"],
+        weights=weights,
+    )
+    per_sample = [
+        loss_and_gradients(network, x, t, case["activations"], case["loss_name"], dropout=m)
+        for x, t, m in zip(case["inputs"], case["targets"], case["batch_dropout"])
+    ]
+    penalty = l2 / 2 * math.fsum(w * w for layer in network for neuron in layer for w in neuron[:-1])
+    expected = math.fsum(s * v for s, (v, _) in zip(weights, per_sample)) / samples + penalty
+    assert value == pytest.approx(expected, rel=1e-12)
+    for i, layer in enumerate(network):
+        for j, neuron in enumerate(layer):
+            for k, w in enumerate(neuron):
+                mean = math.fsum(s * g[i][j][k] for s, (_, g) in zip(weights, per_sample)) / samples
+                wanted = mean + (l2 * w if k < len(neuron) - 1 else 0.0)
+                assert grads[i][j][k] == pytest.approx(wanted, rel=1e-9, abs=1e-15)
+    with pytest.raises(PurennError, match="got 2 sample weights for"):
+        batch.loss_and_gradients(network, case["inputs"], case["targets"], "relu", weights=[1.0, 1.0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,3 +476,65 @@ def test_huge_finite_inputs_are_not_mistaken_for_infinite_ones() -> None:
     network = [[[1e-300, 1e-300, 0.0]]]
     huge = [1e308, 1e308]
     assert batch.predict_many(network, [huge], "identity") == [predict(network, huge, "identity")]
+
+
+def _mean_of_reference(network: Any, inputs: Any, targets: Any, **options: Any) -> Any:
+    calls = [loss_and_gradients(network, x, y, **options) for x, y in zip(inputs, targets)]
+    mean_loss = math.fsum(value for value, _ in calls) / len(calls)
+    grads = [
+        [
+            [math.fsum(g[layer][j][k] for _, g in calls) / len(calls) for k in range(len(neuron))]
+            for j, neuron in enumerate(network[layer])
+        ]
+        for layer in range(len(network))
+    ]
+    return mean_loss, grads
+
+
+@pytest.mark.parametrize("samples", [2, 3])
+@pytest.mark.parametrize("l2", [0.0, 1.0, 0.5])
+def test_small_batches_with_any_l2_are_the_mean_of_the_reference(samples: int, l2: float) -> None:
+    inputs = [[1.0, 2.0], [-0.5, 0.25], [0.0, 3.0]][:samples]
+    targets = [[0.0], [1.0], [0.5]][:samples]
+    value, grads = batch.loss_and_gradients(NET, inputs, targets, l2=l2)
+    mean_loss, mean_grads = _mean_of_reference(NET, inputs, targets, l2=l2)
+    assert value == pytest.approx(mean_loss, rel=1e-12)
+    for layer, mean_layer in zip(grads, mean_grads):
+        for neuron, mean_neuron in zip(layer, mean_layer):
+            assert neuron == pytest.approx(mean_neuron, rel=1e-12, abs=1e-15)
+    if l2 == 0.0:
+        assert batch.loss_and_gradients(NET, inputs, targets) == (value, grads)  # no L2 by default
+
+
+def test_every_samples_masks_are_checked_even_after_a_sample_without() -> None:
+    with pytest.raises(
+        PurennError, match=re.escape("sample 1, dropout mask 0 has 1 values; layer 0 has 2 units")
+    ):
+        batch.loss_and_gradients(NET, [[1.0, 2.0], [1.0, 2.0]], [[0.0], [0.0]], dropout=[None, [[2.0]]])
+
+
+def test_the_sumprod_kernel_takes_each_rows_dot_with_the_vector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_dots_by_sumprod is CPython 3.12+'s; with any dot in place of math.sumprod it maps it over the rows."""
+    monkeypatch.setattr(
+        kernels, "_sumprod", lambda row, vector: math.fsum(r * v for r, v in zip(row, vector))
+    )
+    rows = [[1.0, 2.0], [3.0, -4.0], [0.5, 0.0]]
+    assert kernels._dots_by_sumprod(rows, [10.0, 0.1]) == [10.2, 29.6, 5.0]
+    assert kernels._dots_by_sumprod(iter(rows), (1.0, 1.0)) == [3.0, -1.0, 0.5]
+
+
+@pytest.mark.parametrize("on_pypy", [False, True])
+def test_nonzero_positions_on_both_branches(monkeypatch: pytest.MonkeyPatch, on_pypy: bool) -> None:
+    """CPython gathers the positions with compress, PyPy with a loop: the same positions and threshold."""
+    monkeypatch.setattr(kernels, "_ON_PYPY", on_pypy)
+    assert kernels.nonzero_positions([0.0, 2.0, 0.0, -1.0]) == [1, 3]
+    assert kernels.nonzero_positions([0.0, 0.0, 1.0, 1.0], skip_from=0.5) == [2, 3]  # 2 zeros of 4: skip
+    assert kernels.nonzero_positions([0.0, 1.0, 1.0, 1.0], skip_from=0.5) is None  # fewer: compute them all
+    assert kernels.nonzero_positions([1.0] * 9 + [0.0], skip_from=0.2) is None
+    assert kernels.nonzero_positions([0.0, 3.0, 0.0, 1.0], width=3) == [1]  # the bias's 1 past the width
+
+
+def test_an_empty_batch_is_named_exactly() -> None:
+    with pytest.raises(PurennError) as caught:
+        batch.loss_and_gradients(NET, [], [])
+    assert str(caught.value) == "the batch is empty"

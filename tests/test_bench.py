@@ -61,3 +61,11 @@ def test_floor_prints_the_best_ratios_the_products_allow() -> None:
         row = next(line for line in output.splitlines() if line.startswith(network))
         assert row.count("x") == 2  # the best speed-up and the target
     assert "at least 0.17" in output  # prediction / epoch: products alone, no timing in it
+
+
+def test_serve_load_counts_requests_per_second() -> None:
+    output = _run("serve_load.py", "--requests", "40", "--threads", "4")
+    for kind in ("pixels ", "pixels, new conn.", "page bitmap"):
+        row = next(line for line in output.splitlines() if line.startswith(kind))
+        assert "requests/s" in row and row.split("failed")[0].rstrip().endswith(" 0")
+    assert "server log: 120 lines for 120 requests" in output

@@ -185,7 +185,7 @@ BAD_CASES: List[Any] = [
     (["predict", "{model}", "--pixels", "1 2 x"], "--pixels value 2 is 'x', not a number"),
     (["predict", "{model}", "--pixels", "1 2 3"], "expects 64 inputs, but --pixels has 3"),
     (["predict", "{corrupt}", "--index", "0"], "corrupt.json"),
-    (["predict", "{model}"], "one of the arguments --index --pixels is required"),
+    (["predict", "{model}"], "one of the arguments --index --pixels --image is required"),
     (["show", "--count", "0"], "argument --count: expected a number >= 1, got 0"),
     (["show", "--model", "{wrong}"], "expects 3 inputs"),
     (["gradcheck", "--sizes", "4"], "--sizes needs at least an input and an output size"),
@@ -238,9 +238,23 @@ def test_progress_bar_draws_one_line_per_epoch() -> None:
     from purenn.train import History
 
     stream = io.StringIO()
-    bar = _ProgressBar(stream)
+    now = [100.0]
+    bar = _ProgressBar(stream, clock=lambda: now[0], columns=200)
+    bar.step(1, 2, 1, 4)  # the first step draws at once
+    now[0] += 0.0625
+    bar.step(1, 2, 2, 4)  # 0.06 s later: not redrawn
+    now[0] += 0.0625
+    bar.step(1, 2, 3, 4)
+    now[0] += 0.875
     bar(History(1, 0.5, 0.9, None, 0.1), 2)
+    now[0] += 1.0
     bar(History(2, 0.25, 0.95, 0.93, 0.1), 2)
-    text = stream.getvalue()
-    assert text.startswith("\repoch 1/2 [############............] loss 0.5000  train 90.0%")
-    assert "\repoch 2/2 [########################] loss 0.2500  train 95.0%  validation 93.0%\n" in text
+    bar.close()
+    draws = stream.getvalue().split("\r")[1:]
+    assert draws == [
+        "epoch 1/2 [##..................]  12%  0:00 elapsed, ~0:00 left\x1b[K",
+        "epoch 1/2 [#######.............]  38%  0:00 elapsed, ~0:00 left\x1b[K",
+        "epoch 1/2 [##########..........]  50%  0:01 elapsed, ~0:01 left  loss 0.5000  train 90.0%\x1b[K",
+        "epoch 2/2 [####################] 100%  0:02 elapsed, ~0:00 left  loss 0.2500  train 95.0%  "
+        "validation 93.0%\x1b[K\n",
+    ]

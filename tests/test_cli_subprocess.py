@@ -10,6 +10,7 @@ through a regular file (`file/x`): the operating system refuses it (ENOTDIR) for
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from typing import Any, Dict, List
 import pytest
 
 from purenn.cli import main
+from purenn.model import load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,3 +110,291 @@ def test_bad_input_is_one_line_and_exit_status_2(
     assert len(lines) == 1 and completed.stderr.endswith("\n"), completed.stderr
     assert lines[0].startswith("purenn"), lines[0]
     assert os.listdir(tmp_path) == [], "a failed command left files behind"
+
+
+# Hostile use, kind by kind (issue 12): each of these failed before the fix ---------------------
+
+TINY = ["--epochs", "1", "--hidden", "4", "--quiet"]
+
+
+def _purenn(
+    argv: List[str], cwd: Path, *, stdin: Any = subprocess.DEVNULL, stdout: Any = subprocess.PIPE
+) -> "subprocess.CompletedProcess[str]":
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "purenn", *argv],
+        stdin=stdin,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
+
+
+def _one_line(completed: "subprocess.CompletedProcess[str]", status: int) -> str:
+    assert "Traceback" not in completed.stderr and "Exception ignored" not in completed.stderr
+    assert completed.returncode == status, completed.stderr
+    lines = completed.stderr.splitlines()
+    assert len(lines) == 1, completed.stderr
+    return lines[0]
+
+
+@pytest.fixture()
+def tiny(tmp_path: Path) -> Path:
+    """A CSV of 40 rows, 4 features, 2 classes, in the working directory of the test."""
+    path = tmp_path / "tiny.csv"
+    path.write_text("\n".join(f"{i % 2},{i % 3},{i % 5},{i % 7},{i % 2}" for i in range(40)) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("spelling", ["tiny.csv", "./tiny.csv", "{dir}/tiny.csv", "link.csv", "hard.csv"])
+def test_train_refuses_to_write_the_model_over_its_data(tiny: Path, spelling: str) -> None:
+    os.symlink("tiny.csv", tiny.parent / "link.csv")
+    os.link(tiny, tiny.parent / "hard.csv")
+    before = tiny.read_bytes()
+    out = spelling.format(dir=tiny.parent)
+    line = _one_line(_purenn(["train", "--data", "tiny.csv", "--out", out, *TINY], tiny.parent), 2)
+    assert "same file as --data" in line
+    assert tiny.read_bytes() == before
+
+
+def test_a_picture_is_never_written_over_the_data_or_the_model(tiny: Path) -> None:
+    cwd = tiny.parent
+    assert _purenn(["train", "--data", "tiny.csv", "--out", "m.json", *TINY], cwd).returncode == 0
+    model = (cwd / "m.json").read_bytes()
+    for argv in (
+        ["show", "--data", "tiny.csv", "--png", "tiny.csv"],
+        ["show", "--data", "tiny.csv", "--model", "m.json", "--svg", "./m.json"],
+        ["show", "--data", "tiny.csv", "--png", "x.png", "--svg", "x.png"],
+        ["train", "--data", "tiny.csv", "--out", "p/digits.png", "--plots", "p", *TINY],
+    ):
+        _one_line(_purenn(argv, cwd), 2)
+    assert (cwd / "m.json").read_bytes() == model and not (cwd / "x.png").exists()
+
+
+def test_outputs_that_are_not_regular_files_are_refused_and_left_alone(tiny: Path) -> None:
+    cwd = tiny.parent
+    os.mkfifo(cwd / "fifo")
+    os.symlink("nowhere", cwd / "dangling")
+    for out in ("/dev/null", "fifo", "dangling", ".", "dir/", ""):
+        line = _one_line(_purenn(["train", "--data", "tiny.csv", "--out", out, *TINY], cwd), 2)
+        assert line.startswith("purenn train: error: --out")
+    assert (cwd / "fifo").is_fifo() and os.readlink(cwd / "dangling") == "nowhere"
+
+
+def test_a_symlink_to_a_regular_file_is_written_through(tiny: Path) -> None:
+    cwd = tiny.parent
+    (cwd / "real.json").write_text("old")
+    os.symlink("real.json", cwd / "link.json")
+    assert _purenn(["train", "--data", "tiny.csv", "--out", "link.json", *TINY], cwd).returncode == 0
+    assert os.readlink(cwd / "link.json") == "real.json"
+    load_model(cwd / "real.json")
+
+
+@pytest.mark.parametrize(
+    "out",
+    ["missing/m.json", "tiny.csv/m.json", "/proc/m.json", "a" * 256, "b" * 250 + "/m.json"],
+)
+def test_unwritable_outputs_are_refused_before_training(tiny: Path, out: str) -> None:
+    line = _one_line(
+        _purenn(["train", "--data", "tiny.csv", "--out", out, "--epochs", "1000"], tiny.parent), 2
+    )
+    assert "--out" in line
+    assert sorted(os.listdir(tiny.parent)) == ["tiny.csv"]
+
+
+def test_a_long_name_that_fits_is_saved_though_the_temporary_name_is_longer(tiny: Path) -> None:
+    out = "m" * 250
+    assert _purenn(["train", "--data", "tiny.csv", "--out", out, *TINY], tiny.parent).returncode == 0
+    assert sorted(os.listdir(tiny.parent)) == sorted([out, "tiny.csv"])
+
+
+@pytest.mark.parametrize("stdout", ["/dev/full", "closed pipe"])
+def test_the_model_is_saved_before_anything_is_printed(tiny: Path, stdout: str) -> None:
+    argv = [sys.executable, "-m", "purenn", "train", "--data", "tiny.csv", "--out", "m.json", *TINY]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if stdout == "/dev/full":
+        with open("/dev/full", "w") as full:
+            completed = subprocess.run(
+                argv, stdout=full, stderr=subprocess.PIPE, text=True, cwd=tiny.parent, env=env
+            )
+        assert "No space left" in _one_line(completed, 2)
+    else:
+        read, write = os.pipe()
+        os.close(read)  # the reader has gone before a byte is written
+        completed = subprocess.run(
+            argv, stdout=write, stderr=subprocess.PIPE, text=True, cwd=tiny.parent, env=env
+        )
+        os.close(write)
+        assert completed.returncode == 0 and completed.stderr == "", completed.stderr
+    load_model(tiny.parent / "m.json")
+
+
+def test_help_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    read, write = os.pipe()
+    os.close(read)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    completed = subprocess.run(
+        [sys.executable, "-m", "purenn", "--help"], stdout=write, stderr=subprocess.PIPE, text=True, env=env
+    )
+    os.close(write)
+    assert completed.returncode == 0 and completed.stderr == "", completed.stderr
+
+
+def _piped(data: str, out: str, content: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
+    """train --data DATA with content written into its standard input through a pipe."""
+    return subprocess.run(
+        [sys.executable, "-m", "purenn", "train", "--data", data, "--out", out, *TINY],
+        input=content,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+
+
+def test_standard_input_is_read_whole_or_refused(tiny: Path) -> None:
+    cwd = tiny.parent
+    with open(tiny) as source:  # a redirected file: /dev/stdin is then that regular file
+        whole = _purenn(["train", "--data", "/dev/stdin", "--out", "s.json", *TINY], cwd, stdin=source)
+    assert whole.returncode == 0, whole.stderr
+    piped = _piped("-", "p.json", tiny.read_text(), cwd)
+    assert piped.returncode == 0, piped.stderr
+    assert "on 30 samples of -" in piped.stdout  # all 40 rows read: 30 train, 10 test
+    through_dev_stdin = _piped("/dev/stdin", "q.json", tiny.read_text(), cwd)
+    assert "or - to read CSV from standard input" in _one_line(through_dev_stdin, 2)
+    assert not (cwd / "q.json").exists()
+
+
+def test_a_fifo_as_data_is_refused_at_once(tiny: Path) -> None:
+    os.mkfifo(tiny.parent / "fifo")
+    line = _one_line(_purenn(["train", "--data", "fifo", "--out", "m.json", *TINY], tiny.parent), 2)
+    assert "FIFO" in line
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--n-iter-no-change", "2"],
+        ["--validation-fraction", "0.2"],
+        ["--divide-by", "4", "--scaling", "none"],
+        ["--divide-by", "4", "--scaling", "standardize"],
+        ["--label-column", "0", "--data", "digits"],
+        ["--labels", "tiny.csv"],
+        ["--hidden", "none", "--dropout", "0.1"],
+        ["--hidden", "none", "--activation", "tanh"],
+    ],
+)
+def test_flags_without_effect_are_refused(tiny: Path, flags: List[str]) -> None:
+    argv = ["train", "--data", "tiny.csv", "--out", "m.json", "--epochs", "1", *flags]
+    line = _one_line(_purenn(argv, tiny.parent), 2)
+    assert flags[-2] in line or flags[0] in line
+    assert not (tiny.parent / "m.json").exists()
+
+
+def test_a_network_too_large_for_a_model_file_or_memory_is_refused_before_training(tiny: Path) -> None:
+    for hidden in ("4000000", "3000,3000"):
+        line = _one_line(_purenn(["train", "--data", "tiny.csv", "--hidden", hidden], tiny.parent), 2)
+        assert "--hidden" in line and "weights" in line
+
+
+def test_evaluate_refuses_data_that_changed_since_training_and_works_from_elsewhere(
+    tiny: Path, tmp_path_factory: Any
+) -> None:
+    cwd = tiny.parent
+    assert _purenn(["train", "--data", "tiny.csv", "--out", "m.json", *TINY], cwd).returncode == 0
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    completed = _purenn(["evaluate", str(cwd / "m.json")], elsewhere)
+    assert completed.returncode == 0, completed.stderr
+    assert "test split of " + str(tiny) in completed.stdout
+    tiny.write_text(tiny.read_text().replace("1,1,1,1,1", "0,1,1,1,1", 1))
+    line = _one_line(_purenn(["evaluate", "m.json"], cwd), 2)
+    assert "has changed since" in line
+
+
+def test_a_model_with_fields_of_the_wrong_type_is_one_line(tiny: Path) -> None:
+    cwd = tiny.parent
+    assert _purenn(["train", "--data", "tiny.csv", "--out", "m.json", *TINY], cwd).returncode == 0
+    good = json.loads((cwd / "m.json").read_text())
+    for field, value in [
+        ("settings", []),
+        ("settings", "relu"),
+        ("split", [1]),
+        ("history", {"a": 1}),
+        ("data", 3),
+        ("data_identity", {"bytes": "x", "sha256": "0"}),
+    ]:
+        bad = json.loads(json.dumps(good))
+        bad["training"][field] = value
+        (cwd / "bad.json").write_text(json.dumps(bad))
+        for argv in (["evaluate", "bad.json"], ["predict", "bad.json", "--pixels", "1 2 3 4"]):
+            assert f'"training.{field}' in _one_line(_purenn(argv, cwd), 2)
+    bad = json.loads(json.dumps(good))
+    bad["training"]["settings"]["decision"] = 7
+    (cwd / "bad.json").write_text(json.dumps(bad))
+    assert "training.settings" in _one_line(_purenn(["evaluate", "bad.json"], cwd), 2)
+
+
+def test_gradcheck_verdicts_are_honest() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def gradcheck(*flags: str) -> "subprocess.CompletedProcess[str]":
+        argv = [sys.executable, "-m", "purenn", "gradcheck", *flags]
+        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+
+    for seed in ("0", "2", "4", "5"):  # seeds whose probes crossed the kink: FAILED before
+        relu = gradcheck("--activation", "relu", "--seed", seed, "--samples", "20")
+        assert relu.returncode == 0 and "(ok:" in relu.stdout, relu.stdout
+    nan = gradcheck("--l2", "1e308")  # reported "0 (ok)" before
+    assert nan.returncode == 1 and "nan (undetermined" in nan.stdout, nan.stdout
+
+
+# Ctrl-C at any moment: one line and status 130 (or, before Python's own handler is in place,
+# death by the signal itself, with nothing written: the shell shows 130 for both). The child
+# runs with -S: the site module (and an editable install's import hooks) run before any purenn
+# code, and Ctrl-C there is Python's to report; PYTHONPATH finds purenn without them. So is a
+# traceback none of whose frames is in purenn (runpy and importlib, starting `-m`).
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 1.0])
+def test_ctrl_c_at_any_moment_is_one_line_and_status_130(tmp_path: Path, delay: float) -> None:
+    import signal
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-S",
+            "-m",
+            "purenn",
+            "train",
+            "--epochs",
+            "50",
+            "--hidden",
+            "32",
+            "--out",
+            "m.json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    time.sleep(delay)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=120)
+    frames = [line for line in stderr.splitlines() if line.strip().startswith("File ")]
+    if frames and not any("purenn" in frame for frame in frames):
+        return  # Python's own start-up (runpy, importlib) had not reached purenn's code yet
+    assert "Traceback" not in stderr, stderr
+    if child.returncode == -signal.SIGINT:
+        assert stderr == ""
+    else:
+        assert child.returncode == 130, stderr
+        assert stderr.splitlines() == [stderr.strip()] and stderr.strip().endswith("interrupted"), stderr
+    assert not (tmp_path / "m.json").exists()

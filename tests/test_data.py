@@ -15,7 +15,7 @@ import statistics
 import struct
 import tempfile
 from collections import Counter
-from typing import List, Sequence, Tuple, Union
+from typing import Any, List, Sequence, Tuple, Union
 
 import pytest
 from hypothesis import given, settings
@@ -1079,3 +1079,32 @@ def test_take() -> None:
         with pytest.raises(PurennError) as caught:
             take(["a", "b", "c"], [0, bad])
         assert str(caught.value) == f"take: index {bad!r} is out of range for 3 rows"
+
+
+# Standard input and FIFOs (issue 12) -------------------------------------------------------------
+
+
+def test_standard_input_is_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from purenn.data import load_dataset
+
+    rows = "".join(f"{i},{i + 1},{i % 2}\n" for i in range(100))
+
+    class Stdin:
+        buffer = io.BytesIO(rows.encode())
+
+    monkeypatch.setattr(sys, "stdin", Stdin)
+    inputs, labels = load_dataset("-")
+    assert len(inputs) == 100 and inputs[0] == [0.0, 1.0] and labels[-1] == 1
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Any) -> None:
+    import os
+
+    from purenn.data import load_dataset
+
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(DataError, match="FIFO"):
+        load_dataset(str(tmp_path / "fifo"))

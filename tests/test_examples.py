@@ -38,3 +38,37 @@ def test_sgd_by_hand_checks_gradients_and_learns() -> None:
     assert worst < 1e-6
     accuracies = [float(a) for a in re.findall(r"test accuracy ([0-9.]+)%", output)]
     assert len(accuracies) == 10 and accuracies[-1] > 80.0 and accuracies[-1] > accuracies[0]
+
+
+def _pytest_on_the_student_example(tmp_path: Path, *options: str) -> "subprocess.CompletedProcess[str]":
+    """pytest on examples/test_student_backprop.py, from a scratch directory, seeded."""
+    argv = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(EXAMPLES / "test_student_backprop.py"),
+        "-p",
+        "no:cacheprovider",
+    ]
+    argv += ["--hypothesis-seed=0", *options]
+    return subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+
+
+def test_the_student_example_proves_the_textbook_and_catches_the_bug(tmp_path: Path) -> None:
+    """As it is: the right backprop passes, the buggy copy fails as expected (strict xfail)."""
+    done = _pytest_on_the_student_example(tmp_path, "-q")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"\b1 passed, 1 xfailed\b", done.stdout), done.stdout
+
+
+def test_the_student_examples_bug_is_named_in_its_failure(tmp_path: Path) -> None:
+    """With --runxfail the buggy copy's failure shows: the hidden layer is named, and the cause."""
+    done = _pytest_on_the_student_example(tmp_path, "--runxfail")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"\b1 failed, 1 passed\b", done.stdout), done.stdout
+    assert "FAILED" in done.stdout and "test_the_copy_with_the_classic_bug_is_caught" in done.stdout
+    assert "weights differ from central differences of purenn's loss (tolerance 1e-06)" in done.stdout
+    assert re.search(r"worst: layer 0, neuron \d+, weight \d+", done.stdout), done.stdout
+    assert "hint: only layer 0 is wrong and the layers above are right" in done.stdout
+    assert "use layer 1's weights from before the update" in done.stdout
+    assert "Falsifying example" in done.stdout or "Failing test case" in done.stdout

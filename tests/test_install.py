@@ -73,6 +73,17 @@ SCRIPT = textwrap.dedent(
     )
     assert not others, others
     print("only the standard library")
+
+    # purenn.testing is the one module that needs more (Hypothesis): never imported by the
+    # rest, and without Hypothesis its import says what to install, in one line.
+    assert "purenn.testing" not in sys.modules
+    try:
+        import purenn.testing
+    except ImportError as error:
+        assert str(error) == "purenn.testing needs Hypothesis: pip install purenn[testing]", error
+    else:
+        raise AssertionError("purenn.testing imported without Hypothesis")
+    print("purenn.testing asks for Hypothesis")
     """
 )
 
@@ -137,3 +148,4 @@ def test_the_installed_package_imports_only_the_standard_library(venv: Path, tmp
     checked = _run([str(venv / "python"), "-c", SCRIPT], tmp_path)
     assert checked.returncode == 0, checked.stderr
     assert "only the standard library" in checked.stdout
+    assert "purenn.testing asks for Hypothesis" in checked.stdout

@@ -100,3 +100,11 @@ def test_losses_of_huge_logits_are_inf_not_overflow_error(name: str) -> None:
 
 def test_l2_penalty_of_huge_weights_is_inf() -> None:
     assert l2_penalty([[[1e200, 1e200, 0.0]]], 1.0) == math.inf
+
+
+def test_an_unknown_loss_lists_the_known_ones() -> None:
+    with pytest.raises(PurennError) as caught:
+        get_loss("hinge")
+    assert (
+        str(caught.value) == "unknown loss 'hinge'; known: binary_cross_entropy, cross_entropy, squared_error"
+    )

@@ -21,6 +21,7 @@ from purenn.model import (
     MAX_LAYERS,
     MAX_WEIGHTS,
     Model,
+    check_size,
     load_model,
     model_from_dict,
     model_to_dict,
@@ -321,7 +322,7 @@ def test_save_onto_a_directory_is_a_model_error_and_leaves_no_temporary_file(
     path.mkdir()
     with pytest.raises(ModelError) as info:
         save_model(valid_model(), path)
-    assert str(info.value) == f"{path}: cannot write: Is a directory"
+    assert str(info.value) == f"{path} is a directory, not a regular file; give a file name"
     assert os.listdir(directory) == ["model.json"]
     assert os.listdir(path) == []
 
@@ -781,3 +782,42 @@ def test_a_damaged_file_gives_a_model_or_a_model_error(content: bytes) -> None:
             assert str(error).startswith(path)
         else:
             assert model == model_from_dict(model_to_dict(model))
+
+
+# Every field of "training" that purenn reads back is checked (issue 12) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("settings", []),
+        ("settings", "relu"),
+        ("split", [1]),
+        ("split", {"kind": "odd", "test_fraction": 0.25, "seed": 0}),
+        ("split", {"kind": "random", "test_fraction": 2, "seed": 0}),
+        ("split", {"kind": "random", "test_fraction": 0.25, "seed": "0"}),
+        ("history", {"loss": 1}),
+        ("history", [{"loss": "low"}]),
+        ("history", [{"epoch": 0}]),
+        ("history", [{"train_accuracy": 2.0}]),
+        ("data", 3),
+        ("labels_file", []),
+        ("label_column", True),
+        ("data_identity", {"bytes": "x", "sha256": "0" * 64}),
+        ("data_identity", {"bytes": 1, "sha256": "not hex"}),
+        ("test_accuracy", -0.5),
+        ("seconds", "long"),
+    ],
+)
+def test_a_training_field_of_the_wrong_type_is_a_model_error(field: str, value: Any) -> None:
+    data = model_to_dict(valid_model())
+    data["training"] = {field: value}
+    with pytest.raises(ModelError, match=f'field "training.{field}'):
+        model_from_dict(data, source="m.json")
+
+
+def test_check_size_refuses_what_no_model_file_holds() -> None:
+    assert check_size([2, 3, 1]) == 13
+    for sizes in ([1] * (MAX_LAYERS + 2), [64, 200_000, 10], [4, 3000, 3000, 2]):
+        with pytest.raises(ModelError):
+            check_size(sizes)

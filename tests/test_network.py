@@ -12,14 +12,16 @@ from typing import Any, Dict, List
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import networks_of, record_gradient_error, training_cases
+from strategies import every_case, record_gradient_error
 
 from purenn.errors import PurennError
 from purenn.gradcheck import numerical_gradients, relative_error
 from purenn.network import (
     backpropagate,
+    check_network,
     dropout_masks,
     feed_forward,
+    forward_pass,
     gradients,
     layer_sizes,
     loss,
@@ -27,29 +29,23 @@ from purenn.network import (
     make_network,
     predict,
 )
+from purenn.testing import TrainingCase, networks
 
 
-def _arguments(case: Dict[str, Any]) -> Dict[str, Any]:
-    return {"l2": case["l2"], "dropout": case["dropout"]}
+def _arguments(case: TrainingCase) -> Dict[str, Any]:
+    return {"l2": case.l2, "dropout": case.dropout}
 
 
-def _call(function: Any, case: Dict[str, Any], network: Any = None) -> Any:
-    return function(
-        case["network"] if network is None else network,
-        case["x"],
-        case["target"],
-        case["activations"],
-        case["loss_name"],
-        **_arguments(case),
-    )
+def _call(function: Any, case: TrainingCase, network: Any = None) -> Any:
+    return case.call(function, network)
 
 
 # ---------------------------------------------------------------------------------------------
 # Gradients against central finite differences, for every weight
 
 
-@given(training_cases())
-def test_gradients_equal_finite_differences_for_every_weight(case: Dict[str, Any]) -> None:
+@given(every_case())
+def test_gradients_equal_finite_differences_for_every_weight(case: TrainingCase) -> None:
     analytic = _call(gradients, case)
     numeric = _call(numerical_gradients, case)
     error = relative_error(analytic, numeric)
@@ -57,48 +53,48 @@ def test_gradients_equal_finite_differences_for_every_weight(case: Dict[str, Any
     assert error <= 1e-6, (error, analytic, numeric)
 
 
-@given(training_cases(dropout=True))
-def test_dropout_gradients_equal_finite_differences(case: Dict[str, Any]) -> None:
+@given(every_case(dropout=True))
+def test_dropout_gradients_equal_finite_differences(case: TrainingCase) -> None:
     error = relative_error(_call(gradients, case), _call(numerical_gradients, case))
     record_gradient_error("gradients vs central differences, with dropout: relative error", error)
     assert error <= 1e-6
 
 
-@given(training_cases())
-def test_gradients_leave_the_network_unchanged(case: Dict[str, Any]) -> None:
-    before = copy.deepcopy(case["network"])
+@given(every_case())
+def test_gradients_leave_the_network_unchanged(case: TrainingCase) -> None:
+    before = copy.deepcopy(case.network)
     _call(gradients, case)
-    assert case["network"] == before
+    assert case.network == before
 
 
-@given(training_cases(), st.floats(0.0, 2.0))
-def test_backpropagate_leaves_exactly_w_minus_rate_times_g(case: Dict[str, Any], rate: float) -> None:
-    network = copy.deepcopy(case["network"])
+@given(every_case(), st.floats(0.0, 2.0))
+def test_backpropagate_leaves_exactly_w_minus_rate_times_g(case: TrainingCase, rate: float) -> None:
+    network = copy.deepcopy(case.network)
     grads = _call(gradients, case)
     value = backpropagate(
         network,
-        case["x"],
-        case["target"],
+        case.x,
+        case.target,
         rate,
-        case["activations"],
-        case["loss_name"],
+        case.activations,
+        case.loss_name,
         **_arguments(case),
     )
     assert value == _call(loss, case)
-    for layer, old_layer, layer_grads in zip(network, case["network"], grads):
+    for layer, old_layer, layer_grads in zip(network, case.network, grads):
         for neuron, old_neuron, neuron_grads in zip(layer, old_layer, layer_grads):
             assert neuron == [w - rate * g for w, g in zip(old_neuron, neuron_grads)]
 
 
-@given(training_cases())
-def test_loss_and_gradients_agree_with_loss(case: Dict[str, Any]) -> None:
+@given(every_case())
+def test_loss_and_gradients_agree_with_loss(case: TrainingCase) -> None:
     value, _ = _call(loss_and_gradients, case)
     assert value == _call(loss, case)
     assert value >= 0.0
 
 
-@given(training_cases())
-def test_a_wrong_gradient_is_caught(case: Dict[str, Any]) -> None:
+@given(every_case())
+def test_a_wrong_gradient_is_caught(case: TrainingCase) -> None:
     """The check has teeth: change one weight's gradient by 1e-4 of the largest and it fails."""
     analytic = _call(gradients, case)
     numeric = _call(numerical_gradients, case)
@@ -231,7 +227,7 @@ def test_dropout_masks_keep_the_expected_fraction() -> None:
 def test_huge_and_tiny_finite_inputs_never_raise(data: Any) -> None:
     value = data.draw(st.sampled_from([1e308, -1e308, 5e-324, -5e-324, 1e-300, 1e200]))
     sizes = [2, 3, 2]
-    network = data.draw(networks_of(sizes, bound=1e10))
+    network = data.draw(networks(sizes, bound=1e10))
     for activations, loss_name in [
         ("sigmoid", "squared_error"),
         (["tanh", "softmax"], "cross_entropy"),
@@ -284,3 +280,57 @@ def test_bad_input_gets_a_clear_error(call: Any, message: str) -> None:
 
 def test_errors_are_value_errors() -> None:
     assert issubclass(PurennError, ValueError)
+
+
+def test_the_default_activation_is_sigmoid() -> None:
+    network = [[[0.3, -0.2, 0.1], [0.5, 0.4, -0.3]], [[0.7, -0.6, 0.05]]]
+    x = [1.0, 2.0]
+    assert feed_forward(network, x) == feed_forward(network, x, "sigmoid")
+    assert predict(network, x) == predict(network, x, "sigmoid") == feed_forward(network, x)[-1]
+    assert loss(network, x, [0.5]) == loss(network, x, [0.5], "sigmoid", "squared_error", l2=0.0)
+    assert forward_pass(network, x) == forward_pass(network, x, "sigmoid")
+    assert gradients(network, x, [0.5]) == gradients(network, x, [0.5], "sigmoid", "squared_error", l2=0.0)
+
+
+def test_uniform_weights_fill_low_to_high() -> None:
+    network = make_network([10, 20, 10], random.Random(0), init="uniform")
+    values = [w for layer in network for neuron in layer for w in neuron]
+    assert all(-1.0 <= w < 1.0 for w in values)
+    assert min(values) < -0.9 and max(values) > 0.9
+    narrow = make_network([10, 20, 10], random.Random(0), init="uniform", low=0.0, high=0.5)
+    values = [w for layer in narrow for neuron in layer for w in neuron]
+    assert all(0.0 <= w < 0.5 for w in values) and max(values) > 0.45
+
+
+def test_dropout_masks_one_per_hidden_layer_and_keep_one_keeps_all() -> None:
+    network = make_network([3, 4, 5, 2, 2], random.Random(0))
+    masks = dropout_masks(network, 1.0, random.Random(0))
+    assert masks == [[1.0] * 4, [1.0] * 5, [1.0] * 2]
+
+
+@pytest.mark.parametrize("keep", [0.0, -0.5, 1.5, 2.0])
+def test_dropout_keep_outside_0_1_is_refused(keep: float) -> None:
+    with pytest.raises(PurennError, match=re.escape(f"the keep probability must be in (0, 1], got {keep!r}")):
+        dropout_masks([[[0.0, 0.0]], [[0.0, 0.0]]], keep, random.Random(0))
+
+
+@pytest.mark.parametrize(
+    "network, message",
+    [
+        ([], "the network has no layers"),
+        ([[[1.0]]], "layer 0, neuron 0 needs at least 2 weights (1 input + bias)"),
+        ([[[1.0, 0.0], 5.0]], "layer 0, neuron 1 has float weights; expected 2 (1 inputs + bias)"),
+        ([[[1.0, 0.0]], [[1.0]]], "layer 1, neuron 0 has 1 weights; expected 2 (1 inputs + bias)"),
+    ],
+)
+def test_malformed_networks_are_named_exactly(network: Any, message: str) -> None:
+    with pytest.raises(PurennError) as caught:
+        check_network(network)
+    assert str(caught.value) == message
+
+
+def test_the_wrong_number_of_masks_is_named_exactly() -> None:
+    network = [[[1.0, 0.0], [1.0, 0.0]], [[1.0, 1.0, 0.0]]]
+    with pytest.raises(PurennError) as caught:
+        forward_pass(network, [1.0], "sigmoid", [[1.0, 1.0], [1.0]])
+    assert str(caught.value) == "got 2 dropout masks; the network has 1 hidden layers"

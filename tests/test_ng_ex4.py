@@ -328,7 +328,7 @@ BAD = [
         "--test-fraction needs a test set",
     ),
     (["train", "--data", "{mat}", "--image-order", "diagonal"], "argument --image-order: invalid choice"),
-    (["show", "--data", "{mat}", "--labels", "x.idx"], "a MAT-file holds its labels"),
+    (["show", "--data", "{mat}", "--labels", "x.idx"], "--labels is only for IDX images"),
     (["evaluate", "{model}", "{v73}"], "a MATLAB v7.3 MAT-file"),
 ]
 

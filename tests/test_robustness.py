@@ -15,6 +15,7 @@ import json
 import math
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -26,7 +27,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from purenn import model as model_module
+from purenn import files
 from purenn.data import load_csv, load_digits, read_idx
 from purenn.errors import DivergenceError, ModelError, PurennError
 from purenn.estimator import Classifier
@@ -47,7 +48,7 @@ def small_model(first_weight: float = 0.5) -> Model:
 KILLED_SAVE = textwrap.dedent(
     """
     import os, sys, time
-    from purenn import model as model_module
+    from purenn import files
     from purenn.model import Model, save_model
 
     where, path = sys.argv[1], sys.argv[2]
@@ -71,7 +72,7 @@ KILLED_SAVE = textwrap.dedent(
             return getattr(self.file, name)
 
     if where == "mid-write":
-        model_module.open = lambda *args, **kwargs: HalfWriter(open(*args, **kwargs))
+        files.open = lambda *args, **kwargs: HalfWriter(open(*args, **kwargs))
     else:  # written and synced, not yet renamed over the old file
         real_replace = os.replace
         os.replace = lambda *args: stop_here()
@@ -136,7 +137,7 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_temporary_file(
     def open_disk_full(*args: Any, **kwargs: Any) -> DiskFull:
         return DiskFull(open(*args, **kwargs))  # noqa: SIM115 - DiskFull closes it
 
-    monkeypatch.setattr(model_module, "open", open_disk_full, raising=False)
+    monkeypatch.setattr(files, "open", open_disk_full, raising=False)
     with pytest.raises(ModelError, match="No space left on device"):
         save_model(small_model(2.0), path)
     monkeypatch.undo()
@@ -363,3 +364,216 @@ def test_extreme_idx_files_are_values_or_a_purenn_error(tmp_path: Path, content:
         read_idx(path)
     except PurennError as error:
         assert "\n" not in str(error)
+
+
+# Hostile use of the command line: every flag, every kind of output path (issue 12) -------------
+#
+# The invariant, everywhere: exit 0 with the promised file, or exit 1/2 with one line on stderr;
+# no exception escapes main (a traceback, in a shell); every file that existed before is
+# byte-identical after (except the promised output itself, when it was promised and written).
+
+TINY_ROWS = "\n".join(f"{i % 2},{i % 3},{i % 5},{i % 7},{i % 2}" for i in range(40)) + "\n"
+QUICK_TRAIN = ["--epochs", "1", "--hidden", "4", "--quiet"]
+
+
+def _snapshot(directory: Path) -> Dict[str, Any]:
+    """Every entry under directory: a regular file's bytes, a symlink's target, other kinds."""
+    seen: Dict[str, Any] = {}
+    for root, directories, names in os.walk(directory):
+        for name in directories + names:
+            path = os.path.join(root, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                seen[path] = ("link", os.readlink(path))
+            elif stat.S_ISREG(mode):
+                with open(path, "rb") as file:
+                    seen[path] = ("file", file.read())
+            else:
+                seen[path] = ("kind", stat.S_IFMT(mode))
+    return seen
+
+
+def _run_main(argv: List[str], capsys: Any) -> "tuple[int, str]":
+    from purenn.cli import main
+
+    try:
+        status = main(argv)
+    except SystemExit as exit_:  # argparse's usage errors
+        status = int(exit_.code or 0)
+    return status, capsys.readouterr().err
+
+
+def _assert_the_invariant(
+    status: int, stderr: str, before: Dict[str, Any], after: Dict[str, Any], promised: List[str]
+) -> None:
+    assert status in (0, 1, 2), (status, stderr)
+    if status == 0:
+        assert "error" not in stderr, stderr
+        for path in promised:
+            assert os.path.isfile(path), f"exit 0 without the promised {path}"
+    else:
+        assert len(stderr.splitlines()) == 1 and stderr.endswith("\n"), stderr
+        assert stderr.startswith("purenn"), stderr
+    changed = [path for path in before if after.get(path) != before[path]]
+    allowed = {os.path.realpath(p) for p in promised} if status == 0 else set()
+    assert all(os.path.realpath(path) in allowed for path in changed), (changed, stderr)
+
+
+@pytest.fixture()
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> Path:
+    """tiny.csv, a model m.json trained on it, and every kind of path, in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tiny.csv").write_text(TINY_ROWS)
+    status, err = _run_main(["train", "--data", "tiny.csv", "--out", "m.json", *QUICK_TRAIN], capsys)
+    assert status == 0, err
+    os.symlink("tiny.csv", tmp_path / "link-to-input")
+    os.link(tmp_path / "tiny.csv", tmp_path / "hard-link-to-input")
+    (tmp_path / "real.out").write_bytes(b"old")
+    os.symlink("real.out", tmp_path / "link-to-regular")
+    os.symlink("nowhere", tmp_path / "dangling")
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "plots-with-input").mkdir()
+    os.link(tmp_path / "tiny.csv", tmp_path / "plots-with-input" / "digits.png")
+    (tmp_path / "plots-with-fifo").mkdir()
+    os.mkfifo(tmp_path / "plots-with-fifo" / "weights.svg")
+    return tmp_path
+
+
+PATH_KINDS = {
+    "the input": "tiny.csv",
+    "the input as ./": "./tiny.csv",
+    "a symlink to the input": "link-to-input",
+    "a hard link to the input": "hard-link-to-input",
+    "the model": "m.json",
+    "a directory": "dir",
+    "a directory/": "dir/",
+    "a device": "/dev/null",
+    "a FIFO": "fifo",
+    "a dangling symlink": "dangling",
+    "a symlink to a regular file": "link-to-regular",
+    "a missing parent": "missing/x",
+    "a path through a file": "tiny.csv/x",
+    "a name too long": "n" * 256,
+    "a name too long in a parent": "d" * 256 + "/x",
+    "empty": "",
+    "a new file": "new.out",
+    "a directory holding a link to the input": "plots-with-input",
+    "a directory holding a FIFO": "plots-with-fifo",
+}
+
+OUTPUT_FLAGS = {
+    "train --out": ["train", "--data", "tiny.csv", *QUICK_TRAIN, "--out"],
+    "train --plots": ["train", "--data", "tiny.csv", *QUICK_TRAIN, "--out", "o.json", "--plots"],
+    "evaluate --plots": ["evaluate", "m.json", "--plots"],
+    "show --png": ["show", "--data", "tiny.csv", "--model", "m.json", "--count", "4", "--png"],
+    "show --svg": ["show", "--data", "tiny.csv", "--count", "4", "--svg"],
+}
+
+
+def _promised(flag: str, path: str) -> List[str]:
+    if flag.endswith("--plots"):
+        names = ["digits.png", "weights.svg", "confusion.svg"]
+        return [os.path.join(path, name) for name in names] + (["o.json"] if flag.startswith("train") else [])
+    return [path]
+
+
+@pytest.mark.parametrize("kind", list(PATH_KINDS))
+@pytest.mark.parametrize("flag", list(OUTPUT_FLAGS))
+def test_every_output_flag_with_every_kind_of_path(workdir: Path, capsys: Any, flag: str, kind: str) -> None:
+    path = PATH_KINDS[kind]
+    before = _snapshot(workdir)
+    status, stderr = _run_main([*OUTPUT_FLAGS[flag], path], capsys)
+    _assert_the_invariant(status, stderr, before, _snapshot(workdir), _promised(flag, path))
+    if kind in ("a new file", "a symlink to a regular file") and not flag.endswith("--plots"):
+        assert status == 0, stderr
+    if kind in ("the input", "the input as ./", "a symlink to the input", "a hard link to the input"):
+        assert status == 2 and "same file as" in stderr or flag.endswith("--plots"), stderr
+    if kind == "a symlink to a regular file" and status == 0:
+        assert os.readlink(workdir / "link-to-regular") == "real.out"
+
+
+# Every flag of every command, with boundary and wrong-type values.
+
+BASES = {
+    "train": ["train", "--data", "tiny.csv", "--out", "o.json", *QUICK_TRAIN],
+    "evaluate": ["evaluate", "m.json"],
+    "predict": ["predict", "m.json", "--index", "0", "--data", "tiny.csv"],
+    "show": ["show", "--data", "tiny.csv", "--count", "3"],
+    "gradcheck": ["gradcheck", "--sizes", "3,2,2", "--samples", "1"],
+}
+VALUES = ["", "0", "-1", "1.5", "nan", "inf", "-inf", "1e400", "x", "9" * 400, "1,2", "none", "-0", "1" * 30]
+# Values that are valid and ask for work without end: more epochs or samples than a run can do.
+ENDLESS = {("--epochs", "9" * 400), ("--epochs", "1" * 30), ("--samples", "9" * 400), ("--samples", "1" * 30)}
+
+
+def _options(command: str) -> List[str]:
+    import argparse
+
+    from purenn.cli import _parser
+
+    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    parser = commands.choices[command]
+    return [
+        action.option_strings[-1]
+        for action in parser._actions
+        if action.option_strings and action.nargs != 0 and "--help" not in action.option_strings
+    ]
+
+
+FLAG_CASES = [
+    (command, option, value)
+    for command in BASES
+    for option in _options(command)
+    for value in VALUES
+    if (option, value) not in ENDLESS
+]
+
+
+@pytest.mark.parametrize(("command", "option", "value"), FLAG_CASES)
+def test_every_flag_with_boundary_and_wrong_type_values(
+    workdir: Path, capsys: Any, command: str, option: str, value: str
+) -> None:
+    before = _snapshot(workdir)
+    status, stderr = _run_main([*BASES[command], option, value], capsys)
+    promised = ["o.json"] if command == "train" else []
+    if option in ("--png", "--svg", "--out") and status == 0:
+        promised = [value]
+    if command == "gradcheck" and status == 1:  # its verdict (FAILED, undetermined) is on stdout
+        assert stderr == "", stderr
+        status = 0
+    _assert_the_invariant(status, stderr, before, _snapshot(workdir), promised)
+
+
+CONFLICTS = [
+    ["train", "--data", "tiny.csv", "--n-iter-no-change", "2"],
+    ["train", "--data", "tiny.csv", "--validation-fraction", "0.2"],
+    ["train", "--data", "tiny.csv", "--divide-by", "4", "--scaling", "none"],
+    ["train", "--data", "tiny.csv", "--divide-by", "4", "--scaling", "standardize"],
+    ["train", "--data", "tiny.csv", "--preset", "relu-sgd", "--divide-by", "4"],
+    ["train", "--label-column", "0"],
+    ["train", "--data", "tiny.csv", "--labels", "tiny.csv"],
+    ["train", "--data", "tiny.csv", "--hidden", "none", "--dropout", "0.2"],
+    ["train", "--data", "tiny.csv", "--hidden", "none", "--activation", "tanh"],
+    ["train", "--data", "tiny.csv", "--test-fraction", "0.99"],
+    ["train", "--data", "tiny.csv", "--out", "p/digits.png", "--plots", "p"],
+    ["predict", "m.json", "--pixels", "1 2 3 4", "--data", "tiny.csv"],
+    ["predict", "m.json", "--pixels", "1 2 3 4", "--label-column", "0"],
+    ["predict", "m.json", "--pixels", "1 2 3 4", "--index", "0"],
+    ["evaluate", "m.json", "--labels", "tiny.csv"],
+    ["evaluate", "m.json", "--label-column", "0"],
+    ["show", "--data", "tiny.csv", "--png", "same", "--svg", "same"],
+    ["show", "--data", "digits", "--label-column", "3"],
+]
+
+
+@pytest.mark.parametrize("argv", CONFLICTS, ids=[" ".join(argv) for argv in CONFLICTS])
+def test_conflicting_or_unused_flags_are_one_line_and_exit_2(
+    workdir: Path, capsys: Any, argv: List[str]
+) -> None:
+    before = _snapshot(workdir)
+    extra = ["--out", "o.json", *QUICK_TRAIN] if argv[0] == "train" and "--out" not in argv else []
+    status, stderr = _run_main([argv[0], *extra, *argv[1:]], capsys)  # the case's flags win
+    assert status == 2, stderr
+    _assert_the_invariant(status, stderr, before, _snapshot(workdir), [])
+    assert not os.path.exists("o.json")

@@ -128,9 +128,18 @@ def test_full_batch_step_is_the_mean_reference_gradient() -> None:
 
 
 def _mean_of_reference(
-    network: Any, inputs: Any, targets: Any, activations: Any, loss_name: str, *, l2: float, dropout: Any
+    network: Any,
+    inputs: Any,
+    targets: Any,
+    activations: Any,
+    loss_name: str,
+    *,
+    l2: float,
+    dropout: Any,
+    weights: Any = None,
 ) -> Any:
     """batch.loss_and_gradients done the slow way: the reference per sample, exact-rounded means."""
+    assert weights is None
     masks = dropout or [None] * len(inputs)
     results = [
         loss_and_gradients(network, x, t, activations, loss_name, l2=l2, dropout=m)
@@ -208,7 +217,9 @@ def test_loss_tolerance_stops_early() -> None:
     assert "fell under 100" in result.stopped
 
 
-def test_patience_keeps_the_best_weights() -> None:
+def test_early_stopping_keeps_the_best_weights() -> None:
+    """MLPClassifier's rule: stop once more than n_iter_no_change epochs in a row scored below
+    the best (a tie resets the count); the best epoch's weights are put back."""
     inputs, targets = _digits(100)
     network = _net([64, 6, 10])
     snapshots: List[Any] = []
@@ -216,16 +227,35 @@ def test_patience_keeps_the_best_weights() -> None:
         network,
         inputs,
         targets,
-        Settings(hidden=(6,), epochs=30, patience=2, rate=0.5),
+        Settings(hidden=(6,), epochs=30, early_stopping=True, n_iter_no_change=2, rate=0.5),
         random.Random(0),
         validation=(inputs[:20], targets[:20]),
         progress=lambda record, epochs: snapshots.append(copy.deepcopy(network)),
     )
-    assert len(result.history) < 30
+    assert len(result.history) < 30 and "validation accuracy did not improve" in result.stopped
     accuracies = [r.validation_accuracy for r in result.history]
-    assert result.best_epoch == accuracies.index(max(accuracies)) + 1
+    best = max(a for a in accuracies if a is not None)
+    assert result.best_epoch == accuracies.index(best) + 1
     assert network == snapshots[result.best_epoch - 1]
-    assert len(result.history) == result.best_epoch + 2
+    assert all(a is not None and a < best for a in accuracies[-3:])
+
+
+def test_tol_without_early_stopping_watches_the_training_loss() -> None:
+    """tol 10: no epoch's loss is 10 under the best, so epochs 2, 3, 4 count; 3 > 2 stops."""
+    inputs, targets = _digits(60)
+    settings = Settings(hidden=(4,), epochs=30, tol=10.0, n_iter_no_change=2)
+    result = train(_net([64, 4, 10]), inputs, targets, settings, random.Random(0))
+    assert len(result.history) == 4 and "training loss did not improve by more than 10" in result.stopped
+    default = train(_net([64, 4, 10]), inputs, targets, Settings(hidden=(4,), epochs=6), random.Random(0))
+    assert len(default.history) == 6  # tol None: purenn's default runs every epoch
+
+
+def test_early_stopping_without_validation_data_is_refused() -> None:
+    inputs, targets = _digits(10)
+    with pytest.raises(PurennError, match="early_stopping needs validation data"):
+        train(
+            _net([64, 4, 10]), inputs, targets, Settings(hidden=(4,), early_stopping=True), random.Random(0)
+        )
 
 
 def test_rounds_replace_the_shuffled_pass() -> None:
@@ -262,10 +292,10 @@ def test_divergence_stops_and_keeps_the_last_good_weights() -> None:
 
 
 def test_cosine_schedule_anneals() -> None:
-    from purenn.train import _epoch_rate
+    from purenn.train import epoch_rate
 
     settings = Settings(rate=0.2, schedule="cosine", epochs=10)
-    rates = [_epoch_rate(settings, epoch) for epoch in range(1, 11)]
+    rates = [epoch_rate(settings, epoch) for epoch in range(1, 11)]
     assert rates[0] == 0.2 and all(a > b for a, b in zip(rates, rates[1:])) and rates[-1] > 0
 
 
@@ -284,7 +314,11 @@ def test_cosine_schedule_anneals() -> None:
         ({"schedule": "step"}, "schedule must be 'constant' or 'cosine'"),
         ({"loss": "cross_entropy", "output_activation": "sigmoid"}, "needs a softmax output layer"),
         ({"activation": "gelu"}, "unknown activation 'gelu'"),
-        ({"patience": 0}, "patience must be a whole number >= 1"),
+        ({"n_iter_no_change": 0}, "n_iter_no_change must be a whole number >= 1"),
+        ({"solver": "lbfgs"}, "solver must be 'sgd' or 'adam'"),
+        ({"beta_2": 1.0}, "beta_2 must be in [0, 1), got 1.0"),
+        ({"epsilon": 0.0}, "epsilon must be > 0"),
+        ({"tol": -1.0}, "tol must be >= 0"),
     ],
 )
 def test_settings_that_make_no_sense(change: Any, message: str) -> None:

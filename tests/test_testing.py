@@ -1,0 +1,263 @@
+"""purenn.testing: its strategies keep their limits, and assert_gradients_match catches real bugs.
+
+The buggy gradients here are real backpropagations with one classic bug each, written the way a
+student writes them (one sigmoid hidden layer, squared error), not purenn's gradients scaled. Each
+property: either the check fails and names the bug's pattern, or the bug made no difference for
+that example (the buggy gradient really is within the tolerance of the true one).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+from typing import List, Optional
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from purenn.activations import sigmoid
+from purenn.gradcheck import relative_error
+from purenn.network import Network, forward_pass, gradients, layer_sizes
+from purenn.testing import (
+    RELU_MARGIN,
+    TrainingCase,
+    assert_gradients_match,
+    networks,
+    training_cases,
+)
+from purenn.vectors import dot
+
+STUDENT_CASES = training_cases(
+    activations=["sigmoid"], losses=["squared_error"], max_hidden_layers=1, l2=0.0, dropout=False
+)
+
+
+def student_gradients(case: TrainingCase, bug: Optional[str] = None, l2: float = 0.0) -> Network:
+    """One sigmoid hidden layer, squared error, the textbook way; `bug` names the mistake made."""
+    hidden_layer, output_layer = case.network
+    x = list(case.x)
+    hidden_sums = [dot(neuron, x + [1.0]) for neuron in hidden_layer]
+    hidden = [sigmoid(z) for z in hidden_sums]
+    sums = [dot(neuron, hidden + [1.0]) for neuron in output_layer]
+    outputs = [sigmoid(z) for z in sums]
+    errors = [a - y for a, y in zip(outputs, case.target)]
+    if bug == "derivative of (a - y)**2":
+        errors = [2.0 * e for e in errors]
+    if bug == "y - a":
+        errors = [y - a for a, y in zip(outputs, case.target)]
+    output_deltas = [a * (1.0 - a) * e for a, e in zip(outputs, errors)]
+    sent_down = [dot(output_deltas, [neuron[k] for neuron in output_layer]) for k in range(len(hidden))]
+    if bug == "f'(a) = a":
+        hidden_deltas = [h * e for h, e in zip(hidden, sent_down)]
+    else:
+        hidden_deltas = [h * (1.0 - h) * e for h, e in zip(hidden, sent_down)]
+    bias_input = 0.0 if bug == "bias input 0" else 1.0
+    output_inputs = (hidden_sums if bug == "z for h" else hidden) + [bias_input]
+    grads = [
+        [[d * v for v in x + [bias_input]] for d in hidden_deltas],
+        [[d * v for v in output_inputs] for d in output_deltas],
+    ]
+    for layer, layer_grads in zip(case.network, grads):
+        for neuron, neuron_grads in zip(layer, layer_grads):
+            penalised = len(neuron) if bug == "L2 on biases" else len(neuron) - 1
+            for k in range(penalised):
+                neuron_grads[k] += l2 * neuron[k]
+    return grads
+
+
+def _caught_with(computed: Network, case: TrainingCase, hint: str) -> None:
+    """Either the check fails with `hint` in its message, or the bug changed nothing here."""
+    try:
+        assert_gradients_match(computed, case)
+    except AssertionError as failure:
+        assert hint in str(failure), str(failure)
+    else:
+        assert relative_error(computed, case.call(gradients)) <= 1e-6
+
+
+@given(STUDENT_CASES)
+def test_the_right_student_gradients_pass(case: TrainingCase) -> None:
+    assert assert_gradients_match(student_gradients(case), case) <= 1e-6
+
+
+@pytest.mark.parametrize(
+    "bug, hint",
+    [
+        ("derivative of (a - y)**2", "every weight is twice the true gradient: a missing 1/2"),
+        ("y - a", "every weight is the true gradient with the wrong sign"),
+        ("bias input 0", "only bias weights are wrong"),
+        ("f'(a) = a", "only layer 0 is wrong and the layers above are right"),
+        ("z for h", "only the output layer (layer 1) is wrong"),
+    ],
+)
+@given(case=STUDENT_CASES)
+def test_each_classic_bug_gets_its_hint(bug: str, hint: str, case: TrainingCase) -> None:
+    _caught_with(student_gradients(case, bug), case, hint)
+
+
+L2_CASES = training_cases(
+    activations=["sigmoid"], losses=["squared_error"], max_hidden_layers=1, l2=0.5, dropout=False
+)
+
+
+@given(L2_CASES)
+def test_a_forgotten_l2_term_is_named(case: TrainingCase) -> None:
+    _caught_with(student_gradients(case), case, "the L2 term lambda * w is missing")
+
+
+@given(L2_CASES)
+def test_l2_on_the_biases_is_named(case: TrainingCase) -> None:
+    computed = student_gradients(case, "L2 on biases", l2=case.l2)
+    _caught_with(computed, case, "the biases got the L2 term")
+
+
+@given(L2_CASES)
+def test_the_l2_term_counted_twice_is_named(case: TrainingCase) -> None:
+    computed = student_gradients(case, l2=2 * case.l2)
+    _caught_with(computed, case, "the L2 term is counted twice")
+
+
+def test_the_worst_weight_is_named_with_both_values() -> None:
+    case = TrainingCase(
+        [[[0.5, -0.25]], [[2.0, 0.1]]], [1.0], [0.0], ["sigmoid"] * 2, "squared_error", 0.0, None
+    )
+    computed = student_gradients(case, "f'(a) = a")
+    right = case.call(gradients)
+    with pytest.raises(AssertionError) as caught:
+        assert_gradients_match(computed, case)
+    header, worst, *_ = str(caught.value).splitlines()
+    assert header == "2 of 4 weights differ from central differences of purenn's loss (tolerance 1e-06)"
+    found = re.fullmatch(
+        r"  worst: layer 0, neuron 0, weight (\d)( \(the bias\))?: computed (\S+), "
+        r"central differences (\S+), relative error (\S+)",
+        worst,
+    )
+    assert found, worst
+    k = int(found.group(1))
+    assert (found.group(2) is not None) == (k == 1)
+    assert float(found.group(3)) == pytest.approx(computed[0][0][k], rel=1e-9)
+    assert float(found.group(4)) == pytest.approx(right[0][0][k], rel=1e-9)
+    error = abs(computed[0][0][k] - right[0][0][k]) / max(abs(computed[0][0][k]), abs(right[0][0][k]))
+    assert float(found.group(5)) == pytest.approx(error, rel=1e-2)
+
+
+@pytest.mark.parametrize(
+    "computed, message",
+    [
+        ([[[0.0, 0.0]]], "the computed gradient has 1 layers; the network has 2"),
+        (
+            [[[0.0, 0.0], [0.0, 0.0]], [[0.0, 0.0]]],
+            "layer 0 of the computed gradient has 2 neurons; expected 1",
+        ),
+        (
+            [[[0.0]], [[0.0, 0.0]]],
+            "layer 0, neuron 0 of the computed gradient has 1 values; expected 2 (1 inputs",
+        ),
+        (
+            [[[0.0, "0"]], [[0.0, 0.0]]],
+            "layer 0, neuron 0, weight 1 of the computed gradient is '0', not a number",
+        ),
+        ({"layers": 2}, "the computed gradient has a dict, not a list: layers"),
+    ],
+)
+def test_shape_mismatches_are_named(computed: object, message: str) -> None:
+    case = TrainingCase(
+        [[[0.5, -0.25]], [[2.0, 0.1]]], [1.0], [0.0], ["sigmoid"] * 2, "squared_error", 0.0, None
+    )
+    with pytest.raises(AssertionError, match=f"^{message}".replace("(", r"\(")):
+        assert_gradients_match(computed, case)  # type: ignore[arg-type]
+
+
+def test_a_nan_gradient_is_the_worst() -> None:
+    case = TrainingCase([[[0.5, -0.25]]], [1.0], [0.0], ["sigmoid"], "squared_error", 0.0, None)
+    right = case.call(gradients)
+    with pytest.raises(
+        AssertionError, match="worst: layer 0, neuron 0, weight 1 \\(the bias\\): computed nan"
+    ):
+        assert_gradients_match([[[right[0][0][0], math.nan]]], case)
+
+
+# ---------------------------------------------------------------------------------------------
+# The strategies keep their limits
+
+
+@given(
+    training_cases(activations=["relu", "tanh"], losses=["squared_error"], max_hidden_layers=2, max_width=3),
+)
+def test_training_cases_keep_their_limits(case: TrainingCase) -> None:
+    sizes = layer_sizes(case.network)
+    assert 1 <= len(sizes) - 2 <= 2 and all(1 <= units <= 3 for units in sizes[1:-1])
+    assert set(case.activations) <= {"relu", "tanh"} and case.loss_name == "squared_error"
+    assert len(case.x) == sizes[0] and len(case.target) == sizes[-1]
+    run = forward_pass(case.network, case.x, case.activations, case.dropout)
+    for name, sums in zip(case.activations, run.sums):
+        if name == "relu":
+            assert all(abs(z) >= RELU_MARGIN for z in sums)
+
+
+@given(training_cases(l2=0.25, dropout=True), training_cases(l2=[0.0, 1.0], dropout=False))
+def test_l2_and_dropout_are_fixed_or_drawn_as_asked(masked: TrainingCase, plain: TrainingCase) -> None:
+    assert masked.l2 == 0.25 and plain.l2 in (0.0, 1.0) and plain.dropout is None
+    assert masked.dropout is not None
+    assert [len(mask) for mask in masked.dropout] == [len(layer) for layer in masked.network[:-1]]
+    (scale,) = {value for mask in masked.dropout for value in mask} - {0.0} or {2.0}
+    assert scale in (2.0, 1.25)
+
+
+@given(training_cases(losses=["cross_entropy", "binary_cross_entropy"]))
+def test_the_output_activation_fits_the_loss(case: TrainingCase) -> None:
+    expected = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}[case.loss_name]
+    assert case.activations[-1] == expected
+
+
+@given(st.data())
+def test_networks_have_the_sizes_asked_for(data: st.DataObject) -> None:
+    sizes: List[int] = data.draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
+    network = data.draw(networks(sizes, bound=0.5))
+    assert layer_sizes(network) == sizes
+    assert all(abs(w) <= 0.5 for layer in network for neuron in layer for w in neuron)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        ({"activations": ["sigmoid"], "losses": ["cross_entropy"]}, "none of the losses"),
+        ({"activations": ["swish"]}, "activations must be a non-empty list of"),
+        ({"losses": []}, "losses must be a non-empty list of"),
+    ],
+)
+def test_impossible_limits_are_refused(arguments: dict, message: str) -> None:
+    @given(training_cases(**arguments))
+    def draw_one(case: TrainingCase) -> None:
+        pass
+
+    with pytest.raises(InvalidArgument, match=message):
+        draw_one()
+
+
+# ---------------------------------------------------------------------------------------------
+# Hypothesis is optional: import purenn without it, and purenn.testing says what to install
+
+
+def _python(code: str) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+
+def test_import_purenn_never_imports_purenn_testing() -> None:
+    done = _python(
+        "import sys, purenn, purenn.network\n"
+        "print(sorted(m for m in sys.modules if 'hypothesis' in m or m == 'purenn.testing'))"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_purenn_testing_without_hypothesis_says_what_to_install() -> None:
+    done = _python("import sys; sys.modules['hypothesis'] = None; import purenn.testing")
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == "ImportError: purenn.testing needs Hypothesis: pip install purenn[testing]"
