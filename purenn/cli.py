@@ -31,9 +31,12 @@ from . import __version__, explain, preflight, render, serve
 from . import onnx as onnx_export
 from .data import (
     Label,
+    class_list,
     digits_path,
+    is_mat_source,
     load_dataset,
     random_split,
+    relabel,
     sequential_split,
     source_kind,
     stratified_split,
@@ -44,6 +47,7 @@ from .estimator import Classifier
 from .files import check_output, identity
 from .gradcheck import RELU_MARGIN, push_relus_off_the_kink, verdict
 from .images import png_input
+from .matlab import COLUMN_MAJOR, ROW_MAJOR, image_in_rows
 from .metrics import accuracy, confusion_matrix, format_report
 from .model import load_model, save_model
 from .network import Network, make_network
@@ -150,6 +154,26 @@ def _layer_sizes(text: str) -> Tuple[int, ...]:
         raise argparse.ArgumentTypeError(f"expected layer sizes like 64 or 128,64, got {text!r}") from None
 
 
+def _relabel_pairs(text: str) -> List[Tuple[Label, Label]]:
+    """--relabel OLD=NEW[,OLD=NEW...]: labels that are whole numbers become ints."""
+    pairs: List[Tuple[Label, Label]] = []
+    for part in text.split(","):
+        old, equals, new = part.partition("=")
+        if not equals or not old.strip() or not new.strip():
+            raise argparse.ArgumentTypeError(f"expected OLD=NEW pairs like 10=0, got {text!r}")
+        pairs.append((_label_text(old), _label_text(new)))
+    return pairs
+
+
+def _label_text(text: str) -> Label:
+    """A label given on the command line: an int when it is a whole number, else the text."""
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 # ---------------------------------------------------------------------------------------------
 # The parser
 
@@ -159,14 +183,35 @@ def _add_data_options(parser: argparse.ArgumentParser, default: Optional[str] = 
         "--data",
         default=default,
         metavar="FILE",
-        help="a CSV file, an IDX images file (either may be gzipped), 'digits' (the vendored data), "
-        "or - to read CSV from standard input (all of it; a FIFO or device path is refused)",
+        help="a CSV file, a MATLAB .mat file, an IDX images file (CSV and IDX may be gzipped), 'digits' "
+        "(the vendored data), or - to read CSV from standard input (all of it; a FIFO or device path is "
+        "refused)",
     )
     parser.add_argument("--labels", metavar="FILE", help="the IDX labels file for IDX images")
     parser.add_argument(
         "--label-column",
         metavar="COLUMN",
         help="the CSV label column: a number (negative from the end) or a header name (default -1)",
+    )
+    _add_mat_options(parser)
+
+
+def _add_mat_options(parser: argparse.ArgumentParser) -> None:
+    """The options of MAT-files, label renaming and image order (see the README's MAT-file section)."""
+    option = parser.add_argument
+    option("--inputs-variable", metavar="NAME", help="the MAT-file's inputs array, one example per row (X)")
+    option("--labels-variable", metavar="NAME", help="the MAT-file's labels vector (default y)")
+    option(
+        "--relabel",
+        type=_relabel_pairs,
+        metavar="OLD=NEW",
+        help="rename labels, e.g. 10=0 for ex4data1.mat's zeros (recorded in the model)",
+    )
+    option(
+        "--image-order",
+        choices=[ROW_MAJOR, COLUMN_MAJOR],
+        help="how each row unrolls its square image: row-major (CSV, IDX) or column-major "
+        "(MATLAB; the default for .mat files)",
     )
 
 
@@ -238,8 +283,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_data_options(train)
     train.add_argument(
         "--split",
-        choices=["stratified", "random", "sequential"],
-        help="how to split train/test (default: the preset's, stratified 75/25)",
+        choices=["stratified", "random", "sequential", "none"],
+        help="how to split train/test (default: the preset's, stratified 75/25); none: train on every row",
     )
     train.add_argument(
         "--test-fraction", type=_fraction, help="share of the data kept for testing (default: the split's)"
@@ -270,6 +315,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--labels", metavar="FILE", help="the IDX labels file for IDX images")
     evaluate.add_argument("--label-column", metavar="COLUMN", help="the CSV label column of DATA")
+    _add_mat_options(evaluate)
     evaluate.add_argument("--plots", metavar="DIR", help="also write figures into DIR")
     evaluate.add_argument("--json", action="store_true", help="print the results as one JSON object")
 
@@ -365,10 +411,70 @@ def _check_data_flags(source: str, labels_path: Optional[str], label_column: Opt
 
 
 def _load(
-    source: str, labels_path: Optional[str], label_column: Optional[str]
+    source: str,
+    labels_path: Optional[str],
+    label_column: Optional[str],
+    options: Optional[Dict[str, Any]] = None,
+    *,
+    recorded: bool = False,
 ) -> Tuple[List[List[float]], List[Label]]:
-    _check_data_flags(source, labels_path, label_column)
-    return load_dataset(source, labels_path=labels_path, label_column=_label_column(label_column))
+    """Load a data source; options (see _data_options) name MAT-file variables and renamed labels."""
+    if not recorded:  # what a model recorded is not the user's flags: nothing to refuse
+        _check_data_flags(source, labels_path, label_column)
+    options = options or {}
+    inputs, labels = load_dataset(
+        source,
+        labels_path=labels_path,
+        label_column=_label_column(label_column),
+        inputs_variable=options.get("inputs_variable"),
+        labels_variable=options.get("labels_variable"),
+    )
+    renames = options.get("relabel")
+    return inputs, relabel(labels, [(old, new) for old, new in renames]) if renames else labels
+
+
+def _data_options(args: argparse.Namespace, recorded: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """The MAT-file variables, label renames and image order: the flags, else what a model recorded.
+
+    A model records the options it was trained with (training.data_options), so that evaluate,
+    predict and show read its data, name its labels and draw its images as train did.
+    """
+    recorded = recorded if isinstance(recorded, dict) else {}
+    options: Dict[str, Any] = {}
+    for key in ("inputs_variable", "labels_variable", "relabel", "image_order"):
+        value = getattr(args, key, None)
+        value = value if value is not None else recorded.get(key)
+        if value is not None:
+            options[key] = [list(pair) for pair in value] if key == "relabel" else value
+    if options.get("image_order", ROW_MAJOR) not in (ROW_MAJOR, COLUMN_MAJOR):
+        raise PurennError(f"unknown image order {options['image_order']!r}")
+    return options
+
+
+def _image_order(options: Dict[str, Any], source: Optional[str]) -> str:
+    """How the images of source unroll: as stated, else column-major for MAT-files, else row-major."""
+    if "image_order" in options:
+        return str(options["image_order"])
+    return COLUMN_MAJOR if source is not None and is_mat_source(source) else ROW_MAJOR
+
+
+def _drawable(images: Sequence[Sequence[float]], order: str) -> List[List[float]]:
+    """The images unrolled row by row, as render draws them (the weights' bias, if any, stays last)."""
+    if order == ROW_MAJOR or not images:
+        return [list(image) for image in images]
+    side = _side(len(images[0]))
+    return [image_in_rows(image, side, order) for image in images]
+
+
+def _drawable_layer(layer: Sequence[Sequence[float]], order: str) -> List[List[float]]:
+    """A first layer's units, their input weights in row-by-row image order, then their bias."""
+    return [weights + [unit[-1]] for weights, unit in zip(_drawable([u[:-1] for u in layer], order), layer)]
+
+
+def _hint_about_labels(source: str, labels: Sequence[Label], options: Dict[str, Any]) -> None:
+    """Say how to name ex4data1.mat's zeros 0, when a MAT-file's labels are 1..10 as its are."""
+    if is_mat_source(source) and "relabel" not in options and class_list(labels) == list(range(1, 11)):
+        print("note: the labels are 1..10; if 10 stands for the digit 0 (as in ex4data1.mat), --relabel 10=0")
 
 
 def _split(
@@ -466,13 +572,16 @@ def _write_plots(
     true_labels: Sequence[Label],
     predictions: Sequence[Optional[Label]],
     history: Any,
+    order: str = ROW_MAJOR,
 ) -> List[str]:
     """Write the figures of a run into `directory` (learning curves if there is a history).
 
-    preflight.check_plots has checked the directory and the file names before any work.
+    preflight.check_plots has checked the directory and the file names before any work. `order` is
+    how each row unrolls its image (see _image_order); the figures are drawn upright.
     """
     side = _side(len(images[0]))
     shown = min(len(images), 50)
+    images = _drawable(images[:shown], order)
     columns = [label for label in classifier.classes_]
     matrix = confusion_matrix(true_labels, predictions, columns)
     if len(matrix[0]) > len(columns):
@@ -486,7 +595,7 @@ def _write_plots(
             side=side,
             max_value=largest,
         ),
-        "weights.svg": render.weights_svg(classifier.network_[0], side=side),
+        "weights.svg": render.weights_svg(_drawable_layer(classifier.network_[0], order), side=side),
         "confusion.svg": render.confusion_svg(matrix, columns),
     }
     if isinstance(history, list) and history:
@@ -573,7 +682,7 @@ def _classifier_params(args: argparse.Namespace) -> Dict[str, Any]:
 
 
 # The sequential split trains on the first 70%: later writers are then the test set.
-_DEFAULT_TEST_FRACTION = {"stratified": 0.25, "random": 0.25, "sequential": 0.3}
+_DEFAULT_TEST_FRACTION = {"stratified": 0.25, "random": 0.25, "sequential": 0.3, "none": 0.0}
 
 
 def _recorded_path(path: Optional[str]) -> Optional[str]:
@@ -617,6 +726,10 @@ def _train_split(
         return recorded
     preset = get_preset(args.preset)
     split = args.split or preset.split
+    if split == "none" and args.test_fraction:  # a test fraction asks for a test set
+        if args.split == "none":
+            raise PurennError("--test-fraction needs a test set, but --split none trains on every row")
+        split = "stratified"
     test_fraction = args.test_fraction or (
         preset.test_fraction if split == preset.split else _DEFAULT_TEST_FRACTION[split]
     )
@@ -650,18 +763,29 @@ def _train(args: argparse.Namespace) -> int:
     _check_train_paths(args, inputs_read)
     split, test_fraction, split_seed = _train_split(args, resumed[1] if resumed else None)
     data_identity, labels_identity = _identity(args.data), _identity(args.labels)
-    inputs, labels = _load(args.data, args.labels, args.label_column)
-    train_rows, test_rows = _split(labels, split, test_fraction, split_seed)
+    options = _data_options(args)
+    inputs, labels = _load(args.data, args.labels, args.label_column, options)
+    _hint_about_labels(args.data, labels, options)
+    if is_mat_source(args.data):  # recorded, so that predict --pixels draws the model's images upright
+        options["image_order"] = _image_order(options, args.data)
+    if split == "none":
+        train_rows, test_rows = list(range(len(labels))), []  # type: Tuple[List[int], List[int]]
+    else:
+        train_rows, test_rows = _split(labels, split, test_fraction, split_seed)
     _check_train_size(classifier, inputs, labels)
+    train_inputs, train_labels = take(inputs, train_rows), take(labels, train_rows)
     try:
-        seconds = _fit(classifier, take(inputs, train_rows), take(labels, train_rows), args.quiet)
+        seconds = _fit(classifier, train_inputs, train_labels, args.quiet)
     except DivergenceError as error:
         print(f"purenn train: {error}", file=sys.stderr)
         return 1
-    test_inputs, test_labels = take(inputs, test_rows), take(labels, test_rows)
-    predictions = classifier.predict(test_inputs)
-    test_accuracy = accuracy(test_labels, predictions)
-    history = classifier.history_
+    if test_rows:
+        shown_inputs, shown_labels = take(inputs, test_rows), take(labels, test_rows)
+    else:  # split "none": no test set, the figures and plots are of the training rows
+        shown_inputs, shown_labels = train_inputs, train_labels
+    predictions = classifier.predict(shown_inputs)
+    shown_accuracy = accuracy(shown_labels, predictions)
+    results = {"test_accuracy" if test_rows else "train_accuracy": shown_accuracy}
     resumed_from = {"resumed_from": os.path.abspath(args.resume)} if args.resume else {}
     model = classifier.to_model(
         **resumed_from,
@@ -672,30 +796,37 @@ def _train(args: argparse.Namespace) -> int:
         data_identity=data_identity,
         labels_identity=labels_identity,
         split={"kind": split, "test_fraction": test_fraction, "seed": split_seed},
-        test_accuracy=test_accuracy,
+        **results,
         seconds=seconds,
-        history=[record.as_dict() for record in history],
+        history=[record.as_dict() for record in classifier.history_],
+        **({"data_options": options} if options else {}),
     )
     save_model(model, args.out)  # saved before anything is printed: stdout may be gone
     paths = []
     if args.plots:
-        paths = _write_plots(
-            args.plots, classifier, test_inputs, test_labels, predictions, model.training["history"]
-        )
+        order = _image_order(options, args.data)
+        history = model.training["history"]
+        paths = _write_plots(args.plots, classifier, shown_inputs, shown_labels, predictions, history, order)
     sizes = "-".join(
         str(n) for n in [classifier.n_features_in_, *classifier.hidden, len(classifier.classes_)]
     )
+    trained_on = f"{len(train_rows)} samples" if test_rows else f"all {len(train_rows)} rows"
     print(
         f"trained {sizes} ({', '.join(classifier.activations_)}; {classifier.loss}) "
-        f"on {len(train_rows)} samples of {args.data} in {seconds:.1f} s: {classifier.stopped_}"
+        f"on {trained_on} of {args.data} in {seconds:.1f} s: {classifier.stopped_}"
     )
-    if history and history[-1].train_accuracy is not None:
-        print(f"train accuracy: {_percent(history[-1].train_accuracy)}")
-    correct = sum(p == t for p, t in zip(predictions, test_labels))
-    print(
-        f"test accuracy: {_percent(test_accuracy)} ({correct}/{len(test_labels)}) "
-        f"on the {split} split, seed {split_seed}"
-    )
+    correct = sum(p == t for p, t in zip(predictions, shown_labels))
+    if test_rows:
+        train_accuracy = _train_accuracy(args, classifier, train_inputs, train_labels)
+        if train_accuracy is not None:
+            print(f"train accuracy: {_percent(train_accuracy)}")
+        print(
+            f"test accuracy: {_percent(shown_accuracy)} ({correct}/{len(shown_labels)}) "
+            f"on the {split} split, seed {split_seed}"
+        )
+    else:
+        print(f"train accuracy: {_percent(shown_accuracy)} ({correct}/{len(shown_labels)})")
+        print("no test set: every row trained (split none); --split stratified keeps a quarter for a test")
     print(f"saved the model to {args.out}")
     if paths:
         print(f"wrote {', '.join(paths)}")
@@ -724,12 +855,26 @@ def _check_identity(model_path: str, path: Optional[str], recorded: object, fiel
         )
 
 
+def _train_accuracy(
+    args: argparse.Namespace, classifier: Classifier, inputs: List[List[float]], labels: List[Label]
+) -> Optional[float]:
+    """The training accuracy after the last epoch: the epochs' own measure, else measured once now
+    (ng-ex4 measures it only at the end, as its tutorial does), unless --no-train-accuracy."""
+    history = classifier.history_
+    if history and history[-1].train_accuracy is not None:
+        return history[-1].train_accuracy
+    if args.measure_train_accuracy is False:
+        return None
+    return accuracy(labels, classifier.predict(inputs))
+
+
 def _model_data(
     model_path: str, classifier_training: Dict[str, Any], args: argparse.Namespace
 ) -> Tuple[List[List[float]], List[Label], str]:
     """The data to evaluate on: DATA whole, or else the test split the model was trained with."""
+    options = _data_options(args, classifier_training.get("data_options"))
     if args.data:
-        inputs, labels = _load(args.data, args.labels, args.label_column)
+        inputs, labels = _load(args.data, args.labels, args.label_column, options)
         return inputs, labels, f"all {len(labels)} rows of {args.data}"
     preflight.refuse_unused_flags(
         {
@@ -752,7 +897,11 @@ def _model_data(
     _check_identity(
         model_path, labels_file, classifier_training.get("labels_identity"), "training.labels_identity"
     )
-    inputs, labels = load_dataset(source, labels_path=labels_file, label_column=_label_column(column))
+    if kind not in ("stratified", "random", "sequential", "none"):
+        raise PurennError(f'{model_path}, field "training.split.kind": unknown split {kind!r}')
+    inputs, labels = _load(source, labels_file, column, options, recorded=True)
+    if kind == "none":
+        return inputs, labels, f"all {len(labels)} rows of {source}, its training data (split none)"
     _, test_rows = _split(labels, kind, fraction, seed)
     return (
         take(inputs, test_rows),
@@ -782,8 +931,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     predictions = classifier.predict(inputs)
     paths = []
     if args.plots:  # the files first: standard output may be gone
+        options = _data_options(args, model.training.get("data_options"))
+        source = args.data or model.training.get("data")
+        order = _image_order(options, source if isinstance(source, str) else None)
         paths = _write_plots(
-            args.plots, classifier, inputs, labels, predictions, model.training.get("history")
+            args.plots, classifier, inputs, labels, predictions, model.training.get("history"), order
         )
     columns = list(classifier.classes_)
     if args.json:
@@ -824,7 +976,7 @@ def _print_json(document: Dict[str, Any]) -> int:
     return 0
 
 
-def _predict_file(args: argparse.Namespace, classifier: Classifier) -> int:
+def _predict_file(args: argparse.Namespace, classifier: Classifier, options: Dict[str, Any]) -> int:
     """`predict MODEL --data FILE`: every row of FILE, one CSV line each, to stdout or --out."""
     to_file = args.out not in (None, "-")
     if to_file:
@@ -834,7 +986,7 @@ def _predict_file(args: argparse.Namespace, classifier: Classifier) -> int:
     if args.label_column == "none":  # a file of features alone: the data to predict
         inputs, labels = load_dataset(args.data, labels_path=args.labels, label_column=None)
     else:
-        inputs, labels = _load(args.data, args.labels, args.label_column)
+        inputs, labels = _load(args.data, args.labels, args.label_column, options)
     _check_input_size(args.model, classifier, inputs, args.data)
     outputs = classifier.predict_proba(inputs)
     records = prediction_rows(outputs, classifier.predict(inputs), labels if labels else None)
@@ -864,12 +1016,13 @@ def _predict(args: argparse.Namespace) -> int:
         )
     model = load_model(args.model)
     classifier = Classifier.from_model(model, source=args.model)
+    options = _data_options(args, model.training.get("data_options"))
     if args.index is None and image_option is None:
         if args.data is None:
             raise PurennError(
                 "give --index N, --pixels NUMBERS, --image FILE.png, or --data FILE to classify every row"
             )
-        return _predict_file(args, classifier)
+        return _predict_file(args, classifier, options)
     if args.out:
         raise PurennError("--out goes with --data FILE alone (every row), not with one image")
     args.data = args.data or "digits"
@@ -880,12 +1033,11 @@ def _predict(args: argparse.Namespace) -> int:
     elif args.image is not None:
         pixels, where = png_input(args.image, classifier.n_features_in_, model.training), args.image
     else:
-        data = args.data or "digits"
-        inputs, labels = _load(data, args.labels, args.label_column)
+        inputs, labels = _load(args.data, args.labels, args.label_column, options)
         if args.index >= len(inputs):
-            raise PurennError(f"--index {args.index} is out of range: {data} has {len(inputs)} rows")
+            raise PurennError(f"--index {args.index} is out of range: {args.data} has {len(inputs)} rows")
         pixels, label = inputs[args.index], labels[args.index]
-        where = f"row {args.index} of {data}"
+        where = f"row {args.index} of {args.data}"
     _check_input_size(args.model, classifier, [pixels], where)
     (outputs,) = classifier.predict_proba([pixels])
     (answer,) = classifier.predict([pixels])
@@ -898,7 +1050,8 @@ def _predict(args: argparse.Namespace) -> int:
         return _print_json(document)
     side = math.isqrt(len(pixels))
     if side * side == len(pixels):
-        print(render.digit_text(pixels, side=side, max_value=max(max(pixels), 1e-12)))
+        (upright,) = _drawable([pixels], _image_order(options, None if args.pixels else args.data))
+        print(render.digit_text(upright, side=side, max_value=max(max(pixels), 1e-12)))
     for name, value in zip(classifier.classes_, outputs):
         bar = "#" * int(round(20 * min(max(value, 0.0), 1.0)))
         print(f"{str(name):>6} {value:8.4f} {bar}")
@@ -923,16 +1076,19 @@ def _check_show_paths(args: argparse.Namespace) -> None:
 
 def _show(args: argparse.Namespace) -> int:
     _check_show_paths(args)
-    inputs, labels = _load(args.data, args.labels, args.label_column)
+    model = load_model(args.model) if args.model else None
+    options = _data_options(args, model.training.get("data_options") if model else None)
+    inputs, labels = _load(args.data, args.labels, args.label_column, options)
     if args.start >= len(inputs):
         raise PurennError(f"--start {args.start} is out of range: {args.data} has {len(inputs)} rows")
     images = inputs[args.start : args.start + args.count]
     shown_labels = labels[args.start : args.start + args.count]
     predictions: Optional[List[Optional[Label]]] = None
-    if args.model:
-        classifier = Classifier.from_model(load_model(args.model), source=args.model)
+    if model is not None:
+        classifier = Classifier.from_model(model, source=args.model)
         _check_input_size(args.model, classifier, images, args.data)
         predictions = classifier.predict(images)
+    images = _drawable(images, _image_order(options, args.data))
     layout: Dict[str, Any] = {
         "predictions": predictions,
         "columns": args.columns,

@@ -9,13 +9,14 @@ Loading:
 - read_stdin, load_csv_bytes, STDIN: CSV from standard input ("-"), read whole, then parsed.
 - digits_path, load_digits: the vendored UCI handwritten digits (1797 rows of 8x8 pixels 0..16).
 - read_idx, load_idx: MNIST's IDX format, raw or gzip-compressed.
-- load_dataset, source_kind: any of the above, chosen by name ("digits", "-") or by the file's
-  first bytes.
+- (MATLAB MAT-files: see purenn.matlab.)
+- load_dataset, source_kind, is_mat_source: any of the above, chosen by name ("digits", "-") or by
+  the file's first bytes.
 
 Preparing:
 
 - fit_scaling, apply_scaling, check_scaling: input scaling kept as a JSON-able dict.
-- class_list, one_hot: the sorted classes, and one-hot target vectors.
+- class_list, one_hot, relabel: the sorted classes, one-hot target vectors, labels renamed.
 - stratified_split, random_split, sequential_split, take: train/test splits as index lists.
 
 Bad data raises DataError, a bad argument PurennError; each message says where the problem is,
@@ -42,6 +43,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tupl
 
 from .errors import DataError, PurennError
 from .files import check_regular
+from .matlab import is_mat_file, load_mat
 
 __all__ = [
     "apply_scaling",
@@ -49,12 +51,14 @@ __all__ = [
     "class_list",
     "digits_path",
     "fit_scaling",
+    "is_mat_source",
     "load_csv",
     "load_dataset",
     "load_digits",
     "load_idx",
     "one_hot",
     "random_split",
+    "relabel",
     "read_idx",
     "sequential_split",
     "stratified_split",
@@ -549,15 +553,23 @@ def _idx_label(name: str, index: int, value: float) -> int:
 
 
 def load_dataset(
-    source: str, *, labels_path: Optional[PathArg] = None, label_column: Union[int, str, None] = -1
+    source: str,
+    *,
+    labels_path: Optional[PathArg] = None,
+    label_column: Union[int, str, None] = -1,
+    inputs_variable: Optional[str] = None,
+    labels_variable: Optional[str] = None,
 ) -> Dataset:
-    """Load "digits" (the vendored set), an IDX images file, or a CSV file.
+    """Load "digits" (the vendored set), a MATLAB MAT-file, an IDX images file, or a CSV file.
 
-    A file starting with IDX's magic bytes, raw or gzipped, is read as IDX images; their labels come
-    from labels_path, or from the file named like the images with "images-idx3" replaced by
-    "labels-idx1" (MNIST's naming). Any other file is CSV (raw or gzipped) with the given label
-    column. "-" is standard input, read whole, as CSV. A FIFO or device path is refused (DataError):
-    opening one can wait forever, and reading it twice (to sniff its first bytes) would lose data.
+    A file starting like a MAT-file (see matlab.is_mat_file), or named *.mat, is read by
+    matlab.load_mat: inputs_variable (default "X") holds one example per row, labels_variable
+    (default "y") the labels. A file starting with IDX's magic bytes, raw or gzipped, is read as IDX
+    images; their labels come from labels_path, or from the file named like the images with
+    "images-idx3" replaced by "labels-idx1" (MNIST's naming). Any other file is CSV (raw or
+    gzipped) with the given label column (None: a file of features alone, no labels). "-" is
+    standard input, read whole, as CSV. A FIFO or device path is refused (DataError): opening one
+    can wait forever, and reading it twice (to sniff its first bytes) would lose data.
 
     >>> inputs, labels = load_dataset("digits")
     >>> len(inputs), sorted(set(labels)) == list(range(10))
@@ -568,6 +580,13 @@ def load_dataset(
         if labels_path is not None:
             raise PurennError("standard input holds CSV, which needs no labels_path")
         return load_csv_bytes(read_stdin(), label_column=label_column)
+    if is_mat_source(name):
+        _check_regular(name)
+        if labels_path is not None:
+            raise PurennError(f"{name}: labels_path is only for IDX images; a MAT-file holds its labels")
+        return load_mat(name, inputs_variable=inputs_variable, labels_variable=labels_variable)
+    if inputs_variable is not None or labels_variable is not None:
+        raise PurennError(f"{name}: inputs_variable and labels_variable are only for MAT-files")
     if name != "digits" and _starts_like_idx(name):
         labels = labels_path if labels_path is not None else _mnist_labels_path(name)
         return load_idx(name, labels)
@@ -577,14 +596,30 @@ def load_dataset(
 
 
 def source_kind(source: str) -> str:
-    """What load_dataset reads source as: "digits", "stdin", "idx" or "csv" (DataError if unreadable).
+    """What load_dataset reads source as: "digits", "stdin", "mat", "idx" or "csv" (DataError if unreadable).
 
     >>> source_kind("digits"), source_kind("-"), source_kind(str(digits_path()))
     ('digits', 'stdin', 'csv')
     """
     if source in ("digits", STDIN):
         return "stdin" if source == STDIN else "digits"
+    if is_mat_source(source):
+        return "mat"
     return "idx" if _starts_like_idx(source) else "csv"
+
+
+def is_mat_source(name: str) -> bool:
+    """True if load_dataset reads this source as a MAT-file: named *.mat, or starting like one.
+
+    >>> is_mat_source("digits")
+    False
+    """
+    if name in ("digits", STDIN):
+        return False
+    if name.lower().endswith(".mat"):
+        return True
+    _check_regular(name)  # sniffing a FIFO's first bytes could wait forever, and lose them
+    return is_mat_file(name)
 
 
 def _starts_like_idx(name: str) -> bool:
@@ -861,6 +896,28 @@ def _class_key(label: Label) -> Tuple[int, int, str]:
     if isinstance(label, int):
         return (0, label, "")
     raise PurennError(f"labels must be ints or strs, found {type(label).__name__}")
+
+
+def relabel(labels: Sequence[Label], renames: Sequence[Tuple[Label, Label]]) -> List[Label]:
+    """Return the labels with each (old, new) pair's old label renamed to new; others unchanged.
+
+    For data sets that name a class by another label, like ex4data1.mat's 10 for the digit 0.
+    Raises PurennError when a new name is already a label of the data (two classes would merge)
+    or an old label is renamed twice.
+
+    >>> relabel([10, 1, 10, 2], [(10, 0)])
+    [0, 1, 0, 2]
+    """
+    mapping: Dict[Label, Label] = {}
+    for old, new in renames:
+        if old in mapping:
+            raise PurennError(f"relabel: label {old!r} is renamed twice")
+        mapping[old] = new
+    present = set(labels)
+    for old, new in mapping.items():
+        if new in present and new not in mapping:
+            raise PurennError(f"relabel {old!r} as {new!r}: the data already has a label {new!r}")
+    return [mapping.get(label, label) for label in labels]
 
 
 def one_hot(labels: Sequence[Label], classes: Sequence[Label]) -> List[List[float]]:

@@ -372,7 +372,7 @@ def check_size(sizes: Sequence[int]) -> int:
 
 # The training record: free-form, but every field purenn reads back is checked ----------------
 
-_SPLIT_KINDS = ("random", "sequential", "stratified")
+_SPLIT_KINDS = ("none", "random", "sequential", "stratified")  # none: trained on every row
 
 
 def _string(value: object, source: str, path: str, *, optional: bool = False) -> None:
@@ -420,12 +420,15 @@ def _identity_field(value: object, source: str, path: str) -> None:
 
 
 def _split_field(value: object, source: str) -> None:
-    """{"kind": a split, "test_fraction": in (0, 1), "seed": an integer}."""
+    """{"kind": a split, "test_fraction": in (0, 1) (0 for "none"), "seed": an integer}."""
     split = _object(value, source, "training.split")
     _check_fields(split, ("kind", "test_fraction", "seed"), (), source, "training.split.")
     _known_name(split["kind"], _SPLIT_KINDS, "split", source, "training.split.kind")
     fraction = _finite_number(split["test_fraction"], source, "training.split.test_fraction")
-    if not 0.0 < fraction < 1.0:
+    if split["kind"] == "none":
+        if fraction != 0.0:
+            _fail(source, "training.split.test_fraction", f"expected 0 for split none, found {fraction!r}")
+    elif not 0.0 < fraction < 1.0:
         _fail(source, "training.split.test_fraction", f"expected a fraction in (0, 1), found {fraction!r}")
     _integer(split["seed"], source, "training.split.seed")
 
@@ -453,7 +456,9 @@ def _check_training(training: Dict[str, Any], source: str) -> None:
     settings (an object; its values are checked by estimator.Classifier.from_model), preset,
     data (strings), labels_file (a string or null), label_column (a string or an integer),
     data_identity and labels_identity (null or {"bytes", "sha256"}), split ({"kind",
-    "test_fraction", "seed"}), test_accuracy (in [0, 1]), seconds (>= 0), history (an array of
+    "test_fraction", "seed"}), test_accuracy and train_accuracy (in [0, 1]), data_options
+    (inputs_variable, labels_variable: strings; relabel: [old, new] label pairs; image_order:
+    "row-major" or "column-major"), seconds (>= 0), history (an array of
     {"epoch", "loss", "train_accuracy", "validation_accuracy", "seconds"}).
     """
     if "settings" in training:
@@ -470,12 +475,44 @@ def _check_training(training: Dict[str, Any], source: str) -> None:
         _identity_field(training.get(name), source, f"training.{name}")
     if "split" in training:
         _split_field(training["split"], source)
-    if "test_accuracy" in training:
-        _bounded(training["test_accuracy"], source, "training.test_accuracy", 0.0, 1.0)
+    for name in ("test_accuracy", "train_accuracy"):
+        if name in training:
+            _bounded(training[name], source, f"training.{name}", 0.0, 1.0)
+    if "data_options" in training:
+        _data_options_field(training["data_options"], source)
     if "seconds" in training:
         _bounded(training["seconds"], source, "training.seconds", 0.0, math.inf)
     if "history" in training:
         _history_field(training["history"], source)
+
+
+def _data_options_field(options: object, source: str) -> None:
+    """Check "training.data_options", the MAT-file variables, renamed labels and image order."""
+    path = "training.data_options"
+    _object(options, source, path)
+    assert isinstance(options, dict)
+    for name, value in options.items():
+        where = f"{path}.{name}"
+        if name in ("inputs_variable", "labels_variable"):
+            _string(value, source, where)
+        elif name == "image_order":
+            if value not in ("row-major", "column-major"):
+                _fail(source, where, f'expected "row-major" or "column-major", found {_describe(value)}')
+        elif name == "relabel":
+            pairs_ok = isinstance(value, list) and all(
+                isinstance(pair, list)
+                and len(pair) == 2
+                and all(isinstance(label, (int, str)) and not isinstance(label, bool) for label in pair)
+                for pair in value
+            )
+            if not pairs_ok:
+                _fail(source, where, f"expected an array of [old, new] label pairs, found {_describe(value)}")
+        else:
+            _fail(
+                source,
+                where,
+                "unknown field (expected inputs_variable, labels_variable, relabel, image_order)",
+            )
 
 
 # Dicts -----------------------------------------------------------------------------------------
