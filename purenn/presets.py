@@ -3,10 +3,11 @@
 - PRESETS: name -> Preset (Classifier parameters, data split, and what the tutorial reported).
 - get_preset: a preset by name, PurennError naming the known ones otherwise.
 
-Each recipe reproduces a published from-scratch tutorial's network and training as closely as
-purenn's settings allow; the README's table gives what each tutorial reported and what purenn
-measured. Squared error here is C = 1/2 sum (a - y)**2, and "mean error" stopping rules use the
-mean of that loss over an epoch.
+Each recipe does what a published from-scratch tutorial's own code does (the texts are in the
+project's shared seeds; the README's "The classic recipes" lists what each tutorial reported,
+what purenn measured, and every place where a recipe differs from its tutorial's code, and why).
+Squared error here is C = 1/2 sum (a - y)**2, half the tutorials' sum (a - y)**2, so their
+stopping tolerances are halved.
 """
 
 from __future__ import annotations
