@@ -351,10 +351,7 @@ class Classifier:
     def _check_own_params(self) -> None:
         """Check the parameters Settings does not have, by their names here."""
         if isinstance(self.scaling, dict):
-            check_scaling(
-                self.scaling,
-                len(self.scaling.get("mean", [])) if self.scaling.get("kind") == "standardize" else 0,
-            )
+            pass  # a fitted scaling (data.fit_scaling's dict): fit checks it against X's width first
         elif not isinstance(self.scaling, str) or self.scaling not in _SCALINGS:
             raise PurennError(
                 f"scaling must be one of {', '.join(repr(k) for k in _SCALINGS)} or a fitted scaling, "
