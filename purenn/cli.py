@@ -33,6 +33,7 @@ from .data import (
     Label,
     class_list,
     digits_path,
+    fit_scaling,
     is_mat_source,
     load_dataset,
     random_split,
@@ -54,7 +55,7 @@ from .network import Network, make_network
 from .predictions import evaluation_json, prediction_rows, predictions_csv, predictions_json, write_text
 from .presets import PRESETS, get_preset
 from .resume import resume
-from .train import History, Settings
+from .train import DROPOUT_ORDERS, History, Settings
 
 __all__ = ["main"]
 
@@ -230,8 +231,22 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     option("--momentum", type=_non_negative_number, help="momentum, in [0, 1)")
     option("--l2", type=_non_negative_number, help="L2 regularisation lambda (biases excluded)")
     option("--dropout", type=_dropout, help="probability of dropping a hidden unit, in [0, 1)")
+    option(
+        "--dropout-order",
+        choices=list(DROPOUT_ORDERS),
+        help="inverted (textbook) or mask-after-output (tutorial 000: the mask after the output)",
+    )
     option("--batch-size", type=_count, help="samples per step: 1 = per-sample SGD, 0 = full batch")
-    option("--scaling", choices=["standardize", "divide", "none"], help="input scaling")
+    option(
+        "--scaling",
+        choices=["standardize", "divide", "global-variance", "none"],
+        help="input scaling (global-variance: (x - mean) / variance over all values together)",
+    )
+    option(
+        "--fit-scaling-on",
+        choices=["train", "all"],
+        help="fit the scaling on the training rows, or on all rows before the split (default: the preset's)",
+    )
     option("--divide-by", type=_positive_number, help="the divisor for --scaling divide")
     option("--solver", choices=["sgd", "adam"], help="sgd (with --momentum) or adam (try --rate 0.001)")
     option(
@@ -628,6 +643,7 @@ _TRAINING_FLAGS = {
     "momentum": "momentum",
     "l2": "l2",
     "dropout": "dropout",
+    "dropout_order": "dropout_order",
     "batch_size": "batch_size",
     "scaling": "scaling",
     "divide_by": "divide_by",
@@ -710,6 +726,26 @@ def _check_train_paths(args: argparse.Namespace, read: Sequence[Tuple[str, str]]
         preflight.check_plots(args.plots, [*inputs, ("--out", args.out)])
 
 
+def _all_rows_settings(
+    classifier: Classifier,
+    resumed: bool,
+    args: argparse.Namespace,
+    inputs: List[List[float]],
+    labels: Sequence[Label],
+) -> None:
+    """The preset's whole-data choices: a scaling fitted on every row before the split (unless
+    --fit-scaling-on train, or a resumed model's own scaling), the stopping rule over all rows."""
+    preset = get_preset(args.preset)
+    if resumed:
+        return
+    if (args.fit_scaling_on or ("all" if preset.scaling_on_all_rows else "train")) == "all":
+        kind = classifier.scaling if isinstance(classifier.scaling, str) else classifier.scaling["kind"]
+        divide_by = classifier.divide_by if kind == "divide" else None
+        classifier.set_params(scaling=fit_scaling(inputs, kind, divide_by=divide_by), divide_by=None)
+    if preset.loss_over_all_rows and classifier.loss_tolerance is not None:
+        classifier.set_params(loss_tolerance_divisor=len(labels))
+
+
 def _check_train_size(classifier: Classifier, inputs: List[List[float]], labels: Sequence[Label]) -> None:
     """Refuse a network no model file holds or memory fits, before it is made; warn when large."""
     sizes = [len(inputs[0]), *classifier.hidden, len({str(label) for label in labels})]
@@ -772,6 +808,7 @@ def _train(args: argparse.Namespace) -> int:
         train_rows, test_rows = list(range(len(labels))), []  # type: Tuple[List[int], List[int]]
     else:
         train_rows, test_rows = _split(labels, split, test_fraction, split_seed)
+    _all_rows_settings(classifier, resumed is not None, args, inputs, labels)
     _check_train_size(classifier, inputs, labels)
     train_inputs, train_labels = take(inputs, train_rows), take(labels, train_rows)
     try:
@@ -796,6 +833,7 @@ def _train(args: argparse.Namespace) -> int:
         data_identity=data_identity,
         labels_identity=labels_identity,
         split={"kind": split, "test_fraction": test_fraction, "seed": split_seed},
+        scaling_fitted_on="all rows" if isinstance(classifier.scaling, dict) else "training rows",
         **results,
         seconds=seconds,
         history=[record.as_dict() for record in classifier.history_],

@@ -658,7 +658,12 @@ def _mnist_labels_path(images_name: str) -> str:
 
 # == Scaling ==================================================================================
 
-_SCALING_KEYS = {"none": ["kind"], "divide": ["by", "kind"], "standardize": ["kind", "mean", "std"]}
+_SCALING_KEYS = {
+    "none": ["kind"],
+    "divide": ["by", "kind"],
+    "standardize": ["kind", "mean", "std"],
+    "global-variance": ["kind", "mean", "variance"],
+}
 
 
 def fit_scaling(
@@ -672,6 +677,11 @@ def fit_scaling(
     - "standardize": ``{"kind": "standardize", "mean": [...], "std": [...]}``, per column
       x -> (x - mean) / std with the population std sqrt(sum((x - mean)**2) / n); a constant
       column gets std 1.0 (and its value as mean), so it maps to exactly 0.
+    - "global-variance": ``{"kind": "global-variance", "mean": m, "variance": v}``, x -> (x - m) / v
+      with ONE mean m and ONE population variance v = sum((x - m)**2) / N over every value of every
+      row together, and a division by the variance, not the standard deviation: the scaling
+      ``X = (X - X.mean()) / X.var()`` of the tutorials 000 and 001 (the digits' pixels 0..16 end
+      up in about [-0.13, 0.3]). Constant data get variance 1.0.
 
     Raises PurennError for an unknown kind or a misplaced divide_by, DataError for data that
     are empty (when needed), ragged, non-finite, or too large to standardize.
@@ -680,6 +690,8 @@ def fit_scaling(
     {'kind': 'divide', 'by': 16.0}
     >>> fit_scaling([[1.0, 5.0], [3.0, 5.0]], "standardize")
     {'kind': 'standardize', 'mean': [2.0, 5.0], 'std': [1.0, 1.0]}
+    >>> fit_scaling([[0.0, 4.0], [4.0, 0.0]], "global-variance")
+    {'kind': 'global-variance', 'mean': 2.0, 'variance': 4.0}
     """
     if kind not in _SCALING_KEYS:
         raise PurennError(f"unknown scaling {kind!r}: expected one of {', '.join(_SCALING_KEYS)}")
@@ -696,6 +708,9 @@ def fit_scaling(
     if kind == "divide":
         largest = max(abs(x) for row in inputs for x in row)
         return {"kind": "divide", "by": float(largest) if largest > 0 else 1.0}
+    if kind == "global-variance":
+        mean, variance = _global_statistics(inputs)
+        return {"kind": "global-variance", "mean": mean, "variance": variance}
     columns = [_column_statistics(index, column) for index, column in enumerate(zip(*inputs))]
     return {"kind": "standardize", "mean": [m for m, _ in columns], "std": [s for _, s in columns]}
 
@@ -732,12 +747,31 @@ def _column_statistics(index: int, column: Sequence[float]) -> Tuple[float, floa
     return mean, std if std > 0 else 1.0
 
 
+def _global_statistics(inputs: Sequence[Sequence[float]]) -> Tuple[float, float]:
+    """Return (mean, population variance) of all values together; constant data give variance 1.0.
+
+    >>> _global_statistics([[1.0, 2.0], [3.0, 6.0]])
+    (3.0, 3.5)
+    """
+    values = [x for row in inputs for x in row]
+    if min(values) == max(values):
+        return float(values[0]), 1.0
+    try:
+        mean = math.fsum(values) / len(values)
+        variance = math.fsum((x - mean) * (x - mean) for x in values) / len(values)
+    except OverflowError:
+        variance = math.inf
+    if not math.isfinite(variance):
+        raise DataError("inputs: values too large for the global-variance scaling")
+    return mean, variance if variance > 0 else 1.0
+
+
 def apply_scaling(inputs: Sequence[Sequence[float]], scaling: Scaling) -> List[List[float]]:
     """Return the inputs scaled as the dict says (see fit_scaling); the inputs are not changed.
 
     Equal inputs (in one column, for "standardize") share one result object, so the scaled rows
     of 8-bit images hold 256 distinct floats, not one per pixel: 24 bytes saved per value. The
-    numbers are bit for bit those of x / by and (x - mean) / std (see _Memo).
+    numbers are bit for bit those of x / by, (x - mean) / std and (x - mean) / variance (see _Memo).
 
     Raises DataError for a malformed scaling (see check_scaling) or ragged rows.
 
@@ -745,6 +779,8 @@ def apply_scaling(inputs: Sequence[Sequence[float]], scaling: Scaling) -> List[L
     [[0.5, 0.25]]
     >>> apply_scaling([[1.0], [3.0]], {"kind": "standardize", "mean": [2.0], "std": [1.0]})
     [[-1.0], [1.0]]
+    >>> apply_scaling([[0.0, 4.0]], {"kind": "global-variance", "mean": 2.0, "variance": 4.0})
+    [[-0.5, 0.5]]
     >>> rows = apply_scaling([[8.0, 8.0], [8, 4.0]], {"kind": "divide", "by": 16.0})
     >>> rows[0][0] is rows[0][1] is rows[1][0]
     True
@@ -762,10 +798,14 @@ def apply_scaling(inputs: Sequence[Sequence[float]], scaling: Scaling) -> List[L
     if scaling["kind"] == "standardize":
         pairs = zip(scaling["mean"], scaling["std"])
         return _memo_rows(inputs, [_Memo(_standardizer(m, s), _MAX_SHARED_PER_COLUMN) for m, s in pairs])
+    if scaling["kind"] == "global-variance":
+        shared = _Memo(_standardizer(scaling["mean"], scaling["variance"]), _MAX_SHARED)
+        return _memo_rows(inputs, [shared] * len(inputs[0]))
     return [list(row) for row in inputs]
 
 
-_MAX_SHARED = 1 << 16  # results one _Memo keeps ("divide", IDX ints): 16-bit data share them all
+# Results one _Memo keeps ("divide", "global-variance"; IDX ints): 16-bit data share them all.
+_MAX_SHARED = 1 << 16
 _MAX_SHARED_PER_COLUMN = 256  # results kept per column ("standardize"): 8-bit data share them all
 
 
@@ -807,7 +847,8 @@ def _memo_rows(inputs: Sequence[Sequence[float]], memos: List[_Memo]) -> List[Li
 
 
 def _standardizer(mean: float, std: float) -> Callable[[Any], float]:
-    """Return x -> (x - mean) / std, the standardization of one column."""
+    """Return x -> (x - mean) / std: one column's standardization, or with std = the variance of
+    all values, the global-variance scaling."""
     return lambda x: (x - mean) / std
 
 
@@ -816,7 +857,7 @@ def check_scaling(scaling: object, n_features: int) -> None:
 
     Raises DataError, saying what is wrong, unless the dict has exactly the keys of its kind:
     "by" a positive finite number; "mean" and "std" lists of n_features finite numbers, every
-    std positive.
+    std positive; for "global-variance", "mean" one finite number and "variance" one positive.
 
     >>> check_scaling({"kind": "divide", "by": 0}, 64)
     Traceback (most recent call last):
@@ -850,6 +891,9 @@ def _check_scaling(scaling: object, n_features: Optional[int]) -> None:
                 raise DataError(f'scaling "{key}": expected a list of {width} numbers, found {found}')
             for index, value in enumerate(numbers):
                 _check_scaling_number(value, f'"{key}[{index}]"', positive=key == "std")
+    elif kind == "global-variance":
+        _check_scaling_number(scaling["mean"], '"mean"', positive=False)
+        _check_scaling_number(scaling["variance"], '"variance"', positive=True)
 
 
 def _check_scaling_number(value: object, field: str, *, positive: bool) -> None:

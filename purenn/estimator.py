@@ -23,10 +23,19 @@ import numbers
 import random
 import sys
 import warnings
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _arrays, batch
-from .data import Label, apply_scaling, class_list, fit_scaling, one_hot, stratified_split, take
+from .data import (
+    Label,
+    apply_scaling,
+    check_scaling,
+    class_list,
+    fit_scaling,
+    one_hot,
+    stratified_split,
+    take,
+)
 from .errors import ModelError, NotANumberError, NotFittedError, PurennError
 from .model import Model
 from .network import Network
@@ -49,6 +58,7 @@ from .vectors import Vector
 __all__ = ["Classifier", "sklearn_expected_failed_checks"]
 
 _EXTRA_PARAMS = ("scaling", "divide_by", "validation_fraction", "seed")
+_SCALINGS = ("divide", "none", "standardize", "global-variance")
 
 
 def _matrix(X: Any, what: str = "X") -> List[Vector]:
@@ -205,7 +215,8 @@ class Classifier:
     """A feed-forward neural-network classifier, scikit-learn style (scikit-learn not needed).
 
     Every training setting of train.Settings is a parameter of the same name and default, plus
-    `scaling` ("standardize", "divide" or "none"), `divide_by` (for "divide"; None = the largest
+    `scaling` ("standardize", "divide", "global-variance" or "none", or a scaling dict already
+    fitted by data.fit_scaling, used as it is), `divide_by` (for "divide"; None = the largest
     |input|), `validation_fraction` (held out of X when `early_stopping`), `seed` (every random
     draw: split, weights, shuffles, dropout), `warm_start` (fit goes on from the fitted weights,
     scaling and classes) and `verbose` (print each epoch's loss, as MLPClassifier does).
@@ -255,18 +266,20 @@ class Classifier:
         l2: float = Settings.l2,
         l2_over_samples: bool = Settings.l2_over_samples,
         dropout: float = Settings.dropout,
+        dropout_order: str = Settings.dropout_order,
         batch_size: int = Settings.batch_size,
         epochs: int = Settings.epochs,
         rounds: int = Settings.rounds,
         round_size: int = Settings.round_size,
         loss_tolerance: Optional[float] = Settings.loss_tolerance,
+        loss_tolerance_divisor: Optional[int] = Settings.loss_tolerance_divisor,
         early_stopping: bool = Settings.early_stopping,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = Settings.n_iter_no_change,
         tol: Optional[float] = Settings.tol,
         decision: str = Settings.decision,
         measure_train_accuracy: bool = Settings.measure_train_accuracy,
-        scaling: str = "divide",
+        scaling: Union[str, Dict[str, Any]] = "divide",
         divide_by: Optional[float] = None,
         seed: int = 0,
         warm_start: bool = False,
@@ -291,11 +304,13 @@ class Classifier:
         self.l2 = l2
         self.l2_over_samples = l2_over_samples
         self.dropout = dropout
+        self.dropout_order = dropout_order
         self.batch_size = batch_size
         self.epochs = epochs
         self.rounds = rounds
         self.round_size = round_size
         self.loss_tolerance = loss_tolerance
+        self.loss_tolerance_divisor = loss_tolerance_divisor
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -335,8 +350,13 @@ class Classifier:
 
     def _check_own_params(self) -> None:
         """Check the parameters Settings does not have, by their names here."""
-        if not isinstance(self.scaling, str) or self.scaling not in ("divide", "none", "standardize"):
-            raise PurennError(f"scaling must be 'divide', 'none' or 'standardize', got {self.scaling!r}")
+        if isinstance(self.scaling, dict):
+            pass  # a fitted scaling (data.fit_scaling's dict): fit checks it against X's width first
+        elif not isinstance(self.scaling, str) or self.scaling not in _SCALINGS:
+            raise PurennError(
+                f"scaling must be one of {', '.join(repr(k) for k in _SCALINGS)} or a fitted scaling, "
+                f"got {self.scaling!r}"
+            )
         if self.divide_by is not None and not real_number("divide_by", self.divide_by) > 0.0:
             raise PurennError(f"divide_by must be a number > 0 or None, got {self.divide_by!r}")
         fraction = real_number("validation_fraction", self.validation_fraction)
@@ -521,6 +541,12 @@ class Classifier:
         return inputs, labels, weights
 
     def _fit_scaling(self, inputs: List[Vector]) -> Dict[str, Any]:
+        """The scaling fitted to inputs, or `scaling` itself when it is a fitted dict already
+        (as data.fit_scaling returns it: the command line fits one on all rows for the recipes
+        that scale before they split)."""
+        if isinstance(self.scaling, dict):
+            check_scaling(self.scaling, len(inputs[0]))
+            return dict(self.scaling)
         if self.scaling == "divide":
             return fit_scaling(inputs, self.scaling, divide_by=_plain(self.divide_by))
         return fit_scaling(inputs, self.scaling)

@@ -66,7 +66,12 @@ _WORST_BYTES_PER_WEIGHT = 26  # "-1.2345678901234567e-308, ": the longest a weig
 
 _REQUIRED_FIELDS = ("format", "version", "layers", "loss", "scaling", "labels")
 _OPTIONAL_FIELDS = ("training",)
-_SCALING_FIELDS = {"none": (), "divide": ("by",), "standardize": ("mean", "std")}
+_SCALING_FIELDS = {
+    "none": (),
+    "divide": ("by",),
+    "standardize": ("mean", "std"),
+    "global-variance": ("mean", "variance"),
+}
 _MAX_TRAINING_DEPTH = 32  # nesting of lists and objects inside "training"
 
 
@@ -289,7 +294,8 @@ def _scaling(value: object, n_inputs: int, source: str) -> Dict[str, Any]:
     """Return the input scaling as a new dict, checked against the number of inputs.
 
     Kinds: {"kind": "none"}; {"kind": "divide", "by": b} with b finite and positive;
-    {"kind": "standardize", "mean": [...], "std": [...]}, one finite number per input, std > 0.
+    {"kind": "standardize", "mean": [...], "std": [...]}, one finite number per input, std > 0;
+    {"kind": "global-variance", "mean": m, "variance": v}, m finite and v finite and positive.
     (purenn.data.check_scaling checks the same rules, for scalings that come from data.)
     """
     if not isinstance(value, dict):
@@ -311,6 +317,12 @@ def _scaling(value: object, n_inputs: int, source: str) -> Dict[str, Any]:
         mean = _numbers(value["mean"], n_inputs, source, "scaling.mean", what=per_input)
         std = _numbers(value["std"], n_inputs, source, "scaling.std", what=per_input, positive=True)
         return {"kind": kind, "mean": mean, "std": std}
+    if kind == "global-variance":
+        return {
+            "kind": kind,
+            "mean": _finite_number(value["mean"], source, "scaling.mean"),
+            "variance": _finite_number(value["variance"], source, "scaling.variance", positive=True),
+        }
     return {"kind": kind}
 
 

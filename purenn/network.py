@@ -9,6 +9,7 @@
 - gradients, loss_and_gradients: dC/dw for every weight, the same nested shape, pure.
 - backpropagate: one gradient-descent step in place, w <- w - rate * dC/dw.
 - dropout_masks: masks for inverted dropout, to pass to the functions above.
+- mask_after_output_step: the step direction of tutorial 000's dropout order (not a gradient).
 
 The math, for layer l with weights w (bias last), input h (x for the first layer):
 
@@ -24,6 +25,9 @@ walks back one layer at a time:
     delta_below_k  = f'(z_k) * m_k * dC/dh_k
 
 With L2 regularisation lambda, every weight except the biases gets lambda * w_jk added.
+
+mask_after_output_step is the one exception to "the math": the dropout order of the tutorial 000
+(see its docstring). The functions above stay the exact gradients every check compares with.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ __all__ = [
     "loss",
     "loss_and_gradients",
     "make_network",
+    "mask_after_output_step",
     "predict",
     "resolve_activations",
     "resolve_loss",
@@ -465,3 +470,53 @@ def dropout_masks(network: Network, keep: float, rng: random.Random) -> List[Vec
         raise PurennError(f"the keep probability must be in (0, 1], got {keep!r}")
     scale = 1.0 / keep
     return [[scale if rng.random() < keep else 0.0 for _ in layer] for layer in network[:-1]]
+
+
+def mask_after_output_step(
+    network: Network,
+    x: Sequence[float],
+    target: Sequence[float],
+    activations: ActivationSpec = "sigmoid",
+    loss_name: str = "squared_error",
+    *,
+    l2: float = 0.0,
+    dropout: Masks = None,
+) -> Tuple[float, Network]:
+    """Return (loss, step direction) of the tutorial 000's dropout order for one sample.
+
+    The tutorial computes the output from the UNMASKED hidden layer, and only then multiplies the
+    hidden outputs by the mask (0 or 2). So the loss and the output delta are the unmasked
+    network's, while the weight steps use the masked outputs:
+
+        forward, no mask:    a = f(z) in every layer, C = C(a_out, y), delta_out = dC/dz_out
+        layer above:         step_jk   = delta_j * a_k * m_k        (the masked, doubled input)
+        hidden layer below:  delta_k   = f'(z_k) * [m_k != 0] * sum_j delta_j * w_jk
+
+    For ReLU, f'(z_k) * [m_k != 0] is relu'(a_k * m_k), "the derivative of the masked layer" the
+    tutorial takes. This is NOT the gradient of any loss when a unit is dropped (loss_and_gradients
+    is: there the output sees the masked layer and delta_k has the factor m_k itself); with no
+    masks, or masks of all 1, it equals loss_and_gradients. L2 adds lambda * w as there.
+
+    >>> net = [[[1.0, 0.0], [1.0, 0.0]], [[1.0, 1.0, 0.0]]]      # 1-2-1, ReLU then identity
+    >>> value, step = mask_after_output_step(net, [1.0], [0.0], ["relu", "identity"],
+    ...                                      dropout=[[2.0, 0.0]])
+    >>> value, step   # the error of the unmasked output 2; unit 1 dropped, unit 0 doubled
+    (2.0, [[[2.0, 2.0], [0.0, 0.0]], [[4.0, 0.0, 2.0]]])
+    """
+    run, functions, chosen, value = _forward_and_loss(network, x, target, activations, loss_name, l2, None)
+    _check_masks(dropout, network)
+    deltas = chosen.output_delta(functions[-1], run.sums[-1], run.outputs[-1], target)
+    steps: Network = [[] for _ in network]
+    for index in range(len(network) - 1, -1, -1):
+        mask = dropout[index - 1] if dropout is not None and index > 0 else None
+        layer_input = run.inputs[index]
+        if mask is not None:
+            layer_input = [h * m for h, m in zip(layer_input, mask)]
+        steps[index] = _weight_gradients(deltas, layer_input, network[index], l2)
+        if index == 0:
+            break
+        errors = _errors_below(deltas, network[index])
+        if mask is not None:
+            errors = [e if m != 0.0 else 0.0 for e, m in zip(errors, mask)]
+        deltas = functions[index - 1].backward(run.outputs[index - 1], errors)
+    return value, steps

@@ -9,7 +9,8 @@ output, "outputs", of shape [N, labels]: the output layer, class probabilities f
 output. Its nodes, in order:
 
 - the input scaling: Div by the scalar `by` ("divide"), or Sub the means then Div by the standard
-  deviations ("standardize"); nothing for "none". Sub and Div, not Mul by a reciprocal, so that
+  deviations ("standardize"), or Sub the one mean then Div by the one variance ("global-variance");
+  nothing for "none". Sub and Div, not Mul by a reciprocal, so that
   in float64 each scaled input is bit for bit purenn's (x - mean) / std.
 - per layer l: Gemm(h, W_l, b_l) with transB=1, that is z = h W_l^T + b_l, where W_l is the
   layer's weights without the bias column, [out, in] as in the model file (and PyTorch's
@@ -166,13 +167,16 @@ class _Graph:
 
 
 def _add_scaling(graph: _Graph, scaling: Dict[str, Any], n_inputs: int) -> None:
-    """The input scaling as the graph's first nodes: x / by, or (x - mean) / std."""
+    """The input scaling as the graph's first nodes: x / by, (x - mean) / std or (x - mean) / variance."""
     kind = scaling["kind"]
     if kind == "divide":
         graph.apply("Div", "scaled_input", graph.constant("scaling_by", [], [scaling["by"]]))
     elif kind == "standardize":
         graph.apply("Sub", "centred_input", graph.constant("scaling_mean", [n_inputs], scaling["mean"]))
         graph.apply("Div", "scaled_input", graph.constant("scaling_std", [n_inputs], scaling["std"]))
+    elif kind == "global-variance":
+        graph.apply("Sub", "centred_input", graph.constant("scaling_mean", [], [scaling["mean"]]))
+        graph.apply("Div", "scaled_input", graph.constant("scaling_variance", [], [scaling["variance"]]))
     elif kind != "none":
         raise ModelError(f"cannot export the input scaling {kind!r} to ONNX")
 

@@ -17,13 +17,16 @@ or by Adam (solver "adam"; purenn/optimizers.py has its update rule). With sampl
 batch's gradient is (1/B) sum_i s_i g_i, the weights s_i scaled to a mean of 1 over the
 training set: for the full batch that is the weighted mean sum_i w_i g_i / sum_i w_i.
 
-Dropout draws a fresh inverted-dropout mask for every sample of every step; L2 adds lambda * w
-to every non-bias gradient. Training stops after `epochs` epochs, or earlier when the mean
-training loss of an epoch falls under `loss_tolerance`, or when the score watched for no change
-has not improved by more than `tol` for more than `n_iter_no_change` epochs in a row
-(scikit-learn's MLPClassifier's rule): with `early_stopping` the validation accuracy (the best
-weights are then put back), else, when `tol` is set, the training loss. A loss or weight that is
-not finite raises DivergenceError, after putting back the weights of the last finished epoch.
+Dropout draws a fresh inverted-dropout mask for every sample of every step (or, with
+dropout_order "mask-after-output", applies it in the tutorial 000's order: see
+network.mask_after_output_step); L2 adds lambda * w to every non-bias gradient. Training stops
+after `epochs` epochs, or earlier when the mean training loss of an epoch (or, with
+`loss_tolerance_divisor` N, the epoch's summed loss / N) falls under `loss_tolerance`, or when
+the score watched for no change has not improved by more than `tol` for more than
+`n_iter_no_change` epochs in a row (scikit-learn's MLPClassifier's rule): with `early_stopping`
+the validation accuracy (the best weights are then put back), else, when `tol` is set, the
+training loss. A loss or weight that is not finite raises DivergenceError, after putting back
+the weights of the last finished epoch.
 """
 
 from __future__ import annotations
@@ -38,11 +41,12 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from . import batch
 from .activations import get_activation
 from .errors import DivergenceError, PurennError
-from .network import Network, dropout_masks, make_network, resolve_loss
+from .network import Network, dropout_masks, make_network, mask_after_output_step, resolve_loss
 from .optimizers import Optimizer, make_optimizer
 from .vectors import Vector, all_finite, total
 
 __all__ = [
+    "DROPOUT_ORDERS",
     "History",
     "Settings",
     "TrainingResult",
@@ -59,6 +63,9 @@ __all__ = [
 Progress = Callable[["History", int], None]
 StepProgress = Callable[[int, int, int, int], None]  # (epoch, epochs, steps done, steps in the epoch)
 
+# "inverted": the textbook order (the output sees the masked layer); "mask-after-output": 000's.
+DROPOUT_ORDERS = ("inverted", "mask-after-output")
+
 
 @dataclass
 class Settings:
@@ -72,11 +79,17 @@ class Settings:
     the last as rate * (1 + cos(pi * (epoch - 1) / epochs)) / 2; "constant" keeps it), `momentum`,
     `l2` (lambda; with `l2_over_samples` it is divided by the number of training samples, as in
     the cost lambda/(2m) * sum w**2), `dropout` (the probability of dropping each hidden unit,
-    0.0 = no dropout), `batch_size` (1 = per-sample SGD, 0 = full batch), `solver` ("sgd":
+    0.0 = no dropout), `dropout_order` ("inverted": the output sees the masked hidden layer, the
+    exact gradient; "mask-after-output": the tutorial 000's order, where the output is computed
+    from the unmasked layer and only the weight steps see the mask, per-sample steps and no
+    sample weights; see network.mask_after_output_step), `batch_size` (1 = per-sample SGD, 0 =
+    full batch), `solver` ("sgd":
     momentum steps; "adam": Adam with `beta_1`, `beta_2`, `epsilon`; momentum is not used).
     Epochs: `epochs`; `rounds` > 0 replaces the shuffled pass by that many rounds of `round_size`
     samples drawn at random (without replacement within a round).
-    Stopping: `loss_tolerance` (stop when the epoch's mean loss is below it); `early_stopping`
+    Stopping: `loss_tolerance` (stop when the epoch's mean loss is below it; with
+    `loss_tolerance_divisor` N, when the epoch's SUMMED loss / N is, as the tutorials 000 and 001
+    do with N = all 1797 rows, training and test, though they train on 3/4 of them); `early_stopping`
     (stop when the validation accuracy has not improved by more than `tol`, 0 if None, for more
     than `n_iter_no_change` epochs in a row; the best weights are kept); without it, a `tol`
     (None: never) stops when the training loss has not fallen by more than `tol` for more than
@@ -102,6 +115,7 @@ class Settings:
     l2: float = 1e-4
     l2_over_samples: bool = False
     dropout: float = 0.5
+    dropout_order: str = "inverted"
     batch_size: int = 32
     solver: str = "sgd"
     beta_1: float = 0.9
@@ -111,6 +125,7 @@ class Settings:
     rounds: int = 0
     round_size: int = 0
     loss_tolerance: Optional[float] = None
+    loss_tolerance_divisor: Optional[int] = None
     early_stopping: bool = False
     n_iter_no_change: int = 10
     tol: Optional[float] = None
@@ -150,6 +165,9 @@ class Settings:
         _check_count("round_size", self.round_size, minimum=1 if self.rounds else 0)
         if self.loss_tolerance is not None:
             _check_number("loss_tolerance", self.loss_tolerance, low=0.0, low_open=True)
+        if self.loss_tolerance_divisor is not None:
+            _check_count("loss_tolerance_divisor", self.loss_tolerance_divisor, minimum=1)
+        self._check_dropout_order()
         _check_count("n_iter_no_change", self.n_iter_no_change, minimum=1)
         if self.tol is not None:
             _check_number("tol", self.tol, low=0.0)
@@ -169,6 +187,16 @@ class Settings:
             raise PurennError(f"unknown initialiser {self.init!r}; known: glorot, he, uniform")
         functions = [get_activation(name) for name in self.activations()]
         resolve_loss(self.loss, functions[-1])
+
+    def _check_dropout_order(self) -> None:
+        if self.dropout_order not in DROPOUT_ORDERS:
+            known = ", ".join(DROPOUT_ORDERS)
+            raise PurennError(f"dropout_order must be one of {known}, got {self.dropout_order!r}")
+        if self.dropout_order == "mask-after-output" and self.dropout > 0.0 and self.batch_size != 1:
+            raise PurennError(
+                f"dropout_order 'mask-after-output' takes per-sample steps: batch_size must be 1, "
+                f"got {self.batch_size!r}"
+            )
 
     def new_network(self, n_inputs: int, n_outputs: int, rng: random.Random) -> Network:
         """A network of n_inputs, the hidden layers and n_outputs, drawn by the initialiser from rng.
@@ -387,16 +415,22 @@ def _one_step(
     if settings.dropout > 0.0 and len(network) > 1:
         keep = 1.0 - settings.dropout
         masks = [dropout_masks(network, keep, rng) for _ in indices]
-    value, grads = batch.loss_and_gradients(
-        network,
-        batch_inputs,
-        batch_targets,
-        settings.activations(),
-        settings.loss,
-        l2=l2,
-        dropout=masks,
-        weights=None if weights is None else [weights[i] for i in indices],
-    )
+    if masks is not None and settings.dropout_order == "mask-after-output":
+        activations = settings.activations()
+        value, grads = mask_after_output_step(
+            network, batch_inputs[0], batch_targets[0], activations, settings.loss, l2=l2, dropout=masks[0]
+        )
+    else:
+        value, grads = batch.loss_and_gradients(
+            network,
+            batch_inputs,
+            batch_targets,
+            settings.activations(),
+            settings.loss,
+            l2=l2,
+            dropout=masks,
+            weights=None if weights is None else [weights[i] for i in indices],
+        )
     if math.isfinite(value):
         optimizer(network, grads, rate=rate, train_biases=settings.train_biases)
     return value
@@ -428,6 +462,33 @@ def mean_one_weights(sample_weight: Sequence[float]) -> List[float]:
 
 # ---------------------------------------------------------------------------------------------
 # The loop
+
+
+def _tolerance_reached(
+    mean_loss: float, losses: Sequence[float], batches: Sequence[Sequence[int]], settings: Settings
+) -> str:
+    """Why training stops under loss_tolerance, or "" if it goes on.
+
+    The rule compares the epoch's mean loss, or with loss_tolerance_divisor N the summed loss over
+    the epoch's samples divided by N (each step's loss is its batch's mean, so it counts len(batch)
+    times), with loss_tolerance.
+
+    >>> settings = Settings(loss_tolerance=0.1, loss_tolerance_divisor=8)
+    >>> _tolerance_reached(0.2, [0.2, 0.2], [[0, 1], [2, 3]], settings)  # 0.8 / 8 is not under 0.1
+    ''
+    >>> _tolerance_reached(0.1, [0.1], [[0, 1]], settings)
+    "the epoch's summed loss / 8 = 0.025 fell under 0.1"
+    """
+    tolerance = settings.loss_tolerance
+    if tolerance is None:
+        return ""
+    divisor = settings.loss_tolerance_divisor
+    if divisor is None:
+        return f"the mean loss {mean_loss:.4g} fell under {tolerance:g}" if mean_loss < tolerance else ""
+    value = total([loss * len(indices) for loss, indices in zip(losses, batches)]) / divisor
+    if value < tolerance:
+        return f"the epoch's summed loss / {divisor} = {value:.4g} fell under {tolerance:g}"
+    return ""
 
 
 def _copy(network: Network) -> Network:
@@ -539,6 +600,8 @@ def train(
     weights = None if sample_weight is None else mean_one_weights(sample_weight)
     if weights is not None and len(weights) != len(inputs):
         raise PurennError(f"got {len(weights)} sample weights for {len(inputs)} inputs")
+    if weights is not None and settings.dropout > 0.0 and settings.dropout_order == "mask-after-output":
+        raise PurennError("dropout_order 'mask-after-output' takes no sample weights")
     step = optimizer if optimizer is not None else new_optimizer(settings, network)
     result = TrainingResult(network=network, optimizer=step)
     no_change = _no_change_rule(settings, validation is not None)
@@ -573,8 +636,9 @@ def train(
         result.history.append(record)
         if progress is not None:
             progress(record, settings.epochs)
-        if settings.loss_tolerance is not None and mean_loss < settings.loss_tolerance:
-            result.stopped = f"the mean loss {mean_loss:.4g} fell under {settings.loss_tolerance:g}"
+        stop = _tolerance_reached(mean_loss, losses, batches, settings)
+        if stop:
+            result.stopped = stop
             break
         if no_change is not None:
             score = validation_accuracy if no_change.validation else mean_loss

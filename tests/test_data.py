@@ -775,12 +775,12 @@ def test_fit_scaling_errors(inputs, kind, options, error, message) -> None:  # t
         ([1, 2], "scaling: expected a JSON object, found list"),
         (
             {"kind": "minmax"},
-            "scaling \"kind\": expected one of none, divide, standardize, found 'minmax'",
+            "scaling \"kind\": expected one of none, divide, standardize, global-variance, found 'minmax'",
         ),
-        ({}, 'scaling "kind": expected one of none, divide, standardize, found None'),
+        ({}, 'scaling "kind": expected one of none, divide, standardize, global-variance, found None'),
         (
             {"kind": ["divide"]},
-            "scaling \"kind\": expected one of none, divide, standardize, found ['divide']",
+            "scaling \"kind\": expected one of none, divide, standardize, global-variance, found ['divide']",
         ),
         ({"kind": "divide"}, "scaling (divide): expected keys ['by', 'kind'], found ['kind']"),
         ({"kind": "none", "by": 2}, "scaling (none): expected keys ['kind'], found ['by', 'kind']"),
@@ -829,10 +829,67 @@ def test_check_scaling_errors(scaling: object, message: str) -> None:
     assert str(caught.value) == message
 
 
+GLOBAL = {"kind": "global-variance", "mean": 4.0, "variance": 8.0}
+
+
+@pytest.mark.parametrize(
+    "scaling, message",
+    [
+        ({"kind": "global-variance", "mean": 1.0}, "scaling (global-variance): expected keys"),
+        ({**GLOBAL, "std": 1.0}, "scaling (global-variance): expected keys"),
+        ({**GLOBAL, "mean": [4.0]}, 'scaling "mean": expected a finite number, found [4.0]'),
+        ({**GLOBAL, "mean": math.inf}, 'scaling "mean": expected a finite number, found inf'),
+        ({**GLOBAL, "mean": True}, 'scaling "mean": expected a finite number, found True'),
+        ({**GLOBAL, "variance": 0}, 'scaling "variance": expected a positive finite number, found 0'),
+        ({**GLOBAL, "variance": -8.0}, 'scaling "variance": expected a positive finite number'),
+        ({**GLOBAL, "variance": "8"}, 'scaling "variance": expected a positive finite number'),
+        ({**GLOBAL, "variance": math.nan}, 'scaling "variance": expected a positive finite number'),
+    ],
+)
+def test_check_global_variance_errors(scaling: object, message: str) -> None:
+    with pytest.raises(DataError) as caught:
+        check_scaling(scaling, 2)
+    assert str(caught.value).startswith(message)
+
+
+def test_global_variance_is_one_mean_and_one_variance_over_every_value() -> None:
+    """(x - mean) / variance, the tutorials' X = (X - X.mean()) / X.var(): NOT per column, and
+    divided by the population variance, not by the standard deviation."""
+    inputs = [[0.0, 2.0, 4.0], [6.0, 8.0, 10.0]]
+    scaling = fit_scaling(inputs, "global-variance")
+    assert scaling == {"kind": "global-variance", "mean": 5.0, "variance": 70.0 / 6.0}
+    check_scaling(scaling, 3)
+    scaled = apply_scaling(inputs, scaling)
+    assert scaled == [[(x - 5.0) / (70.0 / 6.0) for x in row] for row in inputs]
+    assert fit_scaling([[3.0, 3.0]], "global-variance") == {
+        "kind": "global-variance",
+        "mean": 3.0,
+        "variance": 1.0,
+    }
+    assert apply_scaling([[3, 3.0]], {"kind": "global-variance", "mean": 3.0, "variance": 1.0}) == [
+        [0.0, 0.0]
+    ]
+
+
+def test_global_variance_on_the_digits_gives_the_tutorials_range(digits) -> None:  # type: ignore[no-untyped-def]
+    """The issue's check: pixels 0..16 end up in about [-0.13, 0.3]."""
+    inputs, _ = digits
+    scaling = fit_scaling(inputs, "global-variance")
+    values = [x for row in apply_scaling(inputs, scaling) for x in row]
+    assert -0.14 < min(values) < -0.12 and 0.29 < max(values) < 0.31
+    assert 4.8 < scaling["mean"] < 4.9 and 36.0 < scaling["variance"] < 37.0
+
+
+def test_global_variance_refuses_values_too_large() -> None:
+    with pytest.raises(DataError, match="values too large for the global-variance scaling"):
+        fit_scaling([[1e308, -1e308]], "global-variance")
+
+
 def test_check_scaling_accepts_ints_and_valid_dicts() -> None:
     check_scaling({"kind": "none"}, 5)
     check_scaling({"kind": "divide", "by": 16}, 5)
     check_scaling({"kind": "standardize", "mean": [0, -1.5], "std": [2, 0.5]}, 2)
+    check_scaling({"kind": "global-variance", "mean": -1, "variance": 2}, 7)
     with pytest.raises(PurennError, match="n_features must be a non-negative int"):
         check_scaling({"kind": "none"}, -1)
 

@@ -9,8 +9,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from purenn.data import load_digits
-from purenn.errors import PurennError
+from purenn.data import fit_scaling, load_digits
+from purenn.errors import DataError, PurennError
 from purenn.estimator import Classifier
 from purenn.model import load_model, save_model
 
@@ -125,6 +125,22 @@ def test_model_file_round_trip_predicts_bit_for_bit(tmp_path: Any) -> None:
     assert loaded.predict_proba(X) == classifier.predict_proba(X)
     assert loaded.predict(X) == classifier.predict(X)
     assert loaded.get_params()["hidden"] == (10,)
+
+
+def test_a_fitted_scaling_is_used_as_it_is_and_round_trips(tmp_path: Any) -> None:
+    """scaling may be a dict data.fit_scaling made (the command line fits one on all rows)."""
+    X, y = _data()
+    everything, _ = load_digits()
+    scaling = fit_scaling(everything, "global-variance")
+    classifier = Classifier(**QUICK, scaling=scaling, dropout_order="mask-after-output").fit(X, y)
+    assert classifier.scaling_ == scaling and classifier.scaling_ != fit_scaling(X, "global-variance")
+    path = tmp_path / "model.json"
+    save_model(classifier.to_model(), path)
+    loaded = Classifier.from_model(load_model(path))
+    assert loaded.scaling_ == scaling and loaded.predict_proba(X) == classifier.predict_proba(X)
+    assert loaded.get_params()["dropout_order"] == "mask-after-output"
+    with pytest.raises(DataError, match='scaling "variance": expected a positive finite number, found 0'):
+        Classifier(**QUICK, scaling={**scaling, "variance": 0}).fit(X, y)
 
 
 def test_strict_decision_may_be_undecided() -> None:

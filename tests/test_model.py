@@ -108,6 +108,16 @@ def test_the_file_is_json_with_one_line_per_neuron(directory: Path) -> None:
     )
 
 
+def test_a_global_variance_scaling_round_trips(directory: Path) -> None:
+    path = directory / "model.json"
+    model = valid_model()
+    model.scaling = {"kind": "global-variance", "mean": 4.884164579855314, "variance": 36.2014071916292}
+    save_model(model, path)
+    loaded = load_model(path)
+    assert loaded.scaling == model.scaling and isinstance(loaded.scaling["variance"], float)
+    assert model_from_dict({**valid_dict(), "scaling": {"kind": "global-variance", "mean": 5, "variance": 2}})
+
+
 def test_model_to_dict_and_back() -> None:
     model = valid_model()
     data = model_to_dict(model)
@@ -584,7 +594,7 @@ INVALID = [
     (remove("scaling", "kind"), 'field "scaling.kind": missing'),
     (
         put(["scaling", "kind"], "minmax"),
-        'field "scaling.kind": unknown scaling "minmax" (known: divide, none, standardize)',
+        'field "scaling.kind": unknown scaling "minmax" (known: divide, global-variance, none, standardize)',
     ),
     (
         put(["scaling"], {"kind": "none", "by": 2}),
@@ -618,6 +628,34 @@ INVALID = [
     (
         put(["scaling", "mean", 0], True),
         'field "scaling.mean[0]": expected a finite number, found true',
+    ),
+    (
+        put(["scaling"], {"kind": "global-variance", "mean": 4.8}),
+        'field "scaling.variance": missing',
+    ),
+    (
+        put(["scaling"], {"kind": "global-variance", "mean": 4.8, "variance": 36.0, "std": [1, 1]}),
+        'field "scaling.std": unknown field (expected kind, mean, variance)',
+    ),
+    (
+        put(["scaling"], {"kind": "global-variance", "mean": [4.8], "variance": 36.0}),
+        'field "scaling.mean": expected a finite number, found an array',
+    ),
+    (
+        put(["scaling"], {"kind": "global-variance", "mean": 4.8, "variance": 0}),
+        'field "scaling.variance": expected a positive finite number, found 0',
+    ),
+    (
+        put(["scaling"], {"kind": "global-variance", "mean": 4.8, "variance": -36.0}),
+        'field "scaling.variance": expected a positive finite number, found -36.0',
+    ),
+    (
+        put(["scaling"], {"kind": "global-variance", "mean": "4.8", "variance": 36.0}),
+        'field "scaling.mean": expected a finite number, found "4.8"',
+    ),
+    (
+        put(["scaling"], {"kind": "global-variance", "mean": 4.8, "variance": False}),
+        'field "scaling.variance": expected a positive finite number, found false',
     ),
     # training
     (put(["training"], [1, 2]), 'field "training": expected an object, found an array'),

@@ -27,6 +27,7 @@ from purenn.network import (
     loss,
     loss_and_gradients,
     make_network,
+    mask_after_output_step,
     predict,
 )
 from purenn.testing import TrainingCase, networks
@@ -147,6 +148,79 @@ def test_one_step_of_a_tiny_network_worked_by_hand() -> None:
     value = backpropagate(network, [1.0, 2.0], [0.5], 0.125, "identity")
     assert value == 2.0
     assert network == [[[0.25, -0.25, -0.25], [-1.5, -0.5, 0.0]], [[0.75, 1.875, 0.25]]]
+
+
+# The tutorial 000's dropout order: 2-3-1, ReLU hidden, identity output, squared error. x = (1, 2):
+#   z = (0.5 + 0.25*2 + 0, 1 - 1*2 + 0.5, 0.25 + 0.5*2 - 0.25) = (1, -0.5, 1), a = (1, 0, 1)
+#   unmasked output: 2*1 + 1*0 - 1*1 + 0.5 = 1.5; target 0.5: delta = 1, C = 1/2 * 1**2 = 0.5
+#   mask (2, 2, 0): masked hidden outputs (2, 0, 0)
+#   output step: delta * (2, 0, 0, 1) = (2, 0, 0, 1)
+#   errors below: delta * w = (2, 1, -1); kept units only (mask != 0): (2, 1, 0);
+#   relu' of the masked layer (2, 0, 0) > 0: (1, 0, 0), so hidden deltas (2, 0, 0)
+#   hidden steps: 2 * (1, 2, 1) = (2, 4, 2), then (0, 0, 0) twice
+TUTORIAL_NET = [[[0.5, 0.25, 0.0], [1.0, -1.0, 0.5], [0.25, 0.5, -0.25]], [[2.0, 1.0, -1.0, 0.5]]]
+TUTORIAL_MASK = [2.0, 2.0, 0.0]
+
+
+def test_the_tutorial_dropout_order_step_worked_by_hand() -> None:
+    network = copy.deepcopy(TUTORIAL_NET)
+    value, step = mask_after_output_step(
+        network, [1.0, 2.0], [0.5], ["relu", "identity"], "squared_error", dropout=[TUTORIAL_MASK]
+    )
+    assert value == 0.5
+    assert step == [[[2.0, 4.0, 2.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], [[2.0, 0.0, 0.0, 1.0]]]
+    assert network == TUTORIAL_NET
+
+
+def test_the_tutorial_dropout_order_is_not_the_gradient_of_the_masked_network() -> None:
+    """Inverted dropout (the reference) feeds the masked layer (2, 0, 0) forward: the output is
+    2*2 + 0.5 = 4.5, delta 4, C = 8, and the hidden delta gets the mask's factor 2: 4*2*2 = 16."""
+    value, grads = loss_and_gradients(
+        TUTORIAL_NET, [1.0, 2.0], [0.5], ["relu", "identity"], "squared_error", dropout=[TUTORIAL_MASK]
+    )
+    assert value == 8.0
+    assert grads == [[[16.0, 32.0, 16.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]], [[8.0, 0.0, 0.0, 4.0]]]
+
+
+def test_the_tutorial_dropout_order_with_l2_adds_lambda_w() -> None:
+    _, plain = mask_after_output_step(
+        TUTORIAL_NET, [1.0, 2.0], [0.5], ["relu", "identity"], dropout=[TUTORIAL_MASK]
+    )
+    _, with_l2 = mask_after_output_step(
+        TUTORIAL_NET, [1.0, 2.0], [0.5], ["relu", "identity"], l2=0.5, dropout=[TUTORIAL_MASK]
+    )
+    for layer, plain_layer, grad_layer in zip(TUTORIAL_NET, plain, with_l2):
+        for neuron, plain_neuron, grad_neuron in zip(layer, plain_layer, grad_layer):
+            expected = [g + 0.5 * w for g, w in zip(plain_neuron[:-1], neuron[:-1])] + [plain_neuron[-1]]
+            assert grad_neuron == expected
+
+
+@given(every_case())
+def test_the_tutorial_dropout_order_without_masks_is_the_exact_gradient(case: TrainingCase) -> None:
+    """No mask, or masks of all 1: nothing is dropped or doubled, and the step is the gradient."""
+    network = case.network
+    ones = [[1.0] * len(layer) for layer in network[:-1]]
+    expected = loss_and_gradients(network, case.x, case.target, case.activations, case.loss_name, l2=case.l2)
+    for masks in (None, ones):
+        assert (
+            mask_after_output_step(
+                network,
+                case.x,
+                case.target,
+                case.activations,
+                case.loss_name,
+                l2=case.l2,
+                dropout=masks,
+            )
+            == expected
+        )
+
+
+def test_the_tutorial_dropout_order_checks_its_masks() -> None:
+    with pytest.raises(PurennError, match="got 2 dropout masks; the network has 1 hidden layers"):
+        mask_after_output_step(TUTORIAL_NET, [1.0, 2.0], [0.5], ["relu", "identity"], dropout=[[1.0] * 3] * 2)
+    with pytest.raises(PurennError, match="dropout mask 0 has 2 values; layer 0 has 3 units"):
+        mask_after_output_step(TUTORIAL_NET, [1.0, 2.0], [0.5], ["relu", "identity"], dropout=[[1.0, 1.0]])
 
 
 def test_one_sigmoid_step_worked_by_hand() -> None:

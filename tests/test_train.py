@@ -12,7 +12,14 @@ import pytest
 from purenn import batch
 from purenn.data import class_list, load_digits, one_hot
 from purenn.errors import DivergenceError, PurennError
-from purenn.network import backpropagate, gradients, loss_and_gradients, make_network
+from purenn.network import (
+    backpropagate,
+    dropout_masks,
+    gradients,
+    loss_and_gradients,
+    make_network,
+    mask_after_output_step,
+)
 from purenn.train import History, Settings, argmax_index, strict_index, train
 
 
@@ -217,6 +224,79 @@ def test_loss_tolerance_stops_early() -> None:
     assert "fell under 100" in result.stopped
 
 
+def test_the_tolerance_divisor_divides_the_summed_loss() -> None:
+    """loss_tolerance_divisor N: the stopping rule is sum of the epoch's losses / N (the tutorials'
+    err /= X.shape[0]); the recorded loss stays the mean."""
+    inputs, targets = _digits(50)
+    common = dict(hidden=(6,), epochs=3, batch_size=10, **PLAIN)
+    mean_loss = (
+        train(_net([64, 6, 10]), inputs, targets, Settings(**common), random.Random(0)).history[0].loss
+    )
+    summed = mean_loss * 50  # five steps of 10 samples, each step's loss their mean
+    # Under the tolerance only when divided by a larger N: N = 200 stops, N = 50 does not.
+    tolerance = summed / 100
+    stops = Settings(**common, loss_tolerance=tolerance, loss_tolerance_divisor=200)
+    result = train(_net([64, 6, 10]), inputs, targets, stops, random.Random(0))
+    assert len(result.history) == 1 and result.history[0].loss == mean_loss
+    assert result.stopped.startswith("the epoch's summed loss / 200 = ")
+    assert float(result.stopped.split("= ")[1].split()[0]) == pytest.approx(summed / 200, rel=1e-3)
+    goes_on = Settings(**common, loss_tolerance=tolerance, loss_tolerance_divisor=50)
+    assert len(train(_net([64, 6, 10]), inputs, targets, goes_on, random.Random(0)).history) > 1
+
+
+def test_the_tutorial_dropout_order_takes_mask_after_output_steps() -> None:
+    """dropout_order "mask-after-output": each per-sample step is w <- w - rate * the step of
+    network.mask_after_output_step, with the masks train draws (after the epoch's shuffle)."""
+    inputs, targets = _digits(12)
+    settings = Settings(
+        hidden=(7,),
+        output_activation="identity",
+        loss="squared_error",
+        dropout=0.5,
+        dropout_order="mask-after-output",
+        batch_size=1,
+        epochs=1,
+        momentum=0.0,
+        l2=0.0,
+        rate=0.05,
+        schedule="constant",
+    )
+    trained = _net([64, 7, 10])
+    reference = copy.deepcopy(trained)
+    train(trained, inputs, targets, settings, random.Random(4))
+    rng = random.Random(4)
+    order = list(range(len(inputs)))
+    rng.shuffle(order)
+    for i in order:
+        masks = dropout_masks(reference, 0.5, rng)
+        _, step = mask_after_output_step(
+            reference, inputs[i], targets[i], ["relu", "identity"], "squared_error", dropout=masks
+        )
+        for layer, layer_step in zip(reference, step):
+            for neuron, neuron_step in zip(layer, layer_step):
+                for k, g in enumerate(neuron_step):
+                    neuron[k] += -0.05 * g
+    assert trained == reference
+    inverted = _net([64, 7, 10])
+    train(
+        inverted,
+        inputs,
+        targets,
+        Settings(**{**settings.as_dict(), "hidden": (7,), "dropout_order": "inverted"}),
+        random.Random(4),
+    )
+    assert inverted != trained
+
+
+def test_the_tutorial_dropout_order_without_dropout_is_plain_sgd() -> None:
+    inputs, targets = _digits(12)
+    plain = dict(hidden=(5,), batch_size=1, epochs=1, momentum=0.0, l2=0.0, **PLAIN)
+    first, second = _net([64, 5, 10]), _net([64, 5, 10])
+    train(first, inputs, targets, Settings(**plain), random.Random(2))
+    train(second, inputs, targets, Settings(**plain, dropout_order="mask-after-output"), random.Random(2))
+    assert first == second
+
+
 def test_early_stopping_keeps_the_best_weights() -> None:
     """MLPClassifier's rule: stop once more than n_iter_no_change epochs in a row scored below
     the best (a tie resets the count); the best epoch's weights are put back."""
@@ -319,6 +399,13 @@ def test_cosine_schedule_anneals() -> None:
         ({"beta_2": 1.0}, "beta_2 must be in [0, 1), got 1.0"),
         ({"epsilon": 0.0}, "epsilon must be > 0"),
         ({"tol": -1.0}, "tol must be >= 0"),
+        ({"loss_tolerance_divisor": 0}, "loss_tolerance_divisor must be a whole number >= 1"),
+        ({"loss_tolerance_divisor": 2.5}, "loss_tolerance_divisor must be a whole number >= 1"),
+        ({"dropout_order": "before"}, "dropout_order must be one of inverted, mask-after-output"),
+        (
+            {"dropout_order": "mask-after-output", "batch_size": 32},
+            "dropout_order 'mask-after-output' takes per-sample steps: batch_size must be 1, got 32",
+        ),
     ],
 )
 def test_settings_that_make_no_sense(change: Any, message: str) -> None:
