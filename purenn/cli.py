@@ -1061,7 +1061,7 @@ def _predict(args: argparse.Namespace) -> int:
                 "give --index N, --pixels NUMBERS, --image FILE.png, or --data FILE to classify every row"
             )
         return _predict_file(args, classifier, options)
-    if args.out:
+    if args.out is not None:
         raise PurennError("--out goes with --data FILE alone (every row), not with one image")
     args.data = args.data or "digits"
     label: Optional[Label] = None

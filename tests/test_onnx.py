@@ -260,7 +260,7 @@ def test_the_command_writes_the_file_and_never_over_the_model(
     assert main(["export", str(tmp_path / "missing.json"), "--onnx", onnx_path]) == 2
     assert "cannot read" in capsys.readouterr().err
     assert main(["export", model_path, "--onnx", str(tmp_path / "no" / "such.onnx")]) == 2
-    assert "cannot write" in capsys.readouterr().err
+    assert "does not exist" in capsys.readouterr().err
 
 
 # onnx and onnxruntime (the `integration` extra) ---------------------------------------------------

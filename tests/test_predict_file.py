@@ -62,7 +62,7 @@ def test_predict_to_a_file_atomically_never_over_an_input(
         status, _, stderr = _run(
             capsys, "predict", str(model_path), "--data", str(data), "--out", str(target)
         )
-        assert status == 2 and "is the input file" in stderr and stderr.count("\n") == 1
+        assert status == 2 and "is the same file as" in stderr and stderr.count("\n") == 1
     assert data.read_bytes() == before and load_model(model_path)
     status, _, stderr = _run(capsys, "predict", str(model_path), "--data", "digits", "--out", str(tmp_path))
     assert status == 2 and "is a directory" in stderr
