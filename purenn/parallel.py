@@ -194,6 +194,9 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
 class Workers:
     """`jobs` processes (0: cores()) for loss_and_gradients; with one, no process is started.
 
+    `start_method` is multiprocessing's ("fork", "spawn", "forkserver"); the module docstring
+    says why START_METHOD is the default.
+
     Use as a context manager, or call close(): the workers start at the first step with at
     least two samples and stop at close(). After a failure, every worker is stopped and
     WorkerError raised; a closed pool starts afresh when used again.
@@ -203,8 +206,8 @@ class Workers:
     (1.25, [[[2.5, 0.5]]])
     """
 
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
+    def __init__(self, jobs: int, start_method: str = START_METHOD) -> None:
+        self.jobs, self.start_method = jobs, start_method
         self._processes: List[Any] = []
         self._connections: List[Connection] = []
 
@@ -224,7 +227,9 @@ class Workers:
         return [process.pid for process in self._processes]
 
     def _start(self) -> None:
-        context: Any = multiprocessing.get_context(START_METHOD)  # Process: on the concrete contexts only
+        context: Any = multiprocessing.get_context(
+            self.start_method
+        )  # Process: on the concrete contexts only
         for _ in range(self.size - 1):
             parent_end, child_end = context.Pipe()
             process = context.Process(target=_serve, args=(child_end, parent_end), daemon=True)
