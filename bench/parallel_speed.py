@@ -16,6 +16,10 @@ Each is trained with n_jobs 1 and n_jobs N alternately, `--rounds` times, from t
 the script prints the median seconds of each, their ratio (the speed-up) and the largest
 difference between the two trained networks' weights (rounding only: purenn/parallel.py's bound).
 The ratio is the figure to read: both run side by side on the same, equally loaded machine.
+It also prints what the CPU times allow: this process's CPU seconds with n_jobs 1, over those of
+the busiest process with n_jobs N (this one, or the workers' mean). Each process needs at least its
+CPU time, so that is an upper bound of the speed-up on an idle machine with N cores, and less
+sensitive to other load than the wall clock (a worker's CPU time is counted once it is joined).
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ import argparse
 import gc
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Sequence, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -54,16 +59,32 @@ def mnist_sized(images: int, training: int) -> Tuple[List[List[float]], List[int
     return [[float(p) for p in image] for image in pixels[:training]], labels[:training]
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # of the children waited for (joined)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Fit(NamedTuple):
+    seconds: float  # wall clock
+    own_cpu: float  # this process's CPU seconds
+    workers_cpu: float  # the workers' CPU seconds, all together
+    weights: List[float]  # the trained network's, flat
+
+
 def timed_fit(
     inputs: Sequence[Sequence[float]], labels: Sequence[int], jobs: int, epochs: int, hidden: int
-) -> Tuple[float, List[float]]:
-    """Seconds of one Classifier(...).fit with n_jobs=jobs, and the trained weights, flat."""
+) -> Fit:
+    """One Classifier(...).fit with n_jobs=jobs: its seconds and CPU seconds, and the weights."""
     gc.collect()
     model = Classifier(n_jobs=jobs, epochs=epochs, hidden=(hidden,), measure_train_accuracy=False, seed=0)
-    started = time.perf_counter()
+    started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     model.fit(inputs, labels)
-    seconds = time.perf_counter() - started
-    return seconds, [w for layer in model.network_ for neuron in layer for w in neuron]
+    seconds, cpu, children = (
+        time.perf_counter() - started,
+        time.process_time() - cpu,
+        _children_cpu() - children,
+    )
+    return Fit(seconds, cpu, children, [w for layer in model.network_ for neuron in layer for w in neuron])
 
 
 def compare(
@@ -74,19 +95,21 @@ def compare(
     rounds: int,
     hidden: int,
 ) -> None:
-    """Alternate n_jobs 1 and n_jobs `jobs` for `rounds` rounds; print the medians and ratio."""
-    times: Dict[int, List[float]] = {1: [], jobs: []}
-    weights: Dict[int, List[float]] = {}
+    """Alternate n_jobs 1 and n_jobs `jobs` for `rounds` rounds; print the medians and ratios."""
+    fits: Dict[int, List[Fit]] = {1: [], jobs: []}
     for _ in range(rounds):
         for n in (1, jobs):
-            seconds, weights[n] = timed_fit(*data, n, epochs, hidden)
-            times[n].append(seconds)
-    one, many = statistics.median(times[1]), statistics.median(times[jobs])
-    difference = max(abs(a - b) for a, b in zip(weights[1], weights[jobs]))
+            fits[n].append(timed_fit(*data, n, epochs, hidden))
+    one = statistics.median(fit.seconds for fit in fits[1])
+    many = statistics.median(fit.seconds for fit in fits[jobs])
+    serial_cpu = statistics.median(fit.own_cpu for fit in fits[1])
+    # The busiest process's CPU time bounds the wall time from below when every process has a core.
+    busiest = statistics.median(max(fit.own_cpu, fit.workers_cpu / max(jobs - 1, 1)) for fit in fits[jobs])
+    difference = max(abs(a - b) for a, b in zip(fits[1][-1].weights, fits[jobs][-1].weights))
     print(
         f"{name:12} {len(data[0]):5} x {len(data[0][0]):3}, {epochs} epoch(s): "
-        f"n_jobs 1 {one:7.2f} s, n_jobs {jobs} {many:7.2f} s, speed-up {one / many:5.2f}x "
-        f"(largest weight difference {difference:.1e})"
+        f"n_jobs 1 {one:7.2f} s, n_jobs {jobs} {many:7.2f} s, speed-up {one / many:5.2f}x; "
+        f"by CPU time at most {serial_cpu / busiest:5.2f}x (largest weight difference {difference:.1e})"
     )
 
 
