@@ -2,11 +2,12 @@
 
     python bench/parallel_speed.py                   # --jobs 1 against --jobs 2, 2 rounds each
     python bench/parallel_speed.py --jobs 3 --rounds 3
+    python bench/parallel_speed.py --batch-size 128  # larger shares: the fixed costs of a step matter less
     python bench/parallel_speed.py --quick           # small sizes: proves it runs, times nothing
 
 Two trainings, each with the default settings of `purenn train` (784-256-10 or 64-256-10, ReLU,
 dropout 0.5, softmax, minibatches of 32, momentum 0.9, cosine rate, L2 1e-4; through
-Classifier, so inputs divided by their largest value) but fewer epochs:
+Classifier, so inputs divided by their largest value) but fewer epochs (and `--batch-size`):
 
 - digits: data/digits.csv's first 1347 rows (the size of the default 75% training split), 3 epochs;
 - mnist-sized: bench/memory.py's 5000 synthetic 28x28 images (the vendored digits upscaled,
@@ -72,11 +73,23 @@ class Fit(NamedTuple):
 
 
 def timed_fit(
-    inputs: Sequence[Sequence[float]], labels: Sequence[int], jobs: int, epochs: int, hidden: int
+    inputs: Sequence[Sequence[float]],
+    labels: Sequence[int],
+    jobs: int,
+    epochs: int,
+    hidden: int,
+    batch_size: int = 32,
 ) -> Fit:
     """One Classifier(...).fit with n_jobs=jobs: its seconds and CPU seconds, and the weights."""
     gc.collect()
-    model = Classifier(n_jobs=jobs, epochs=epochs, hidden=(hidden,), measure_train_accuracy=False, seed=0)
+    model = Classifier(
+        n_jobs=jobs,
+        epochs=epochs,
+        hidden=(hidden,),
+        batch_size=batch_size,
+        measure_train_accuracy=False,
+        seed=0,
+    )
     started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     model.fit(inputs, labels)
     seconds, cpu, children = (
@@ -94,12 +107,13 @@ def compare(
     epochs: int,
     rounds: int,
     hidden: int,
+    batch_size: int = 32,
 ) -> None:
     """Alternate n_jobs 1 and n_jobs `jobs` for `rounds` rounds; print the medians and ratios."""
     fits: Dict[int, List[Fit]] = {1: [], jobs: []}
     for _ in range(rounds):
         for n in (1, jobs):
-            fits[n].append(timed_fit(*data, n, epochs, hidden))
+            fits[n].append(timed_fit(*data, n, epochs, hidden, batch_size))
     one = statistics.median(fit.seconds for fit in fits[1])
     many = statistics.median(fit.seconds for fit in fits[jobs])
     serial_cpu = statistics.median(fit.own_cpu for fit in fits[1])
@@ -119,6 +133,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds (default 2)")
     parser.add_argument("--epochs", type=int, default=3, help="epochs on the digits (default 3)")
     parser.add_argument("--mnist-epochs", type=int, default=1, help="epochs on the 28x28 images (default 1)")
+    parser.add_argument("--batch-size", type=int, default=32, help="samples per step (default 32)")
     parser.add_argument("--quick", action="store_true", help="300 digits and 200 images, hidden 32, 1 round")
     options = parser.parse_args()
     hidden = 32 if options.quick else 256
@@ -127,11 +142,10 @@ def main() -> None:
         f"{platform.python_implementation()} {sys.version.split()[0]}, {cores()} cores, "
         f"start method {START_METHOD}; median of {rounds} alternating round(s); hidden {hidden}"
     )
-    compare(
-        "digits", digits(300 if options.quick else DIGITS_ROWS), options.jobs, options.epochs, rounds, hidden
-    )
+    shared = (rounds, hidden, options.batch_size)
+    compare("digits", digits(300 if options.quick else DIGITS_ROWS), options.jobs, options.epochs, *shared)
     images = (250, 200) if options.quick else (MNIST_IMAGES, MNIST_TRAINING)
-    compare("mnist-sized", mnist_sized(*images), options.jobs, options.mnist_epochs, rounds, hidden)
+    compare("mnist-sized", mnist_sized(*images), options.jobs, options.mnist_epochs, *shared)
 
 
 if __name__ == "__main__":
