@@ -157,6 +157,8 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
     gradients out. `parent_end` is the parent's end of the pipe, which a forked child holds a
     copy of: closed here, so that the parent's death closes the pipe and ends this loop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent while it started this process
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     parent_end.close()
     while True:
         try:
@@ -164,9 +166,9 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
             if header is None:
                 return
             weights = _doubles(connection.recv_bytes())
-        except (EOFError, OSError):
+            shape, inputs, targets, activations, loss_name, dropout, sample_weights = header
+        except Exception:  # the pipe closed, or a message cut short by an interrupted parent: stop
             return
-        shape, inputs, targets, activations, loss_name, dropout, sample_weights = header
         try:
             loss, grads = batch.loss_and_gradients(
                 _nested(weights, shape),
@@ -227,9 +229,19 @@ class Workers:
         return [process.pid for process in self._processes]
 
     def _start(self) -> None:
-        context: Any = multiprocessing.get_context(
-            self.start_method
-        )  # Process: on the concrete contexts only
+        """Start the workers with SIGINT blocked: a Ctrl-C (sent to the whole process group) that
+        comes while one starts waits until it ignores SIGINT, and then reaches this process only."""
+        can_block = hasattr(signal, "pthread_sigmask")
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if can_block else set()
+        try:
+            self._start_workers()
+        finally:
+            if can_block:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    def _start_workers(self) -> None:
+        # Any: mypy's stubs give Process to the concrete contexts only
+        context: Any = multiprocessing.get_context(self.start_method)
         for _ in range(self.size - 1):
             parent_end, child_end = context.Pipe()
             process = context.Process(target=_serve, args=(child_end, parent_end), daemon=True)
@@ -238,14 +250,16 @@ class Workers:
             self._processes.append(process)
             self._connections.append(parent_end)
 
-    def close(self) -> None:
-        """Stop every worker: say stop, close its pipe, wait briefly, terminate it if still there."""
+    def close(self, wait: bool = True) -> None:
+        """Stop every worker: say stop (unless not `wait`), close its pipe, give it a second to end,
+        then terminate it if it is still there."""
         for connection in self._connections:
-            with contextlib.suppress(OSError):  # a worker that is gone already
-                connection.send(None)
+            if wait:
+                with contextlib.suppress(OSError):  # a worker that is gone already
+                    connection.send(None)
             connection.close()
         for process in self._processes:
-            process.join(timeout=1.0)
+            process.join(timeout=1.0 if wait else 0.0)
             if process.is_alive():
                 process.terminate()
                 process.join()
@@ -274,8 +288,8 @@ class Workers:
             )
         try:
             return self._in_shares(network, inputs, targets, activations, loss_name, l2, dropout, weights)
-        except BaseException:  # a pipe may hold an unread answer: start afresh next time
-            self.close()
+        except BaseException:  # a pipe may hold an unread answer or half a message: stop them all
+            self.close(wait=False)
             raise
 
     def _in_shares(

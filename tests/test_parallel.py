@@ -34,20 +34,22 @@ ROOT = Path(__file__).resolve().parent.parent
 fork_only = pytest.mark.skipif(START_METHOD != "fork", reason="the patched function reaches workers by fork")
 
 
-@pytest.fixture(scope="module")
-def two() -> Iterator[Workers]:
-    with Workers(2) as workers:
+def _started(size: int) -> Iterator[Workers]:
+    """A pool of `size` processes, started (one small batch), its workers' ids in POOLS."""
+    with Workers(size) as workers:
         workers.loss_and_gradients([[[1.0, 0.0]]], [[1.0], [2.0]], [[0.0], [0.0]], "identity")
         POOLS.extend(workers.pids())
         yield workers
+
+
+@pytest.fixture(scope="module")
+def two() -> Iterator[Workers]:
+    yield from _started(2)
 
 
 @pytest.fixture(scope="module")
 def three() -> Iterator[Workers]:
-    with Workers(3) as workers:
-        workers.loss_and_gradients([[[1.0, 0.0]]], [[1.0], [2.0]], [[0.0], [0.0]], "identity")
-        POOLS.extend(workers.pids())
-        yield workers
+    yield from _started(3)
 
 
 def _data(
@@ -151,8 +153,8 @@ def test_no_process_is_left_after_training() -> None:
     assert _new_children() == []
 
 
-@fork_only
-def test_a_worker_that_raises_is_reported(monkeypatch: Any) -> None:
+def _make_the_workers_raise(monkeypatch: Any) -> None:
+    """batch.loss_and_gradients raises in every process but this one (forked workers share the patch)."""
     parent, original = os.getpid(), purenn.batch.loss_and_gradients
 
     def failing(*args: Any, **kwargs: Any) -> Any:
@@ -161,6 +163,11 @@ def test_a_worker_that_raises_is_reported(monkeypatch: Any) -> None:
         return original(*args, **kwargs)
 
     monkeypatch.setattr(purenn.batch, "loss_and_gradients", failing)
+
+
+@fork_only
+def test_a_worker_that_raises_is_reported(monkeypatch: Any) -> None:
+    _make_the_workers_raise(monkeypatch)
     with pytest.raises(WorkerError, match=r"worker 1 of 2 \(process \d+\) failed: RuntimeError: boom"):
         _train(2)
     assert _new_children() == []
@@ -236,14 +243,7 @@ def test_bad_jobs_one_line_exit_2(flags: List[str], expected: str, tmp_path: Pat
 def test_a_failed_worker_exits_1_with_one_line_and_no_model(
     tmp_path: Path, capsys: Any, monkeypatch: Any
 ) -> None:
-    parent, original = os.getpid(), purenn.batch.loss_and_gradients
-
-    def failing(*args: Any, **kwargs: Any) -> Any:
-        if os.getpid() != parent:
-            raise RuntimeError("boom")
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(purenn.batch, "loss_and_gradients", failing)
+    _make_the_workers_raise(monkeypatch)
     status, stderr = _run(capsys, *QUICK, "--jobs", "2", "--out", str(tmp_path / "m.json"))
     assert status == 1 and stderr.count("\n") == 1 and "RuntimeError: boom" in stderr, stderr
     assert not (tmp_path / "m.json").exists()
@@ -272,13 +272,14 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_ctrl_c_exits_130_and_leaves_no_worker(tmp_path: Path) -> None:
+def test_ctrl_c_exits_130_with_one_line_and_leaves_no_worker(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "purenn", *QUICK[:4], "200", "--quiet", "--jobs", "2"]
     child = subprocess.Popen(
         [*command, "--out", str(tmp_path / "m.json")],
         cwd=ROOT,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, which SIGINT goes to, as from a terminal
     )
     deadline = time.monotonic() + 60
     while not _children(child.pid) and time.monotonic() < deadline and child.poll() is None:
@@ -286,10 +287,10 @@ def test_ctrl_c_exits_130_and_leaves_no_worker(tmp_path: Path) -> None:
     workers = _children(child.pid)
     assert workers, "the training started no worker"
     time.sleep(0.3)  # a few steps on the workers
-    child.send_signal(signal.SIGINT)
+    os.killpg(child.pid, signal.SIGINT)  # to the trainer and its workers, as Ctrl-C does
     _, stderr = child.communicate(timeout=30)
     assert child.returncode == 130
-    assert stderr == "purenn train: interrupted\n"
+    assert stderr == "purenn train: interrupted\n", stderr
     deadline = time.monotonic() + 10
     while any(map(_alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
