@@ -3,6 +3,7 @@
 - Workers: N - 1 worker processes and this one, each computing batch.loss_and_gradients on a
   share of the batch; started at the first step that needs them, stopped by close().
 - cores: how many processors this process may run on (what n_jobs = 0 asks for).
+- most_jobs: the largest n_jobs Settings.check accepts (4 per core).
 - split_sizes: how a batch of B samples is cut into the shares.
 - rounding_bound: how far the N-share gradient may lie from the one-share gradient.
 
@@ -70,7 +71,7 @@ from .kernels import Rows
 from .losses import l2_penalty
 from .network import ActivationSpec, Network
 
-__all__ = ["Workers", "cores", "rounding_bound", "split_sizes"]
+__all__ = ["Workers", "cores", "most_jobs", "rounding_bound", "split_sizes"]
 
 UNIT_ROUNDOFF = 2.0**-53
 START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
@@ -88,6 +89,15 @@ def cores() -> int:
     if affinity is not None:
         return len(affinity(0))
     return os.cpu_count() or 1
+
+
+def most_jobs() -> int:
+    """The largest n_jobs accepted: 4 processes per core; more only cost start-up and memory.
+
+    >>> most_jobs() == 4 * cores()
+    True
+    """
+    return 4 * cores()
 
 
 def split_sizes(samples: int, shares: int) -> List[int]:

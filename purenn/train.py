@@ -173,6 +173,11 @@ class Settings:
         self._check_dropout_order()
         _check_count("n_iter_no_change", self.n_iter_no_change, minimum=1)
         _check_count("n_jobs", self.n_jobs, minimum=0)
+        if self.n_jobs > parallel.most_jobs():
+            most = parallel.most_jobs()
+            raise PurennError(
+                f"n_jobs must be at most {most} (4 per core here; 0 = one per core), got {self.n_jobs}"
+            )
         if self.n_jobs != 1 and self.batch_size == 1:
             raise PurennError(f"n_jobs {self.n_jobs} needs batch_size > 1 or 0: per-sample SGD runs serially")
         if self.tol is not None:

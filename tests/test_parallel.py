@@ -27,7 +27,7 @@ from purenn.errors import PurennError, WorkerError
 from purenn.estimator import Classifier
 from purenn.model import load_model
 from purenn.network import dropout_masks, make_network
-from purenn.parallel import START_METHOD, UNIT_ROUNDOFF, Workers, rounding_bound, split_sizes
+from purenn.parallel import START_METHOD, UNIT_ROUNDOFF, Workers, most_jobs, rounding_bound, split_sizes
 from purenn.train import Settings, train
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,6 +192,8 @@ def test_per_sample_sgd_takes_one_process_only() -> None:
     for bad in (-1, 1.5, True):
         with pytest.raises(PurennError, match="n_jobs must be a whole number >= 0"):
             Settings(n_jobs=bad).check()  # type: ignore[arg-type]
+    with pytest.raises(PurennError, match=r"n_jobs must be at most \d+ \(4 per core here"):
+        Settings(n_jobs=10**30).check()  # not 10**30 processes
 
 
 def test_classifier_n_jobs() -> None:
@@ -231,6 +233,7 @@ def test_the_jobs_flag(tmp_path: Path, capsys: Any) -> None:
         (["--jobs", "-1"], "argument --jobs: expected a number >= 0, got -1"),
         (["--jobs", "x"], "argument --jobs: expected a whole number, got 'x'"),
         (["--jobs", "2", "--batch-size", "1"], "n_jobs 2 needs batch_size > 1 or 0"),
+        (["--jobs", "1" * 30], f"n_jobs must be at most {most_jobs()} (4 per core here"),
     ],
 )
 def test_bad_jobs_one_line_exit_2(flags: List[str], expected: str, tmp_path: Path, capsys: Any) -> None:
