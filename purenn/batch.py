@@ -43,7 +43,7 @@ from .network import (
 )
 from .vectors import Matrix, Vector, total
 
-__all__ = ["loss_and_gradients", "predict_many"]
+__all__ = ["add_l2", "loss_and_gradients", "predict_many"]
 
 BatchMasks = Optional[Sequence[Masks]]
 LayerMasks = Optional[List[Optional[Sequence[float]]]]  # one hidden layer's mask per sample
@@ -224,10 +224,26 @@ def _needed_errors(layer_inputs: Matrix, masks: LayerMasks, below: Activation) -
 def _mean_weight_gradients(deltas: Matrix, inputs: Matrix, layer: Layer, l2: float) -> Layer:
     """dC/dw_jk = mean_i delta_ij * h_ik, + lambda * w_jk for every weight but the bias."""
     grads = kernels.gradient_sums(deltas, inputs)
+    _add_layer_l2(grads, layer, l2)
+    return grads
+
+
+def _add_layer_l2(grads: Layer, layer: Layer, l2: float) -> None:
     if l2 != 0.0:
         for neuron_grads, neuron in zip(grads, layer):
             neuron_grads[:-1] = map(add, neuron_grads[:-1], map(mul, neuron[:-1], repeat(l2)))
-    return grads
+
+
+def add_l2(grads: Network, network: Network, l2: float) -> None:
+    """Add lambda * w_jk to every gradient but the biases', IN PLACE (parallel.py's shares sum).
+
+    >>> grads = [[[1.0, 1.0]]]
+    >>> add_l2(grads, [[[2.0, 3.0]]], 0.5)
+    >>> grads
+    [[[2.0, 1.0]]]
+    """
+    for layer_grads, layer in zip(grads, network):
+        _add_layer_l2(layer_grads, layer, l2)
 
 
 def loss_and_gradients(

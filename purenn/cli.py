@@ -43,7 +43,7 @@ from .data import (
     stratified_split,
     take,
 )
-from .errors import DivergenceError, PurennError
+from .errors import DivergenceError, PurennError, WorkerError
 from .estimator import Classifier
 from .files import check_output, identity
 from .gradcheck import RELU_MARGIN, push_relus_off_the_kink, verdict
@@ -237,6 +237,11 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
         help="inverted (textbook) or mask-after-output (tutorial 000: the mask after the output)",
     )
     option("--batch-size", type=_count, help="samples per step: 1 = per-sample SGD, 0 = full batch")
+    option(
+        "--jobs",
+        type=_count,
+        help="processes for each batch's gradient: 0 = every core (not with --batch-size 1)",
+    )
     option(
         "--scaling",
         choices=["standardize", "divide", "global-variance", "none"],
@@ -655,6 +660,7 @@ _TRAINING_FLAGS = {
     "loss_tolerance": "loss_tolerance",
     "decision": "decision",
     "measure_train_accuracy": "measure_train_accuracy",
+    "jobs": "n_jobs",
 }
 
 
@@ -813,7 +819,7 @@ def _train(args: argparse.Namespace) -> int:
     train_inputs, train_labels = take(inputs, train_rows), take(labels, train_rows)
     try:
         seconds = _fit(classifier, train_inputs, train_labels, args.quiet)
-    except DivergenceError as error:
+    except (DivergenceError, WorkerError) as error:
         print(f"purenn train: {error}", file=sys.stderr)
         return 1
     if test_rows:

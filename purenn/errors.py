@@ -8,11 +8,20 @@
   scikit-learn's NotFittedError is.
 - NotANumberError: a value that float() cannot take (a dict, None...) where a number belongs;
   also a TypeError, as float()'s own error is.
+- WorkerError: a worker process of a parallel training (n_jobs) raised or died.
 
 Library code raises these; only the command line turns them into a message and exit status 2.
 """
 
-__all__ = ["DataError", "DivergenceError", "ModelError", "NotANumberError", "NotFittedError", "PurennError"]
+__all__ = [
+    "DataError",
+    "DivergenceError",
+    "ModelError",
+    "NotANumberError",
+    "NotFittedError",
+    "PurennError",
+    "WorkerError",
+]
 
 
 class PurennError(ValueError):
@@ -37,3 +46,7 @@ class NotFittedError(PurennError, AttributeError):
 
 class NotANumberError(DataError, TypeError):
     """A value that is no number nor text where a number belongs (a TypeError too, like float()'s)."""
+
+
+class WorkerError(PurennError):
+    """A worker process of a parallel training raised or died; every worker has been stopped."""

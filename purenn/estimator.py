@@ -279,6 +279,7 @@ class Classifier:
         tol: Optional[float] = Settings.tol,
         decision: str = Settings.decision,
         measure_train_accuracy: bool = Settings.measure_train_accuracy,
+        n_jobs: int = Settings.n_jobs,
         scaling: Union[str, Dict[str, Any]] = "divide",
         divide_by: Optional[float] = None,
         seed: int = 0,
@@ -317,6 +318,7 @@ class Classifier:
         self.tol = tol
         self.decision = decision
         self.measure_train_accuracy = measure_train_accuracy
+        self.n_jobs = n_jobs
         self.scaling = scaling
         self.divide_by = divide_by
         self.seed = seed

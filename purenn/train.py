@@ -38,7 +38,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from . import batch
+from . import batch, parallel
 from .activations import get_activation
 from .errors import DivergenceError, PurennError
 from .network import Network, dropout_masks, make_network, mask_after_output_step, resolve_loss
@@ -98,6 +98,8 @@ class Settings:
     Decisions: `decision` "argmax" or "strict" (round every output; only an exact one-hot counts).
     Reporting: `measure_train_accuracy` (after every epoch, a forward pass over the whole training
     set, about a quarter of an epoch's time; False leaves History.train_accuracy None).
+    Processes: `n_jobs` (1: this one; N: each batch's gradient on N processes, purenn/parallel.py;
+    0: every core); per-sample SGD (batch_size 1) has nothing to share and takes only 1.
     """
 
     hidden: Tuple[int, ...] = (256,)
@@ -131,6 +133,7 @@ class Settings:
     tol: Optional[float] = None
     decision: str = "argmax"
     measure_train_accuracy: bool = True
+    n_jobs: int = 1
 
     def activations(self) -> List[str]:
         """One activation name per layer: the hidden ones, then the output one."""
@@ -169,6 +172,14 @@ class Settings:
             _check_count("loss_tolerance_divisor", self.loss_tolerance_divisor, minimum=1)
         self._check_dropout_order()
         _check_count("n_iter_no_change", self.n_iter_no_change, minimum=1)
+        _check_count("n_jobs", self.n_jobs, minimum=0)
+        if self.n_jobs > parallel.most_jobs():
+            most = parallel.most_jobs()
+            raise PurennError(
+                f"n_jobs must be at most {most} (4 per core here; 0 = one per core), got {self.n_jobs}"
+            )
+        if self.n_jobs != 1 and self.batch_size == 1:
+            raise PurennError(f"n_jobs {self.n_jobs} needs batch_size > 1 or 0: per-sample SGD runs serially")
         if self.tol is not None:
             _check_number("tol", self.tol, low=0.0)
         if self.solver not in ("sgd", "adam"):
@@ -397,6 +408,7 @@ def epoch_rate(settings: Settings, epoch: int) -> float:
 
 
 def _one_step(
+    workers: parallel.Workers,
     network: Network,
     optimizer: Optimizer,
     indices: Sequence[int],
@@ -421,7 +433,7 @@ def _one_step(
             network, batch_inputs[0], batch_targets[0], activations, settings.loss, l2=l2, dropout=masks[0]
         )
     else:
-        value, grads = batch.loss_and_gradients(
+        value, grads = workers.loss_and_gradients(
             network,
             batch_inputs,
             batch_targets,
@@ -591,6 +603,37 @@ def train(
     >>> result.history[-1].train_accuracy
     1.0
     """
+    with parallel.Workers(settings.n_jobs) as workers:  # started at the first step, stopped here
+        return _train(
+            workers,
+            network,
+            inputs,
+            targets,
+            settings,
+            rng,
+            validation=validation,
+            progress=progress,
+            sample_weight=sample_weight,
+            optimizer=optimizer,
+            step_progress=step_progress,
+        )
+
+
+def _train(
+    workers: parallel.Workers,
+    network: Network,
+    inputs: Sequence[Vector],
+    targets: Sequence[Vector],
+    settings: Settings,
+    rng: random.Random,
+    *,
+    validation: Optional[Tuple[Sequence[Vector], Sequence[Vector]]],
+    progress: Optional[Progress],
+    sample_weight: Optional[Sequence[float]],
+    optimizer: Optional[Optimizer],
+    step_progress: Optional[StepProgress],
+) -> TrainingResult:
+    """train's work, its steps' gradients on `workers` (keyword options: each one forwarded by name)."""
     settings.check()
     if not inputs or len(inputs) != len(targets):
         raise PurennError(f"training needs as many targets as inputs, got {len(inputs)} and {len(targets)}")
@@ -613,7 +656,7 @@ def train(
         losses = []
         for done, indices in enumerate(batches, 1):
             losses.append(
-                _one_step(network, step, indices, inputs, targets, weights, settings, rate, l2, rng)
+                _one_step(workers, network, step, indices, inputs, targets, weights, settings, rate, l2, rng)
             )
             if step_progress is not None:
                 step_progress(epoch, settings.epochs, done, len(batches))

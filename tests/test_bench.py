@@ -69,3 +69,10 @@ def test_serve_load_counts_requests_per_second() -> None:
         row = next(line for line in output.splitlines() if line.startswith(kind))
         assert "requests/s" in row and row.split("failed")[0].rstrip().endswith(" 0")
     assert "server log: 120 lines for 120 requests" in output
+
+
+def test_parallel_speed_compares_one_and_two_processes() -> None:
+    output = _run("parallel_speed.py", "--quick")
+    for name in ("digits", "mnist-sized"):
+        row = next(line for line in output.splitlines() if line.startswith(name))
+        assert "n_jobs 1" in row and "n_jobs 2" in row and "speed-up" in row

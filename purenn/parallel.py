@@ -1,0 +1,392 @@
+"""Data-parallel gradients: one minibatch's loss and gradient computed on several processes.
+
+- Workers: N - 1 worker processes and this one, each computing batch.loss_and_gradients on a
+  share of the batch; started at the first step that needs them, stopped by close().
+- cores: how many processors this process may run on (what n_jobs = 0 asks for).
+- most_jobs: the largest n_jobs Settings.check accepts (4 per core).
+- split_sizes: how a batch of B samples is cut into the shares.
+- rounding_bound: how far the N-share gradient may lie from the one-share gradient.
+
+A step cuts its B samples, in order, into n = min(N, B) contiguous shares of sizes B_k (the
+first B mod n one larger). Share 0 is computed here, shares 1..n-1 by the workers, each the
+mean over its share with no L2 term: m_k = (1/B_k) sum_{i in k} s_i delta_i h_i. The shares are
+put together in the fixed order k = 0, 1, ..., n-1 as
+
+    g = (B_0/B) m_0 + (B_1/B) m_1 + ... + (B_{n-1}/B) m_{n-1}  (+ lambda * w, biases excepted)
+
+and the loss the same way (+ lambda/2 sum w**2). Same seed, same N: the same sums in the same
+order, so the same model on every run. Dropout masks are drawn by the trainer before the batch is
+cut, so they are the masks of N = 1.
+
+Rounding. With unit roundoff u = 2**-53 and gamma_m = m u / (1 - m u), a gradient entry is a sum
+over samples of p_i = delta_ij h_ik (the per-sample terms, the same in both runs: each sample's
+forward and backward pass does not depend on which samples share its batch). One process computes
+sum_i fl(fl(delta_ij / B) h_ik) over B terms: each term meets at most B + 1 roundings (division,
+product, B - 1 additions), so the result is sum_i (p_i / B)(1 + t_i) with |t_i| <= gamma_{B+1}.
+With n shares a term meets the division by B_k, the product, B_k - 1 additions in its share, the
+fraction B_k/B (rounded once; exact for equal halves) and its product, and n - 1 additions across
+shares: |t'_i| <= gamma_{B_max+n+2}, B_max the largest share. The difference of the two results
+is sum_i (p_i / B)(t'_i - t_i), so
+
+    |g_n - g_1| <= (gamma_{B+1} + gamma_{B_max+n+2}) * sum_i |p_i| / B       (rounding_bound)
+
+for every entry, before the L2 term; adding lambda * w_jk rounds once more on each side
+(+ u (|g_n| + |g_1|)). The losses are summed by math.fsum (one rounding per sum), so the mean
+loss differs by at most (gamma_2 + gamma_{n+3}) sum_i |s_i C_i| / B. tests/test_parallel.py
+checks both on random networks and batches.
+
+Start method: "fork" on Linux, where it starts a worker in milliseconds (the child is a copy of
+this process: nothing is imported or pickled again) and works alike on CPython 3.9-3.13 and PyPy;
+"spawn" elsewhere (macOS and Windows, where fork is unsafe or missing), which works too because
+a worker gets everything it needs through its pipe. Either way the workers start once per
+training, not per step. Workers ignore SIGINT: on Ctrl-C this process gets KeyboardInterrupt,
+close() terminates and joins every worker, and a worker whose parent is gone sees its pipe
+close and exits, so none is left behind.
+
+Transport: a pipe per worker. The weights go out and the gradients come back as raw doubles
+(array('d') bytes), the share's samples, masks and names as one pickle. For 784-256-10's 203530
+weights, array.fromlist + tobytes took 2-6 ms against pickle.dumps' 3-11 ms, and frombytes +
+tolist + cutting into neurons 10-13 ms against pickle.loads' 12-22 ms (CPython 3.11, best of 7,
+a loaded machine). Shared memory would save the copy through the pipe, not the conversion
+between nested lists and doubles, which is most of the cost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+from array import array
+from itertools import chain, islice, repeat
+from multiprocessing.connection import Connection
+from operator import add, mul
+from typing import Any, Iterable, List, Optional, Sequence, Tuple
+
+from . import batch
+from .batch import BatchMasks
+from .errors import WorkerError
+from .kernels import Rows
+from .losses import l2_penalty
+from .network import ActivationSpec, Network
+
+__all__ = ["Workers", "cores", "most_jobs", "rounding_bound", "split_sizes"]
+
+UNIT_ROUNDOFF = 2.0**-53
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+
+Shape = List[List[int]]  # per layer, each neuron's number of weights
+
+
+def cores() -> int:
+    """The number of processors this process may run on (its affinity mask, else os.cpu_count).
+
+    >>> cores() >= 1
+    True
+    """
+    affinity = getattr(os, "sched_getaffinity", None)
+    if affinity is not None:
+        return len(affinity(0))
+    return os.cpu_count() or 1
+
+
+def most_jobs() -> int:
+    """The largest n_jobs accepted: 4 processes per core; more only cost start-up and memory.
+
+    >>> most_jobs() == 4 * cores()
+    True
+    """
+    return 4 * cores()
+
+
+def split_sizes(samples: int, shares: int) -> List[int]:
+    """Cut `samples` into min(shares, samples) contiguous shares, the first ones larger by 1.
+
+    >>> split_sizes(10, 3), split_sizes(2, 4)
+    ([4, 3, 3], [1, 1])
+    """
+    count = min(shares, samples)
+    size, larger = divmod(samples, count)
+    return [size + 1 if k < larger else size for k in range(count)]
+
+
+def _gamma(m: int) -> float:
+    return m * UNIT_ROUNDOFF / (1.0 - m * UNIT_ROUNDOFF)
+
+
+def rounding_bound(samples: int, sizes: Sequence[int], sum_of_magnitudes: float) -> float:
+    """The largest |g_n - g_1| of a gradient entry (module docstring), given sum_i |p_i|.
+
+    >>> round(rounding_bound(4, [2, 2], 4.0) / UNIT_ROUNDOFF, 9)  # gamma_5 + gamma_6: 11 u
+    11.0
+    """
+    n = len(sizes)
+    return (_gamma(samples + 1) + _gamma(max(sizes) + n + 2)) * sum_of_magnitudes / samples
+
+
+# ---------------------------------------------------------------------------------------------
+# Weights as raw doubles
+
+
+def _shape(network: Network) -> Shape:
+    return [[len(neuron) for neuron in layer] for layer in network]
+
+
+def _flat(network: Network) -> array:  # type: ignore[type-arg]  # array is generic only in 3.12+ stubs
+    """Every weight in order as doubles (array.fromlist per neuron: a C loop, the fastest found)."""
+    values = array("d")
+    for layer in network:
+        for neuron in layer:
+            values.fromlist(neuron)
+    return values
+
+
+def _nested(values: Iterable[float], shape: Shape) -> Network:
+    """The flat values cut back into layers and neurons.
+
+    >>> _nested([1.0, 2.0, 3.0, 4.0, 5.0], [[2, 2], [1]])
+    [[[1.0, 2.0], [3.0, 4.0]], [[5.0]]]
+    """
+    flat = iter(values)
+    return [[list(islice(flat, width)) for width in layer] for layer in shape]
+
+
+def _doubles(raw: bytes) -> List[float]:
+    values = array("d")
+    values.frombytes(raw)
+    return values.tolist()
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker's side
+
+
+def _serve(connection: Connection, parent_end: Connection) -> None:
+    """Answer jobs until None comes or the pipe closes: (header, weights) in, ("ok", loss) +
+    gradients out. `parent_end` is the parent's end of the pipe, which a forked child holds a
+    copy of: closed here, so that the parent's death closes the pipe and ends this loop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent while it started this process
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    parent_end.close()
+    while True:
+        try:
+            header = connection.recv()
+            if header is None:
+                return
+            weights = _doubles(connection.recv_bytes())
+            shape, inputs, targets, activations, loss_name, dropout, sample_weights = header
+        except Exception:  # the pipe closed, or a message cut short by an interrupted parent: stop
+            return
+        try:
+            loss, grads = batch.loss_and_gradients(
+                _nested(weights, shape),
+                inputs,
+                targets,
+                activations,
+                loss_name,
+                dropout=dropout,
+                weights=sample_weights,
+            )
+        except Exception as error:  # reported to the parent, which raises WorkerError
+            connection.send(("error", f"{type(error).__name__}: {error}"))
+            continue
+        try:
+            connection.send(("ok", loss))
+            connection.send_bytes(_flat(grads).tobytes())
+        except OSError:
+            return
+
+
+# ---------------------------------------------------------------------------------------------
+# The parent's side
+
+
+class Workers:
+    """`jobs` processes (0: cores()) for loss_and_gradients; with one, no process is started.
+
+    `start_method` is multiprocessing's ("fork", "spawn", "forkserver"); the module docstring
+    says why START_METHOD is the default.
+
+    Use as a context manager, or call close(): the workers start at the first step with at
+    least two samples and stop at close(). After a failure, every worker is stopped and
+    WorkerError raised; a closed pool starts afresh when used again.
+
+    >>> with Workers(1) as workers:
+    ...     workers.loss_and_gradients([[[1.0, 0.0]]], [[2.0], [-1.0]], [[0.0], [0.0]], "identity")
+    (1.25, [[[2.5, 0.5]]])
+    """
+
+    def __init__(self, jobs: int, start_method: str = START_METHOD) -> None:
+        self.jobs, self.start_method = jobs, start_method
+        self._processes: List[Any] = []
+        self._connections: List[Connection] = []
+
+    @property
+    def size(self) -> int:
+        """The number of processes the shares run on, this one included."""
+        return cores() if self.jobs == 0 else self.jobs
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def pids(self) -> List[int]:
+        """The worker processes' ids (none before the first parallel step)."""
+        return [process.pid for process in self._processes]
+
+    def _start(self) -> None:
+        """Start the workers with SIGINT blocked: a Ctrl-C (sent to the whole process group) that
+        comes while one starts waits until it ignores SIGINT, and then reaches this process only."""
+        can_block = hasattr(signal, "pthread_sigmask")
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if can_block else set()
+        try:
+            self._start_workers()
+        finally:
+            if can_block:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    def _start_workers(self) -> None:
+        # Any: mypy's stubs give Process to the concrete contexts only
+        context: Any = multiprocessing.get_context(self.start_method)
+        for _ in range(self.size - 1):
+            parent_end, child_end = context.Pipe()
+            process = context.Process(target=_serve, args=(child_end, parent_end), daemon=True)
+            process.start()
+            child_end.close()  # so that the worker's end closing shows here as EOFError
+            self._processes.append(process)
+            self._connections.append(parent_end)
+
+    def close(self, wait: bool = True) -> None:
+        """Stop every worker: say stop (unless not `wait`), close its pipe, give it a second to end,
+        then terminate it if it is still there."""
+        for connection in self._connections:
+            if wait:
+                with contextlib.suppress(OSError):  # a worker that is gone already
+                    connection.send(None)
+            connection.close()
+        for process in self._processes:
+            process.join(timeout=1.0 if wait else 0.0)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        self._processes, self._connections = [], []
+
+    def loss_and_gradients(
+        self,
+        network: Network,
+        inputs: Rows,
+        targets: Rows,
+        activations: ActivationSpec = "sigmoid",
+        loss_name: str = "squared_error",
+        *,
+        l2: float = 0.0,
+        dropout: BatchMasks = None,
+        weights: Optional[Sequence[float]] = None,
+    ) -> Tuple[float, Network]:
+        """batch.loss_and_gradients, its batch cut into shares (module docstring) over the workers.
+
+        Raises WorkerError when a worker raises or dies (then every worker is stopped), and
+        whatever batch.loss_and_gradients raises for share 0.
+        """
+        if self.size == 1 or len(inputs) < 2:
+            return batch.loss_and_gradients(
+                network, inputs, targets, activations, loss_name, l2=l2, dropout=dropout, weights=weights
+            )
+        try:
+            return self._in_shares(network, inputs, targets, activations, loss_name, l2, dropout, weights)
+        except BaseException:  # a pipe may hold an unread answer or half a message: stop them all
+            self.close(wait=False)
+            raise
+
+    def _in_shares(
+        self,
+        network: Network,
+        inputs: Rows,
+        targets: Rows,
+        activations: ActivationSpec,
+        loss_name: str,
+        l2: float,
+        dropout: BatchMasks,
+        weights: Optional[Sequence[float]],
+    ) -> Tuple[float, Network]:
+        if not self._processes:
+            self._start()
+        sizes = split_sizes(len(inputs), self.size)
+        bounds = [sum(sizes[:k]) for k in range(len(sizes) + 1)]
+        shares = [slice(bounds[k], bounds[k + 1]) for k in range(len(sizes))]
+
+        def part(values: Optional[Sequence[Any]], k: int) -> Optional[Sequence[Any]]:
+            return None if values is None else values[shares[k]]
+
+        shape = _shape(network)
+        raw = _flat(network).tobytes()
+        for k in range(1, len(sizes)):
+            header = (shape, inputs[shares[k]], targets[shares[k]], activations, loss_name)
+            self._send(k, (*header, part(dropout, k), part(weights, k)), raw)
+        first_loss, first_grads = batch.loss_and_gradients(
+            network,
+            inputs[shares[0]],
+            targets[shares[0]],
+            activations,
+            loss_name,
+            dropout=part(dropout, 0),
+            weights=part(weights, 0),
+        )
+        losses: List[float] = [first_loss]
+        grads: List[Iterable[float]] = [chain.from_iterable(chain.from_iterable(first_grads))]
+        for k in range(1, len(sizes)):
+            loss, flat = self._answer(k)
+            losses.append(loss)
+            grads.append(flat)
+        return self._combined(network, sizes, losses, grads, l2, shape)
+
+    def _send(self, k: int, header: Tuple[Any, ...], raw: bytes) -> None:
+        try:
+            self._connections[k - 1].send(header)
+            self._connections[k - 1].send_bytes(raw)
+        except OSError:
+            raise self._died(k) from None
+
+    def _answer(self, k: int) -> Tuple[float, Iterable[float]]:
+        """Worker k's (loss, flat gradient), or WorkerError saying what became of it."""
+        connection, process = self._connections[k - 1], self._processes[k - 1]
+        try:
+            status, value = connection.recv()
+            if status != "ok":
+                raise WorkerError(f"worker {k} of {self.size} (process {process.pid}) failed: {value}")
+            return value, _doubles(connection.recv_bytes())  # as one list: tolist() runs in C
+        except (EOFError, OSError):
+            raise self._died(k) from None
+
+    def _died(self, k: int) -> WorkerError:
+        process = self._processes[k - 1]
+        process.join(timeout=1.0)
+        return WorkerError(
+            f"worker {k} of {self.size} (process {process.pid}) died "
+            f"(exit code {process.exitcode}); training stopped"
+        )
+
+    @staticmethod
+    def _combined(
+        network: Network,
+        sizes: List[int],
+        losses: List[float],
+        grads: List[Iterable[float]],
+        l2: float,
+        shape: Shape,
+    ) -> Tuple[float, Network]:
+        """sum_k (B_k / B) m_k in the order k = 0, 1, ..., one pass over the entries; then L2."""
+        fractions = [size / sum(sizes) for size in sizes]
+        flat = map(mul, grads[0], repeat(fractions[0]))
+        for fraction, share in zip(fractions[1:], grads[1:]):
+            flat = map(add, flat, map(mul, share, repeat(fraction)))
+        combined = _nested(flat, shape)
+        loss = losses[0] * fractions[0]
+        for fraction, value in zip(fractions[1:], losses[1:]):
+            loss += fraction * value
+        batch.add_l2(combined, network, l2)
+        return loss + l2_penalty(network, l2), combined
