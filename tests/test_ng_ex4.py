@@ -12,8 +12,8 @@ from typing import Any, List, Tuple
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_cli import _run  # main(argv) -> (status, stdout, stderr), SystemExit included
 
-from purenn.cli import main
 from purenn.data import relabel
 from purenn.errors import PurennError
 from purenn.estimator import Classifier
@@ -161,15 +161,6 @@ def _mat_data(folder: pathlib.Path, n: int = 80) -> pathlib.Path:
     path = folder / "bars.mat"
     path.write_bytes(mat_bytes({"X": rows, "y": labels}))
     return path
-
-
-def _run(capsys: Any, *argv: str) -> Tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def test_train_ng_ex4_on_every_row_reports_training_accuracy(tmp_path: pathlib.Path, capsys: Any) -> None:
