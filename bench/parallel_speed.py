@@ -9,7 +9,7 @@ Two trainings, each with the default settings of `purenn train` (784-256-10 or 6
 dropout 0.5, softmax, minibatches of 32, momentum 0.9, cosine rate, L2 1e-4; through
 Classifier, so inputs divided by their largest value) but fewer epochs (and `--batch-size`):
 
-- digits: data/digits.csv's first 1347 rows (the size of the default 75% training split), 3 epochs;
+- digits: purenn/_data/digits.csv's first 1347 rows (the size of the default 75% training split), 3 epochs;
 - mnist-sized: bench/memory.py's 5000 synthetic 28x28 images (the vendored digits upscaled,
   cycled and shifted), its first 3748 (75%), 1 epoch.
 
@@ -49,7 +49,7 @@ MNIST_IMAGES, MNIST_TRAINING = 5000, 3748
 
 
 def digits(rows: int) -> Tuple[List[List[float]], List[int]]:
-    """The first rows of data/digits.csv as (pixels 0..16, label)."""
+    """The first rows of purenn/_data/digits.csv as (pixels 0..16, label)."""
     pairs = memory.read_digits()[:rows]
     return [[float(p) for p in pixels] for pixels, _ in pairs], [label for _, label in pairs]
 

@@ -96,6 +96,15 @@ def test_vendored_digits_file_is_the_known_one() -> None:
     assert DIGITS_SHA256 in (path.parent / "README.md").read_text(encoding="utf-8")
 
 
+def test_the_repository_copy_in_data_is_the_same_plain_file() -> None:
+    """data/digits.csv, where a reader of the repository looks, is a plain copy of the package's."""
+    copy = REPO / "data" / "digits.csv"
+    if not copy.exists():  # an installed sdist or wheel carries the package's copy only
+        pytest.skip("no data/ folder here")
+    assert not copy.is_symlink()
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == DIGITS_SHA256
+
+
 def test_the_dataset_license_and_citation_sit_beside_the_data() -> None:
     card = (digits_path().parent / "README.md").read_text(encoding="utf-8")
     assert "CC BY 4.0" in card and "https://doi.org/10.24432/C50P49" in card
