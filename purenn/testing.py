@@ -388,10 +388,12 @@ def _layer_hint(wrong_layers: List[int], last: int) -> Optional[str]:
 def _hints(computed: Network, numeric: Network, wrong: List[Position], case: TrainingCase) -> List[str]:
     """What the pattern of wrong weights suggests: the classic backpropagation bugs."""
     factor = _common_factor(computed, numeric)
-    if factor is not None:
-        return [_factor_hint(factor)]
-    hints = []
     l2_hint = _l2_hint(wrong, computed, numeric, case)
+    if factor is not None:
+        # Where the rest of a gradient is 0, an L2 term counted twice (or missing) also scales every
+        # wrong weight by one factor: the exact +-lambda * w pattern is the more specific answer.
+        return [l2_hint] if l2_hint else [_factor_hint(factor)]
+    hints = []
     if l2_hint:
         hints.append(l2_hint)
     wrong_layers = sorted({layer for layer, _, _ in wrong})
