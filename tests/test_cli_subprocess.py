@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -392,6 +393,11 @@ def test_ctrl_c_at_any_moment_is_one_line_and_status_130(tmp_path: Path, delay: 
     if frames and not any("purenn" in frame for frame in frames):
         return  # Python's own start-up (runpy, importlib) had not reached purenn's code yet
     assert "Traceback" not in stderr, stderr
+    if child.returncode == 0 and platform.python_implementation() == "PyPy":
+        # PyPy drops a SIGINT that arrives in its first ~10 ms, before it handles signals at all
+        # (measured: sent at 0 and 10 ms, the training ran to the end): then the promised file.
+        assert (tmp_path / "m.json").is_file() and stderr == "", stderr
+        return
     if child.returncode == -signal.SIGINT:
         assert stderr == ""
     else:
