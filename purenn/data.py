@@ -42,7 +42,7 @@ import zlib
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
 
 from .errors import DataError, PurennError
-from .files import check_regular
+from .files import check_regular, read_at_most
 from .matlab import is_mat_file, load_mat
 
 __all__ = [
@@ -139,7 +139,7 @@ def _open_maybe_gzipped(name: str) -> Iterator[io.BufferedIOBase]:
 def _read_bytes(name: str, stream: io.BufferedIOBase, size: int) -> bytes:
     """Read up to size bytes; an I/O or decompression failure is a DataError naming the file."""
     try:
-        return stream.read(size)
+        return read_at_most(stream, size)
     except (OSError, EOFError, zlib.error) as error:
         raise DataError(f"{name}: cannot read file: {error}") from None
 

@@ -7,6 +7,7 @@
 - check_regular: refuse a FIFO or device to read, before opening it (that could wait forever).
 - identity: a file's size and SHA-256, to tell later whether it is still the same data.
 - kind_of: what a path is ("a regular file", "a directory", "a FIFO", ...), for messages.
+- read_at_most: up to n bytes of a stream, without setting aside n bytes first.
 
 What an output path may be, and what happens to it:
 
@@ -30,7 +31,7 @@ import hashlib
 import os
 import secrets
 import stat
-from typing import Dict, Iterable, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, Optional, Tuple, Union
 
 from .errors import PurennError
 
@@ -40,11 +41,37 @@ __all__ = [
     "identity",
     "kind_of",
     "probe_directory",
+    "read_at_most",
     "same_file",
     "write_atomically",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+_READ_CHUNK = 1 << 20  # read_at_most's block size
+
+
+def read_at_most(stream: Any, size: int) -> bytes:
+    """Up to size bytes of a binary stream, read in blocks of 1 MiB.
+
+    stream.read(size) sets aside size bytes before it reads one, so a limit or a size that a
+    file merely claims (4 GiB, say) would be taken from memory whatever the file holds; in blocks,
+    what is taken is what is there.
+
+    >>> import io
+    >>> read_at_most(io.BytesIO(b"abc"), 2**40), read_at_most(io.BytesIO(b"abc"), 2)
+    (b'abc', b'ab')
+    """
+    blocks = []
+    left = size
+    while left > 0:
+        block = stream.read(min(left, _READ_CHUNK))
+        if not block:
+            break
+        blocks.append(block)
+        left -= len(block)
+    return b"".join(blocks)
+
 
 _NAME_IN_TEMPORARY = 200  # characters of the target's name kept in the temporary file's name
 _KINDS = (

@@ -286,7 +286,10 @@ def _read_file(name: str) -> bytes:
         raise DataError(str(error)) from None
     try:
         with open(name, "rb") as stream:
-            data = stream.read(_MAX_FILE_BYTES + 1)
+            # The size first: read(n) sets aside n bytes before it reads one (4 GiB for any file).
+            if os.fstat(stream.fileno()).st_size > _MAX_FILE_BYTES:
+                raise DataError(f"{name}: larger than {_MAX_FILE_BYTES} bytes")
+            data = stream.read()
     except OSError as error:
         raise DataError(f"{name}: cannot open file: {error.strerror or error}") from None
     except ValueError as error:  # an embedded null byte in the name

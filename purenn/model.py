@@ -35,7 +35,7 @@ from typing import Any, Dict, Iterable, List, NoReturn, Optional, Sequence, Tupl
 
 from .activations import ACTIVATIONS
 from .errors import ModelError, PurennError
-from .files import check_regular, write_atomically
+from .files import check_regular, read_at_most, write_atomically
 from .losses import LOSSES
 from .network import Network
 
@@ -688,7 +688,7 @@ def _read_text(path: PathLike, max_bytes: int) -> str:
         raise ModelError(f"{source}: cannot read: {error}") from None
     try:
         with open(path, "rb") as file:
-            content = file.read(max_bytes + 1)
+            content = read_at_most(file, max_bytes + 1)
     except OSError as error:
         raise ModelError(f"{source}: cannot read: {error.strerror or error}") from error
     if len(content) > max_bytes:

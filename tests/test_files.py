@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import stat
 from pathlib import Path
 
@@ -111,3 +112,24 @@ def test_identity_changes_with_the_content(tmp_path: Path) -> None:
     first = files.identity(path)
     path.write_bytes(b"1,3\n")
     assert files.identity(path) != first and files.identity(path)["bytes"] == first["bytes"]
+
+
+@pytest.mark.skipif(platform.python_implementation() != "CPython", reason="tracemalloc is CPython's")
+def test_reading_up_to_a_limit_takes_only_what_the_file_holds(tmp_path: Path) -> None:
+    """file.read(n) sets aside n bytes first: a 4 GiB limit (or a size a file claims) must not."""
+    import tracemalloc
+
+    from purenn.files import read_at_most
+    from purenn.model import Model, load_model, save_model
+
+    path = tmp_path / "m.json"
+    save_model(Model([[[2.0, 0.5]]], ["identity"], "squared_error", {"kind": "none"}, ["y"]), path)
+    tracemalloc.start()
+    try:
+        with open(path, "rb") as file:
+            assert read_at_most(file, 2**32) == path.read_bytes()
+        load_model(path, max_bytes=2**32)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000, peak
