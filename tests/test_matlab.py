@@ -13,7 +13,6 @@ import math
 import pathlib
 import platform
 import struct
-import tracemalloc
 import zlib
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -356,6 +355,8 @@ def test_sizes_larger_than_the_file_allocate_nothing(tmp_path: pathlib.Path) -> 
     assert "claims 4294967288 bytes at byte 136, more than the file holds" in mat_error(tmp_path, huge_tag)
     tracing = platform.python_implementation() == "CPython"  # PyPy has no tracemalloc
     if tracing:
+        import tracemalloc
+
         tracemalloc.start()
     huge_dims = matrix("<", "X", GRID, dims=[100_000, 100_000])
     message = variable_error(tmp_path, mat_file("<", huge_dims))
