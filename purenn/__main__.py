@@ -5,6 +5,21 @@ Ctrl-C while the modules are still being imported ends as it does later: one lin
 
 import sys
 
+INTERRUPTED = 130
+
+
+def _exit(status: int) -> None:
+    """Exit with `status`, 130 included.
+
+    CPython (3.8 and later) marks a run whose KeyboardInterrupt ended a string `exec` or `eval`
+    (namedtuple and dataclass definitions run one while modules are imported) as ended by Ctrl-C even
+    when the exception was caught, and under `python -m` it then kills itself with SIGINT at exit
+    instead of exiting with the status asked for. Every string `exec` clears that mark first.
+    """
+    if status == INTERRUPTED:
+        exec("")  # clears the mark; see above
+    sys.exit(status)
+
 
 def run() -> None:
     """Import the command line and run it, exiting with its status."""
@@ -13,8 +28,8 @@ def run() -> None:
     except KeyboardInterrupt:
         start = "\n" if sys.stderr.isatty() else ""
         sys.stderr.write(f"{start}purenn: interrupted\n")
-        sys.exit(130)
-    sys.exit(main())
+        _exit(INTERRUPTED)
+    _exit(main())
 
 
 if __name__ == "__main__":

@@ -404,3 +404,42 @@ def test_ctrl_c_at_any_moment_is_one_line_and_status_130(tmp_path: Path, delay: 
         assert child.returncode == 130, stderr
         assert stderr.splitlines() == [stderr.strip()] and stderr.strip().endswith("interrupted"), stderr
     assert not (tmp_path / "m.json").exists()
+
+
+_CAUGHT_IN_A_STRING_EXEC = """
+import sys
+import purenn.__main__
+import purenn.cli
+
+
+def main(argv=None):
+    try:
+        exec("raise KeyboardInterrupt")  # as a namedtuple or dataclass definition may, while importing
+    except KeyboardInterrupt:
+        return purenn.cli.interrupted()
+
+
+if sys.argv[1:] == ["plain"]:
+    main()
+    sys.exit(130)
+purenn.cli.main = main
+purenn.__main__.run()
+"""
+
+
+def test_ctrl_c_caught_inside_a_string_exec_still_exits_130(tmp_path: Path) -> None:
+    """CPython under `-m` kills itself with SIGINT at exit after a KeyboardInterrupt ended a string
+    exec, caught or not (the plain `sys.exit(130)` shows it); purenn's exit gives 130 all the same."""
+    (tmp_path / "interrupt_in_exec.py").write_text(_CAUGHT_IN_A_STRING_EXEC)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+
+    def run(*extra: str) -> "subprocess.CompletedProcess[str]":
+        command = [sys.executable, "-m", "interrupt_in_exec", *extra]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+
+    through_purenn = run()
+    assert (through_purenn.returncode, through_purenn.stderr) == (130, "purenn: interrupted\n")
+    if platform.python_implementation() == "CPython":
+        import signal
+
+        assert run("plain").returncode == -signal.SIGINT  # what purenn's exit has to undo
