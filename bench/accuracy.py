@@ -21,7 +21,8 @@ from typing import Callable, Dict, List, Tuple
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from purenn import Classifier  # noqa: E402
-from purenn.data import load_digits, sequential_split, stratified_split, take  # noqa: E402
+from purenn.data import load_digits  # noqa: E402
+from purenn.splits import sequential_split, stratified_split, take  # noqa: E402
 
 Split = Callable[[int], Tuple[List[int], List[int]]]
 

@@ -30,8 +30,9 @@ from typing import Any, List, Optional, Sequence, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from purenn.data import load_digits, stratified_split, take  # noqa: E402
+from purenn.data import load_digits  # noqa: E402
 from purenn.images import uci_bitmap  # noqa: E402
+from purenn.splits import stratified_split, take  # noqa: E402
 
 CELL = 6  # canvas pixels per bitmap pixel: the 32x32 bitmap covers 192 of the canvas's 224
 MARGIN = 16

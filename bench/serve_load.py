@@ -106,9 +106,9 @@ def load(
 def _small_model(path: Path) -> None:
     import random
 
-    from purenn.data import stratified_split, take
     from purenn.estimator import Classifier
     from purenn.model import save_model
+    from purenn.splits import stratified_split, take
 
     inputs, labels = load_digits()
     train, _ = stratified_split(labels, 0.25, random.Random(0))

@@ -41,8 +41,10 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from purenn import batch  # noqa: E402
-from purenn.data import apply_scaling, class_list, fit_scaling, load_digits, one_hot, stratified_split, take  # noqa: E402
+from purenn.data import load_digits  # noqa: E402
 from purenn.errors import PurennError  # noqa: E402
+from purenn.scaling import apply_scaling, fit_scaling  # noqa: E402
+from purenn.splits import class_list, one_hot, stratified_split, take  # noqa: E402
 from purenn.train import History, Settings, argmax_index, train  # noqa: E402
 
 Rows = List[List[float]]

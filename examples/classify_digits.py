@@ -17,9 +17,10 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # run from a clone
 
 from purenn import Classifier  # noqa: E402
-from purenn.data import load_digits, stratified_split, take  # noqa: E402
+from purenn.data import load_digits  # noqa: E402
 from purenn.metrics import confusion_matrix, format_report  # noqa: E402
 from purenn.model import load_model, save_model  # noqa: E402
+from purenn.splits import stratified_split, take  # noqa: E402
 
 
 def main() -> None:

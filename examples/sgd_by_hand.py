@@ -15,9 +15,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # run from a clone
 
-from purenn.data import load_digits, one_hot  # noqa: E402
+from purenn.data import load_digits  # noqa: E402
 from purenn.gradcheck import check_gradients  # noqa: E402
 from purenn.network import backpropagate, loss, make_network, predict  # noqa: E402
+from purenn.splits import one_hot  # noqa: E402
 
 ACTIVATIONS = ["sigmoid", "sigmoid"]
 LOSS = "squared_error"

@@ -29,20 +29,7 @@ from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tupl
 
 from . import __version__, explain, preflight, render, serve
 from . import onnx as onnx_export
-from .data import (
-    Label,
-    class_list,
-    digits_path,
-    fit_scaling,
-    is_mat_source,
-    load_dataset,
-    random_split,
-    relabel,
-    sequential_split,
-    source_kind,
-    stratified_split,
-    take,
-)
+from .data import Label, digits_path, is_mat_source, load_dataset, source_kind
 from .errors import DivergenceError, PurennError, WorkerError
 from .estimator import Classifier
 from .files import check_output, identity
@@ -55,6 +42,9 @@ from .network import Network, make_network
 from .predictions import evaluation_json, prediction_rows, predictions_csv, predictions_json, write_text
 from .presets import PRESETS, get_preset
 from .resume import resume
+from .scaling import fit_scaling
+from .splits import SPLITS, class_list, relabel, take
+from .splits import split as split_rows
 from .train import DROPOUT_ORDERS, History, Settings
 
 __all__ = ["main"]
@@ -303,7 +293,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_data_options(train)
     train.add_argument(
         "--split",
-        choices=["stratified", "random", "sequential", "none"],
+        choices=list(SPLITS),
         help="how to split train/test (default: the preset's, stratified 75/25); none: train on every row",
     )
     train.add_argument(
@@ -500,12 +490,7 @@ def _hint_about_labels(source: str, labels: Sequence[Label], options: Dict[str, 
 def _split(
     labels: Sequence[Label], kind: str, test_fraction: float, seed: int
 ) -> Tuple[List[int], List[int]]:
-    rng = random.Random(seed)
-    if kind == "stratified":
-        return stratified_split(labels, test_fraction, rng)
-    if kind == "random":
-        return random_split(len(labels), test_fraction, rng)
-    return sequential_split(len(labels), 1.0 - test_fraction)
+    return split_rows(kind, labels, test_fraction, random.Random(seed))
 
 
 def _side(n_features: int) -> int:
@@ -703,10 +688,6 @@ def _classifier_params(args: argparse.Namespace) -> Dict[str, Any]:
     return params
 
 
-# The sequential split trains on the first 70%: later writers are then the test set.
-_DEFAULT_TEST_FRACTION = {"stratified": 0.25, "random": 0.25, "sequential": 0.3, "none": 0.0}
-
-
 def _recorded_path(path: Optional[str]) -> Optional[str]:
     """A data path as the model file records it: absolute, so that evaluate works from anywhere."""
     if path is None or path in ("digits", "-"):
@@ -773,7 +754,7 @@ def _train_split(
             raise PurennError("--test-fraction needs a test set, but --split none trains on every row")
         split = "stratified"
     test_fraction = args.test_fraction or (
-        preset.test_fraction if split == preset.split else _DEFAULT_TEST_FRACTION[split]
+        preset.test_fraction if split == preset.split else SPLITS[split].test_fraction
     )
     return split, test_fraction, args.seed
 
@@ -941,7 +922,7 @@ def _model_data(
     _check_identity(
         model_path, labels_file, classifier_training.get("labels_identity"), "training.labels_identity"
     )
-    if kind not in ("stratified", "random", "sequential", "none"):
+    if kind not in SPLITS:
         raise PurennError(f'{model_path}, field "training.split.kind": unknown split {kind!r}')
     inputs, labels = _load(source, labels_file, column, options, recorded=True)
     if kind == "none":

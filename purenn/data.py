@@ -1,4 +1,4 @@
-"""The data side of purenn: loading, scaling, encoding and splitting data sets.
+"""Loading data sets: CSV, IDX (MNIST), the vendored digits, and any of them by name.
 
 A data set is a pair ``(inputs, labels)``: ``inputs`` is a list of rows, each a list of floats
 (one per feature), and ``labels`` holds one label per row, an int or a str.
@@ -13,11 +13,8 @@ Loading:
 - load_dataset, source_kind, is_mat_source: any of the above, chosen by name ("digits", "-") or by
   the file's first bytes.
 
-Preparing:
-
-- fit_scaling, apply_scaling, check_scaling: input scaling kept as a JSON-able dict.
-- class_list, one_hot, relabel: the sorted classes, one-hot target vectors, labels renamed.
-- stratified_split, random_split, sequential_split, take: train/test splits as index lists.
+Preparing them: purenn.scaling (fit, apply and check an input scaling), purenn.splits (classes,
+one-hot targets, train/test splits).
 
 Bad data raises DataError, a bad argument PurennError; each message says where the problem is,
 as in ``data/bad.csv, line 12: expected 65 fields, found 64``.
@@ -34,42 +31,30 @@ import itertools
 import math
 import os
 import pathlib
-import random
 import re
 import struct
 import sys
 import zlib
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
+from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 from .errors import DataError, PurennError
 from .files import check_regular, read_at_most
 from .matlab import is_mat_file, load_mat
+from .scaling import shared_floats
 
 __all__ = [
-    "apply_scaling",
-    "check_scaling",
-    "class_list",
     "digits_path",
-    "fit_scaling",
     "is_mat_source",
     "load_csv",
     "load_dataset",
     "load_digits",
     "load_idx",
-    "one_hot",
-    "random_split",
-    "relabel",
     "read_idx",
-    "sequential_split",
-    "stratified_split",
-    "take",
 ]
 
 Label = Union[int, str]
 Dataset = Tuple[List[List[float]], List[Label]]
-Scaling = Dict[str, Any]
 PathArg = Union[str, "os.PathLike[str]"]
-_T = TypeVar("_T")
 _Record = Tuple[int, List[str]]  # (line number, fields)
 
 _MAX_LINE_BYTES = 1 << 24  # 16 MiB: a CSV line longer than this is not a row of numbers
@@ -519,25 +504,10 @@ def load_idx(images_path: PathArg, labels_path: PathArg, *, max_items: int = _MA
     if not all(map(math.isfinite, pixels)):
         bad = next(k for k, value in enumerate(pixels) if not math.isfinite(value))
         raise DataError(f"{images_name}: value {bad} is {pixels[bad]}, not a finite number")
-    as_float = _shared_floats(pixels)
+    as_float = shared_floats(pixels)
     starts = range(0, len(pixels), width)
     inputs = [list(map(as_float, pixels[start : start + width])) for start in starts]
     return inputs, [_idx_label(labels_name, k, value) for k, value in enumerate(label_values)]
-
-
-def _shared_floats(values: List[Any]) -> Callable[[Any], float]:
-    """Return the function turning the values read from an IDX file into floats.
-
-    For ints (the integer IDX types) it is a memo of float(): each distinct int, up to 65536 of
-    them, becomes one float object, so 5000 MNIST images are 3.9 million pixels but 256 floats
-    (not 3.9 million, 94 MB); ints have no -0, so their zeros need no care. Floats (types 0x0D,
-    0x0E) go through float(), which returns a float as it is.
-
-    >>> as_float = _shared_floats([0, 255, 255])
-    >>> as_float(255), as_float(255) is as_float(255)
-    (255.0, True)
-    """
-    return _Memo(float, _MAX_SHARED).__getitem__ if isinstance(values[0], int) else float
 
 
 def _idx_label(name: str, index: int, value: float) -> int:
@@ -654,427 +624,3 @@ def _mnist_labels_path(images_name: str) -> str:
                 raise DataError(f"{images_name}: no labels file {labels}; pass labels_path")
             return str(labels)
     raise DataError(f"{images_name}: IDX images need a labels file; pass labels_path")
-
-
-# == Scaling ==================================================================================
-
-_SCALING_KEYS = {
-    "none": ["kind"],
-    "divide": ["by", "kind"],
-    "standardize": ["kind", "mean", "std"],
-    "global-variance": ["kind", "mean", "variance"],
-}
-
-
-def fit_scaling(
-    inputs: Sequence[Sequence[float]], kind: str, *, divide_by: Optional[float] = None
-) -> Scaling:
-    """Fit an input scaling to the data, as a JSON-able dict.
-
-    - "none": ``{"kind": "none"}``, inputs pass unchanged.
-    - "divide": ``{"kind": "divide", "by": b}``, x -> x / b, with b = divide_by, or by default
-      the largest |x| in the data (1.0 if all are 0).
-    - "standardize": ``{"kind": "standardize", "mean": [...], "std": [...]}``, per column
-      x -> (x - mean) / std with the population std sqrt(sum((x - mean)**2) / n); a constant
-      column gets std 1.0 (and its value as mean), so it maps to exactly 0.
-    - "global-variance": ``{"kind": "global-variance", "mean": m, "variance": v}``, x -> (x - m) / v
-      with ONE mean m and ONE population variance v = sum((x - m)**2) / N over every value of every
-      row together, and a division by the variance, not the standard deviation: the scaling
-      ``X = (X - X.mean()) / X.var()`` of the tutorials 000 and 001 (the digits' pixels 0..16 end
-      up in about [-0.13, 0.3]). Constant data get variance 1.0.
-
-    Raises PurennError for an unknown kind or a misplaced divide_by, DataError for data that
-    are empty (when needed), ragged, non-finite, or too large to standardize.
-
-    >>> fit_scaling([[0.0, 4.0], [16.0, 2.0]], "divide")
-    {'kind': 'divide', 'by': 16.0}
-    >>> fit_scaling([[1.0, 5.0], [3.0, 5.0]], "standardize")
-    {'kind': 'standardize', 'mean': [2.0, 5.0], 'std': [1.0, 1.0]}
-    >>> fit_scaling([[0.0, 4.0], [4.0, 0.0]], "global-variance")
-    {'kind': 'global-variance', 'mean': 2.0, 'variance': 4.0}
-    """
-    if kind not in _SCALING_KEYS:
-        raise PurennError(f"unknown scaling {kind!r}: expected one of {', '.join(_SCALING_KEYS)}")
-    if divide_by is not None and kind != "divide":
-        raise PurennError(f"divide_by is only for the 'divide' scaling, not {kind!r}")
-    if kind == "none":
-        return {"kind": "none"}
-    if kind == "divide" and divide_by is not None:
-        by = _finite_real(divide_by)
-        if by is None or by <= 0:
-            raise PurennError(f"divide_by must be a positive finite number, found {divide_by!r}")
-        return {"kind": "divide", "by": by}
-    _check_table(inputs)
-    if kind == "divide":
-        largest = max(abs(x) for row in inputs for x in row)
-        return {"kind": "divide", "by": float(largest) if largest > 0 else 1.0}
-    if kind == "global-variance":
-        mean, variance = _global_statistics(inputs)
-        return {"kind": "global-variance", "mean": mean, "variance": variance}
-    columns = [_column_statistics(index, column) for index, column in enumerate(zip(*inputs))]
-    return {"kind": "standardize", "mean": [m for m, _ in columns], "std": [s for _, s in columns]}
-
-
-def _check_table(inputs: Sequence[Sequence[float]]) -> int:
-    """Check the inputs are a non-empty table of equal-length rows of finite numbers."""
-    if not inputs:
-        raise DataError("cannot fit a scaling to no rows")
-    width = len(inputs[0])
-    for index, row in enumerate(inputs):
-        _check_row(index, row, width)
-    return width
-
-
-def _check_row(index: int, row: Sequence[float], width: int) -> None:
-    """Check one input row has width finite numbers."""
-    if len(row) != width:
-        raise DataError(f"inputs row {index}: expected {width} features, found {len(row)}")
-    if not all(_finite_real(x) is not None for x in row):
-        raise DataError(f"inputs row {index}: every feature must be a finite number")
-
-
-def _column_statistics(index: int, column: Sequence[float]) -> Tuple[float, float]:
-    """Return (mean, population std) of one column; a constant column gives (value, 1.0)."""
-    if min(column) == max(column):
-        return float(column[0]), 1.0
-    try:
-        mean = math.fsum(column) / len(column)
-        std = math.sqrt(math.fsum((x - mean) * (x - mean) for x in column) / len(column))
-    except OverflowError:
-        std = math.inf
-    if not math.isfinite(std):
-        raise DataError(f"inputs column {index}: values too large to standardize")
-    return mean, std if std > 0 else 1.0
-
-
-def _global_statistics(inputs: Sequence[Sequence[float]]) -> Tuple[float, float]:
-    """Return (mean, population variance) of all values together; constant data give variance 1.0.
-
-    >>> _global_statistics([[1.0, 2.0], [3.0, 6.0]])
-    (3.0, 3.5)
-    """
-    values = [x for row in inputs for x in row]
-    if min(values) == max(values):
-        return float(values[0]), 1.0
-    try:
-        mean = math.fsum(values) / len(values)
-        variance = math.fsum((x - mean) * (x - mean) for x in values) / len(values)
-    except OverflowError:
-        variance = math.inf
-    if not math.isfinite(variance):
-        raise DataError("inputs: values too large for the global-variance scaling")
-    return mean, variance if variance > 0 else 1.0
-
-
-def apply_scaling(inputs: Sequence[Sequence[float]], scaling: Scaling) -> List[List[float]]:
-    """Return the inputs scaled as the dict says (see fit_scaling); the inputs are not changed.
-
-    Equal inputs (in one column, for "standardize") share one result object, so the scaled rows
-    of 8-bit images hold 256 distinct floats, not one per pixel: 24 bytes saved per value. The
-    numbers are bit for bit those of x / by, (x - mean) / std and (x - mean) / variance (see _Memo).
-
-    Raises DataError for a malformed scaling (see check_scaling) or ragged rows.
-
-    >>> apply_scaling([[8.0, 4.0]], {"kind": "divide", "by": 16.0})
-    [[0.5, 0.25]]
-    >>> apply_scaling([[1.0], [3.0]], {"kind": "standardize", "mean": [2.0], "std": [1.0]})
-    [[-1.0], [1.0]]
-    >>> apply_scaling([[0.0, 4.0]], {"kind": "global-variance", "mean": 2.0, "variance": 4.0})
-    [[-0.5, 0.5]]
-    >>> rows = apply_scaling([[8.0, 8.0], [8, 4.0]], {"kind": "divide", "by": 16.0})
-    >>> rows[0][0] is rows[0][1] is rows[1][0]
-    True
-    """
-    width = len(inputs[0]) if inputs else None
-    _check_scaling(scaling, width)
-    if not inputs:
-        return []
-    for index, row in enumerate(inputs):
-        if len(row) != width:
-            raise DataError(f"inputs row {index}: expected {width} features, found {len(row)}")
-    if scaling["kind"] == "divide":
-        by = scaling["by"]
-        return _memo_rows(inputs, [_Memo(lambda x: x / by, _MAX_SHARED)] * len(inputs[0]))
-    if scaling["kind"] == "standardize":
-        pairs = zip(scaling["mean"], scaling["std"])
-        return _memo_rows(inputs, [_Memo(_standardizer(m, s), _MAX_SHARED_PER_COLUMN) for m, s in pairs])
-    if scaling["kind"] == "global-variance":
-        shared = _Memo(_standardizer(scaling["mean"], scaling["variance"]), _MAX_SHARED)
-        return _memo_rows(inputs, [shared] * len(inputs[0]))
-    return [list(row) for row in inputs]
-
-
-# Results one _Memo keeps ("divide", "global-variance"; IDX ints): 16-bit data share them all.
-_MAX_SHARED = 1 << 16
-_MAX_SHARED_PER_COLUMN = 256  # results kept per column ("standardize"): 8-bit data share them all
-
-
-class _Memo(Dict[Any, float]):
-    """A dict computing function(x) for a missing x, and keeping it while it holds fewer than
-    `limit` results: equal inputs then get the very same result object.
-
-    Equal inputs give bit-identical results (an int equal to a float converts to exactly that
-    float), except 0.0 and -0.0: equal as keys, but f(0.0) and f(-0.0) can differ in sign. So
-    zeros are looked up in ``zeros`` by their sign instead (see _memo_rows).
-
-    >>> memo = _Memo(lambda x: x / 4.0, limit=10)
-    >>> memo[2.0] is memo[2], memo[2], memo.zeros
-    (True, 0.5, {1.0: 0.0, -1.0: -0.0})
-    """
-
-    def __init__(self, function: Callable[[Any], float], limit: int) -> None:
-        super().__init__()
-        self.function, self.limit = function, limit
-        self.zeros = {1.0: function(0.0), -1.0: function(-0.0)}
-
-    def __missing__(self, x: Any) -> float:
-        """Compute function(x), and keep it unless `limit` results are kept already."""
-        result = self.function(x)
-        if len(self) < self.limit:
-            self[x] = result
-        return result
-
-
-def _memo_rows(inputs: Sequence[Sequence[float]], memos: List[_Memo]) -> List[List[float]]:
-    """Return [[memos[k][row[k]] for each k] for each row]; a zero goes by its sign (see _Memo).
-
-    >>> memo = _Memo(lambda x: x / 2.0, limit=10)
-    >>> _memo_rows([[4.0, -0.0], [0.0, 1.0]], [memo, memo])
-    [[2.0, -0.0], [0.0, 0.5]]
-    """
-    sign = math.copysign
-    return [[memo[x] if x else memo.zeros[sign(1.0, x)] for x, memo in zip(row, memos)] for row in inputs]
-
-
-def _standardizer(mean: float, std: float) -> Callable[[Any], float]:
-    """Return x -> (x - mean) / std: one column's standardization, or with std = the variance of
-    all values, the global-variance scaling."""
-    return lambda x: (x - mean) / std
-
-
-def check_scaling(scaling: object, n_features: int) -> None:
-    """Check a scaling dict (as read from a model file) fits inputs of n_features columns.
-
-    Raises DataError, saying what is wrong, unless the dict has exactly the keys of its kind:
-    "by" a positive finite number; "mean" and "std" lists of n_features finite numbers, every
-    std positive; for "global-variance", "mean" one finite number and "variance" one positive.
-
-    >>> check_scaling({"kind": "divide", "by": 0}, 64)
-    Traceback (most recent call last):
-      ...
-    purenn.errors.DataError: scaling "by": expected a positive finite number, found 0
-    """
-    if isinstance(n_features, bool) or not isinstance(n_features, int) or n_features < 0:
-        raise PurennError(f"n_features must be a non-negative int, found {n_features!r}")
-    _check_scaling(scaling, n_features)
-
-
-def _check_scaling(scaling: object, n_features: Optional[int]) -> None:
-    """Check a scaling dict; n_features None accepts standardize lists of any equal length."""
-    if not isinstance(scaling, dict):
-        raise DataError(f"scaling: expected a JSON object, found {type(scaling).__name__}")
-    kind = scaling.get("kind")
-    if not isinstance(kind, str) or kind not in _SCALING_KEYS:
-        raise DataError(f'scaling "kind": expected one of {", ".join(_SCALING_KEYS)}, found {kind!r}')
-    keys = sorted(str(key) for key in scaling)
-    if keys != _SCALING_KEYS[kind]:
-        raise DataError(f"scaling ({kind}): expected keys {_SCALING_KEYS[kind]}, found {keys}")
-    if kind == "divide":
-        _check_scaling_number(scaling["by"], '"by"', positive=True)
-    elif kind == "standardize":
-        mean = scaling["mean"]
-        width = n_features if n_features is not None else len(mean) if isinstance(mean, list) else 0
-        for key in ("mean", "std"):
-            numbers = scaling[key]
-            if not isinstance(numbers, list) or len(numbers) != width:
-                found = len(numbers) if isinstance(numbers, list) else type(numbers).__name__
-                raise DataError(f'scaling "{key}": expected a list of {width} numbers, found {found}')
-            for index, value in enumerate(numbers):
-                _check_scaling_number(value, f'"{key}[{index}]"', positive=key == "std")
-    elif kind == "global-variance":
-        _check_scaling_number(scaling["mean"], '"mean"', positive=False)
-        _check_scaling_number(scaling["variance"], '"variance"', positive=True)
-
-
-def _check_scaling_number(value: object, field: str, *, positive: bool) -> None:
-    """Check one number of a scaling dict is finite (and positive, if asked)."""
-    number = _finite_real(value)
-    if number is None or (positive and number <= 0):
-        wanted = "a positive finite number" if positive else "a finite number"
-        raise DataError(f"scaling {field}: expected {wanted}, found {_brief(value)}")
-
-
-def _brief(value: object, limit: int = 40) -> str:
-    """Return repr(value), cut to about limit characters for an error message."""
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def _finite_real(value: object) -> Optional[float]:
-    """Return an int or float (not a bool) as a finite float, or None if it is not one."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:  # an int too large for a float
-        return None
-    return number if math.isfinite(number) else None
-
-
-# == Classes ==================================================================================
-
-
-def class_list(labels: Sequence[Label]) -> List[Label]:
-    """Return the distinct labels sorted: ints numerically first, then strs as text.
-
-    >>> class_list([3, "b", 1, "a", 3, 10])
-    [1, 3, 10, 'a', 'b']
-    """
-    return sorted(set(labels), key=_class_key)
-
-
-def _class_key(label: Label) -> Tuple[int, int, str]:
-    """Sort key putting ints (by value) before strs (by text)."""
-    if isinstance(label, str):
-        return (1, 0, label)
-    if isinstance(label, int):
-        return (0, label, "")
-    raise PurennError(f"labels must be ints or strs, found {type(label).__name__}")
-
-
-def relabel(labels: Sequence[Label], renames: Sequence[Tuple[Label, Label]]) -> List[Label]:
-    """Return the labels with each (old, new) pair's old label renamed to new; others unchanged.
-
-    For data sets that name a class by another label, like ex4data1.mat's 10 for the digit 0.
-    Raises PurennError when a new name is already a label of the data (two classes would merge)
-    or an old label is renamed twice.
-
-    >>> relabel([10, 1, 10, 2], [(10, 0)])
-    [0, 1, 0, 2]
-    """
-    mapping: Dict[Label, Label] = {}
-    for old, new in renames:
-        if old in mapping:
-            raise PurennError(f"relabel: label {old!r} is renamed twice")
-        mapping[old] = new
-    present = set(labels)
-    for old, new in mapping.items():
-        if new in present and new not in mapping:
-            raise PurennError(f"relabel {old!r} as {new!r}: the data already has a label {new!r}")
-    return [mapping.get(label, label) for label in labels]
-
-
-def one_hot(labels: Sequence[Label], classes: Sequence[Label]) -> List[List[float]]:
-    """Return one target vector per label: 1.0 at the label's index in classes, 0.0 elsewhere.
-
-    Raises DataError for a label not in classes, PurennError for repeated classes.
-
-    >>> one_hot([2, 0], [0, 1, 2])
-    [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
-    """
-    position = {label: index for index, label in enumerate(classes)}
-    if len(position) != len(classes):
-        raise PurennError("one_hot: classes must not repeat")
-    targets = []
-    for row, label in enumerate(labels):
-        index = position.get(label)
-        if index is None:
-            raise DataError(f"label {label!r} (row {row}) is not one of the {len(classes)} classes")
-        target = [0.0] * len(classes)
-        target[index] = 1.0
-        targets.append(target)
-    return targets
-
-
-# == Splits ===================================================================================
-
-
-def stratified_split(
-    labels: Sequence[Label], test_fraction: float, rng: random.Random
-) -> Tuple[List[int], List[int]]:
-    """Split row indices into sorted (train, test), keeping each class's share in both.
-
-    For each class (in class_list order) its indices are shuffled with rng and the first
-    round(n_class * test_fraction) go to test, so each class's test count is within half a
-    sample of its exact share. Raises PurennError unless 0 < test_fraction < 1, DataError
-    if either side would be empty.
-
-    >>> train, test = stratified_split([0, 0, 0, 0, 1, 1, 1, 1], 0.5, random.Random(1))
-    >>> len(train), len(test), sorted(train + test) == list(range(8))
-    (4, 4, True)
-    """
-    _check_fraction(test_fraction, "test_fraction")
-    members: Dict[Label, List[int]] = {}
-    for index, label in enumerate(labels):
-        members.setdefault(label, []).append(index)
-    train: List[int] = []
-    test: List[int] = []
-    for label in class_list(list(members)):
-        indices = members[label]
-        rng.shuffle(indices)
-        n_test = round(len(indices) * test_fraction)
-        test.extend(indices[:n_test])
-        train.extend(indices[n_test:])
-    return _nonempty_split(sorted(train), sorted(test))
-
-
-def random_split(n: int, test_fraction: float, rng: random.Random) -> Tuple[List[int], List[int]]:
-    """Split range(n) into sorted (train, test) with round(n * test_fraction) random test rows.
-
-    Raises PurennError unless 0 < test_fraction < 1, DataError if either side would be empty.
-
-    >>> random_split(5, 0.4, random.Random(0))
-    ([0, 3, 4], [1, 2])
-    """
-    _check_fraction(test_fraction, "test_fraction")
-    order = list(range(_check_count(n)))
-    rng.shuffle(order)
-    n_test = round(n * test_fraction)
-    return _nonempty_split(sorted(order[n_test:]), sorted(order[:n_test]))
-
-
-def sequential_split(n: int, train_fraction: float) -> Tuple[List[int], List[int]]:
-    """Split range(n) into (train, test): the first round(n * train_fraction) rows train.
-
-    Raises PurennError unless 0 < train_fraction < 1, DataError if either side would be empty.
-
-    >>> sequential_split(5, 0.6)
-    ([0, 1, 2], [3, 4])
-    """
-    _check_fraction(train_fraction, "train_fraction")
-    n_train = round(_check_count(n) * train_fraction)
-    return _nonempty_split(list(range(n_train)), list(range(n_train, n)))
-
-
-def take(rows: Sequence[_T], indices: Sequence[int]) -> List[_T]:
-    """Return [rows[i] for i in indices]; an index outside 0..len(rows)-1 is a PurennError.
-
-    >>> take(["a", "b", "c"], [2, 0])
-    ['c', 'a']
-    """
-    size = len(rows)
-    for index in indices:
-        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < size:
-            raise PurennError(f"take: index {index!r} is out of range for {size} rows")
-    return [rows[index] for index in indices]
-
-
-def _check_fraction(value: float, name: str) -> None:
-    """Refuse a fraction that is not a number strictly between 0 and 1."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
-        raise PurennError(f"{name} must be a number between 0 and 1 (exclusive), found {value!r}")
-
-
-def _check_count(n: int) -> int:
-    """Refuse a row count that is not a non-negative int."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise PurennError(f"the number of rows must be a non-negative int, found {n!r}")
-    return n
-
-
-def _nonempty_split(train: List[int], test: List[int]) -> Tuple[List[int], List[int]]:
-    """Return (train, test), or raise DataError if one of them is empty."""
-    if not train or not test:
-        empty = "training" if not train else "test"
-        raise DataError(f"split of {len(train) + len(test)} rows leaves the {empty} set empty")
-    return train, test

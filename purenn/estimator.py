@@ -26,20 +26,13 @@ import warnings
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _arrays, batch
-from .data import (
-    Label,
-    apply_scaling,
-    check_scaling,
-    class_list,
-    fit_scaling,
-    one_hot,
-    stratified_split,
-    take,
-)
+from .data import Label
 from .errors import ModelError, NotANumberError, NotFittedError, PurennError
 from .model import Model
 from .network import Network
 from .optimizers import Optimizer
+from .scaling import apply_scaling, check_scaling, fit_scaling
+from .splits import class_list, one_hot, stratified_split, take
 from .train import (
     History,
     Progress,

@@ -15,6 +15,7 @@ from typing import Any, Dict, Optional, Tuple
 from .errors import PurennError
 from .estimator import Classifier
 from .model import load_model
+from .splits import SPLITS
 
 __all__ = ["PARAMS_FIXED_BY_THE_MODEL", "resume"]
 
@@ -27,7 +28,6 @@ PARAMS_FIXED_BY_THE_MODEL = (
     "scaling",
     "divide_by",
 )
-_SPLITS = ("stratified", "random", "sequential")
 
 Split = Tuple[str, float, int]  # kind, test fraction, seed
 
@@ -59,6 +59,6 @@ def _recorded_split(path: str, split: Any) -> Split:
         kind, fraction, seed = split["kind"], float(split["test_fraction"]), int(split["seed"])
     except (KeyError, TypeError, ValueError):
         raise PurennError(f'{path}, field "training.split" is malformed: give --split') from None
-    if kind not in _SPLITS or not 0.0 < fraction < 1.0:
+    if kind not in SPLITS or not 0.0 < fraction < 1.0:  # "none" (fraction 0) has no test set
         raise PurennError(f'{path}, field "training.split": unknown split {kind!r}: give --split')
     return kind, fraction, seed

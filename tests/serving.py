@@ -18,10 +18,11 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from purenn.data import load_digits, stratified_split, take
+from purenn.data import load_digits
 from purenn.estimator import Classifier
 from purenn.model import save_model
 from purenn.serve import Server, make_server
+from purenn.splits import stratified_split, take
 
 Rows = List[List[float]]
 

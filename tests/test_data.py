@@ -1,4 +1,4 @@
-"""Tests for purenn.data: loaders (CSV, digits, IDX), scaling, one-hot, splits."""
+"""Tests for purenn.data (loaders: CSV, digits, IDX), purenn.scaling and purenn.splits (one-hot, splits)."""
 
 from __future__ import annotations
 
@@ -21,25 +21,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import purenn.scaling
 from purenn import data
 from purenn.data import (
-    apply_scaling,
-    check_scaling,
-    class_list,
     digits_path,
-    fit_scaling,
     load_csv,
     load_dataset,
     load_digits,
     load_idx,
-    one_hot,
-    random_split,
     read_idx,
-    sequential_split,
-    stratified_split,
-    take,
 )
 from purenn.errors import DataError, PurennError
+from purenn.scaling import Scaling, _Memo, apply_scaling, check_scaling, fit_scaling
+from purenn.splits import class_list, one_hot, random_split, sequential_split, stratified_split, take
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 DIGITS_SHA256 = "6ebb3d2fee246a4e99363262ddf8a00a3c41bee6014c373ed9d9216ba7f651b8"
@@ -916,7 +910,7 @@ def test_apply_scaling_errors_and_empty_inputs() -> None:
 
 
 # -- scaling: shared results -----------------------------------------------------------------
-# apply_scaling gives equal inputs one result object (see data._Memo); the numbers must stay
+# apply_scaling gives equal inputs one result object (see purenn.scaling._Memo); the numbers must stay
 # those of the plain formulas, bit for bit, -0.0 included.
 
 
@@ -925,7 +919,7 @@ def bits(rows: Sequence[Sequence[float]]) -> List[List[Tuple[type, bytes]]]:
     return [[(type(x), struct.pack(">d", x)) for x in row] for row in rows]
 
 
-def plain_scaling(inputs: Sequence[Sequence[float]], scaling: data.Scaling) -> List[List[float]]:
+def plain_scaling(inputs: Sequence[Sequence[float]], scaling: Scaling) -> List[List[float]]:
     """apply_scaling as it was written before it shared results: the formulas, value by value."""
     if scaling["kind"] == "divide":
         return [[x / scaling["by"] for x in row] for row in inputs]
@@ -983,12 +977,12 @@ def test_equal_inputs_share_one_result_object() -> None:
 
 
 def test_shared_results_are_bounded_and_still_exact(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(data, "_MAX_SHARED", 3)
-    monkeypatch.setattr(data, "_MAX_SHARED_PER_COLUMN", 2)
+    monkeypatch.setattr(purenn.scaling, "_MAX_SHARED", 3)
+    monkeypatch.setattr(purenn.scaling, "_MAX_SHARED_PER_COLUMN", 2)
     inputs = [[float(k), float(k % 5)] for k in range(1, 40)]
     for scaling in ({"kind": "divide", "by": 3.0}, fit_scaling(inputs, "standardize")):
         assert bits(apply_scaling(inputs, scaling)) == bits(plain_scaling(inputs, scaling))
-    memo = data._Memo(lambda x: x * 2.0, limit=3)
+    memo = _Memo(lambda x: x * 2.0, limit=3)
     assert [memo[x] for x in (1, 2, 3, 4, 5, 1)] == [2.0, 4.0, 6.0, 8.0, 10.0, 2.0]
     assert sorted(memo) == [1, 2, 3]  # kept no more than its limit
 

@@ -9,10 +9,11 @@ from typing import Any, Dict, List
 
 import pytest
 
-from purenn.data import fit_scaling, load_digits
+from purenn.data import load_digits
 from purenn.errors import DataError, PurennError
 from purenn.estimator import Classifier
 from purenn.model import load_model, save_model
+from purenn.scaling import fit_scaling
 
 QUICK = {"hidden": (12,), "epochs": 3, "dropout": 0.0, "schedule": "constant"}
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from purenn import _png
 from purenn.cli import main
-from purenn.data import load_digits, stratified_split, take
+from purenn.data import load_digits
 from purenn.errors import DataError, ModelError
 from purenn.images import (
     ImageInput,
@@ -34,6 +34,7 @@ from purenn.images import (
     uci_bitmap,
     uci_counts,
 )
+from purenn.splits import stratified_split, take
 
 DIGITS = load_digits()
 

@@ -10,11 +10,13 @@ from typing import Any, Dict
 import pytest
 
 from purenn.cli import main
-from purenn.data import fit_scaling, load_digits, random_split, sequential_split, take
+from purenn.data import load_digits
 from purenn.errors import DivergenceError, PurennError
 from purenn.estimator import Classifier
 from purenn.model import load_model
 from purenn.presets import PRESETS, get_preset
+from purenn.scaling import fit_scaling
+from purenn.splits import random_split, sequential_split, take
 
 
 def _settings(name: str) -> Any:

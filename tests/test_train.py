@@ -10,7 +10,7 @@ from typing import Any, List
 import pytest
 
 from purenn import batch
-from purenn.data import class_list, load_digits, one_hot
+from purenn.data import load_digits
 from purenn.errors import DivergenceError, PurennError
 from purenn.network import (
     backpropagate,
@@ -20,6 +20,7 @@ from purenn.network import (
     make_network,
     mask_after_output_step,
 )
+from purenn.splits import class_list, one_hot
 from purenn.train import History, Settings, argmax_index, strict_index, train
 
 
