@@ -22,22 +22,35 @@ have (inputs) + 1. The last layer has one neuron per label. "training" is option
 (any JSON object). Numbers must be finite: NaN and Infinity are not JSON and are refused.
 
 Loading trusts nothing: every field is checked, and each error names the file and the field, as in
-``model.json, field "layers[1].weights[3]": expected 33 numbers, found 32``.
+``model.json, field "layers[1].weights[3]": expected 33 numbers, found 32``. The words of those
+errors are purenn.json_fields'; the rules of "scaling" are purenn.scaling's (read_scaling), those
+of "training" purenn.training_record's.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, NoReturn, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from .activations import ACTIVATIONS
 from .errors import ModelError, PurennError
 from .files import check_regular, read_at_most, write_atomically
+from .json_fields import (
+    check_fields,
+    describe,
+    fail,
+    finite_numbers,
+    known_name,
+    not_a_number,
+    unknown_name,
+    wrong_array,
+)
 from .losses import LOSSES
 from .network import Network
+from .scaling import SCALING_KINDS, Complaints, read_scaling
+from .training_record import read_training
 
 __all__ = [
     "FORMAT_NAME",
@@ -66,13 +79,6 @@ _WORST_BYTES_PER_WEIGHT = 26  # "-1.2345678901234567e-308, ": the longest a weig
 
 _REQUIRED_FIELDS = ("format", "version", "layers", "loss", "scaling", "labels")
 _OPTIONAL_FIELDS = ("training",)
-_SCALING_FIELDS = {
-    "none": (),
-    "divide": ("by",),
-    "standardize": ("mean", "std"),
-    "global-variance": ("mean", "variance"),
-}
-_MAX_TRAINING_DEPTH = 32  # nesting of lists and objects inside "training"
 
 
 @dataclass
@@ -93,116 +99,26 @@ class Model:
     training: Dict[str, Any] = field(default_factory=dict)
 
 
-# Describing what was found -----------------------------------------------------------------------
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    """Return text, cut to limit characters with "..." if it is longer."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _describe(value: object) -> str:
-    """Describe a value in JSON's words, short enough for an error message."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value) if value.bit_length() <= 64 else "a huge integer"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, str):
-        return _shorten(json.dumps(value))
-    if isinstance(value, list):
-        return "an array" if value else "an empty array"
-    if isinstance(value, dict):
-        return "an object" if value else "an empty object"
-    return f"a Python {type(value).__name__}"
-
-
-def _fail(source: str, path: str, problem: str) -> NoReturn:
-    """Raise ModelError saying which file and which field is wrong, and how."""
-    raise ModelError(f'{source}, field "{path}": {problem}')
-
-
 # Checking the fields -----------------------------------------------------------------------------
-
-
-def _check_fields(
-    data: Dict[Any, Any], required: Sequence[str], optional: Sequence[str], source: str, path: str
-) -> None:
-    """Check an object has every required field and no field it should not have."""
-    for name in required:
-        if name not in data:
-            _fail(source, f"{path}{name}", "missing")
-    for name in data:
-        if name not in required and name not in optional:
-            expected = ", ".join([*required, *optional])
-            _fail(source, f"{path}{name}", f"unknown field (expected {expected})")
 
 
 def _check_format(data: Dict[Any, Any], source: str) -> None:
     """Check the format name and version, before anything else: a newer file may differ in all."""
     if "format" not in data:
-        _fail(source, "format", "missing (is this a purenn model file?)")
+        fail(source, "format", "missing (is this a purenn model file?)")
     if data["format"] != FORMAT_NAME:
-        _fail(source, "format", f'expected "{FORMAT_NAME}", found {_describe(data["format"])}')
+        fail(source, "format", f'expected "{FORMAT_NAME}", found {describe(data["format"])}')
     if "version" not in data:
-        _fail(source, "version", "missing")
+        fail(source, "version", "missing")
     version = data["version"]
     if not isinstance(version, int) or isinstance(version, bool):
-        _fail(source, "version", f"expected an integer, found {_describe(version)}")
+        fail(source, "version", f"expected an integer, found {describe(version)}")
     if version > FORMAT_VERSION:
         raise ModelError(
-            f"{source}: format version {_describe(version)} is newer than this purenn reads "
-            f"({FORMAT_VERSION})"
+            f"{source}: format version {describe(version)} is newer than this purenn reads ({FORMAT_VERSION})"
         )
     if version != FORMAT_VERSION:
-        _fail(source, "version", f"expected {FORMAT_VERSION}, found {version}")
-
-
-def _finite_number(value: object, source: str, path: str, *, positive: bool = False) -> float:
-    """Return value as a float if it is a finite number (and positive, if asked); else fail.
-
-    bool is not a number here, though Python counts it as an int.
-    """
-    wanted = "a positive finite number" if positive else "a finite number"
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        _fail(source, path, f"expected {wanted}, found {_describe(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        _fail(source, path, f"expected {wanted}, found {_describe(value)}")
-    if not math.isfinite(number) or (positive and not number > 0.0):
-        _fail(source, path, f"expected {wanted}, found {_describe(value)}")
-    return number
-
-
-def _numbers(
-    values: object, count: int, source: str, path: str, *, what: str = "", positive: bool = False
-) -> List[float]:
-    """Return a list of exactly count finite numbers as floats; what says what count counts."""
-    if not isinstance(values, list):
-        _fail(source, path, f"expected an array of {count} numbers, found {_describe(values)}")
-    if len(values) != count:
-        _fail(source, path, f"expected {count} numbers{what}, found {len(values)}")
-    numbers = []
-    for index, value in enumerate(values):
-        if type(value) is float and math.isfinite(value) and not positive:  # the common case
-            numbers.append(value)
-        else:
-            numbers.append(_finite_number(value, source, f"{path}[{index}]", positive=positive))
-    return numbers
-
-
-def _known_name(value: object, known: Iterable[str], what: str, source: str, path: str) -> str:
-    """Return value if it is one of the known names (of an activation, a loss...); else fail."""
-    if not isinstance(value, str):
-        _fail(source, path, f"expected a name, found {_describe(value)}")
-    names = sorted(known)
-    if value not in names:
-        _fail(source, path, f"unknown {what} {_describe(value)} (known: {', '.join(names)})")
-    return value
+        fail(source, "version", f"expected {FORMAT_VERSION}, found {version}")
 
 
 def _layer_width(weights: object, fan_in: Optional[int], source: str, path: str) -> int:
@@ -212,14 +128,14 @@ def _layer_width(weights: object, fan_in: Optional[int], source: str, path: str)
     how many inputs the network has.
     """
     if not isinstance(weights, list) or not weights:
-        _fail(source, path, f"expected a non-empty array of neurons, found {_describe(weights)}")
+        fail(source, path, f"expected a non-empty array of neurons, found {describe(weights)}")
     if fan_in is not None:
         return fan_in + 1
     first = weights[0]
     if not isinstance(first, list):
-        _fail(source, f"{path}[0]", f"expected an array of numbers, found {_describe(first)}")
+        fail(source, f"{path}[0]", f"expected an array of numbers, found {describe(first)}")
     if len(first) < 2:
-        _fail(
+        fail(
             source,
             f"{path}[0]",
             f"expected at least 2 numbers (weights, then bias), found {len(first)}",
@@ -230,27 +146,27 @@ def _layer_width(weights: object, fan_in: Optional[int], source: str, path: str)
 def _layers(value: object, source: str) -> Tuple[Network, List[str]]:
     """Return the network and the activations of the "layers" field, every weight checked."""
     if not isinstance(value, list) or not value:
-        _fail(source, "layers", f"expected a non-empty array of layers, found {_describe(value)}")
+        fail(source, "layers", f"expected a non-empty array of layers, found {describe(value)}")
     if len(value) > MAX_LAYERS:
-        _fail(source, "layers", f"at most {MAX_LAYERS} layers are allowed, found {len(value)}")
+        fail(source, "layers", f"at most {MAX_LAYERS} layers are allowed, found {len(value)}")
     network: Network = []
     activations: List[str] = []
     total = 0
     for index, layer in enumerate(value):
         path = f"layers[{index}]"
         if not isinstance(layer, dict):
-            _fail(source, path, f"expected an object, found {_describe(layer)}")
-        _check_fields(layer, ("activation", "weights"), (), source, f"{path}.")
-        name = _known_name(layer["activation"], ACTIVATIONS, "activation", source, f"{path}.activation")
+            fail(source, path, f"expected an object, found {describe(layer)}")
+        check_fields(layer, ("activation", "weights"), (), source, f"{path}.")
+        name = known_name(layer["activation"], ACTIVATIONS, "activation", source, f"{path}.activation")
         activations.append(name)
         weights = layer["weights"]
         width = _layer_width(weights, len(network[-1]) if network else None, source, f"{path}.weights")
         total += width * len(weights)
         if total > MAX_WEIGHTS:
-            _fail(source, f"{path}.weights", f"more than {MAX_WEIGHTS} weights in the model")
+            fail(source, f"{path}.weights", f"more than {MAX_WEIGHTS} weights in the model")
         network.append(
             [
-                _numbers(neuron, width, source, f"{path}.weights[{position}]")
+                finite_numbers(neuron, width, source, f"{path}.weights[{position}]")
                 for position, neuron in enumerate(weights)
             ]
         )
@@ -259,10 +175,10 @@ def _layers(value: object, source: str) -> Tuple[Network, List[str]]:
 
 def _loss(value: object, output_activation: str, source: str, output_path: str) -> str:
     """Return the loss name if purenn knows it and it fits the output layer's activation."""
-    name = _known_name(value, LOSSES, "loss", source, "loss")
+    name = known_name(value, LOSSES, "loss", source, "loss")
     required = LOSSES[name].required_activation
     if required is not None and output_activation != required:
-        _fail(
+        fail(
             source,
             "loss",
             f'"{name}" needs a {required} output layer, found "{output_activation}" in {output_path}',
@@ -273,80 +189,46 @@ def _loss(value: object, output_activation: str, source: str, output_path: str) 
 def _labels(value: object, outputs: int, source: str) -> List[Label]:
     """Return the labels if there is one per output, each a unique integer or string."""
     if not isinstance(value, list):
-        _fail(source, "labels", f"expected an array of labels, found {_describe(value)}")
+        fail(source, "labels", f"expected an array of labels, found {describe(value)}")
     if len(value) != outputs:
-        _fail(source, "labels", f"expected {outputs} labels (one per output), found {len(value)}")
+        fail(source, "labels", f"expected {outputs} labels (one per output), found {len(value)}")
     seen: Dict[Label, int] = {}
     for index, label in enumerate(value):
         if not isinstance(label, (int, str)) or isinstance(label, bool):
-            _fail(
+            fail(
                 source,
                 f"labels[{index}]",
-                f"expected an integer or a string, found {_describe(label)}",
+                f"expected an integer or a string, found {describe(label)}",
             )
         if label in seen:
-            _fail(source, f"labels[{index}]", f"{_describe(label)} repeats labels[{seen[label]}]")
+            fail(source, f"labels[{index}]", f"{describe(label)} repeats labels[{seen[label]}]")
         seen[label] = index
     return list(value)
 
 
-def _scaling(value: object, n_inputs: int, source: str) -> Dict[str, Any]:
-    """Return the input scaling as a new dict, checked against the number of inputs.
+class _ScalingComplaints(Complaints):
+    """What is wrong with a model file's "scaling", in the file's words (the rules: purenn.scaling)."""
 
-    Kinds: {"kind": "none"}; {"kind": "divide", "by": b} with b finite and positive;
-    {"kind": "standardize", "mean": [...], "std": [...]}, one finite number per input, std > 0;
-    {"kind": "global-variance", "mean": m, "variance": v}, m finite and v finite and positive.
-    (purenn.data.check_scaling checks the same rules, for scalings that come from data.)
-    """
-    if not isinstance(value, dict):
-        _fail(source, "scaling", f"expected an object, found {_describe(value)}")
-    if "kind" not in value:
-        _fail(source, "scaling.kind", "missing")
-    kind = value["kind"]
-    if not isinstance(kind, str) or kind not in _SCALING_FIELDS:
-        known = ", ".join(sorted(_SCALING_FIELDS))
-        _fail(source, "scaling.kind", f"unknown scaling {_describe(kind)} (known: {known})")
-    _check_fields(value, ("kind", *_SCALING_FIELDS[kind]), (), source, "scaling.")
-    if kind == "divide":
-        return {
-            "kind": kind,
-            "by": _finite_number(value["by"], source, "scaling.by", positive=True),
-        }
-    if kind == "standardize":
-        per_input = " (one per input)"
-        mean = _numbers(value["mean"], n_inputs, source, "scaling.mean", what=per_input)
-        std = _numbers(value["std"], n_inputs, source, "scaling.std", what=per_input, positive=True)
-        return {"kind": kind, "mean": mean, "std": std}
-    if kind == "global-variance":
-        return {
-            "kind": kind,
-            "mean": _finite_number(value["mean"], source, "scaling.mean"),
-            "variance": _finite_number(value["variance"], source, "scaling.variance", positive=True),
-        }
-    return {"kind": kind}
+    def __init__(self, source: str) -> None:
+        self.source = source
 
+    def not_an_object(self, value: object) -> NoReturn:
+        fail(self.source, "scaling", f"expected an object, found {describe(value)}")
 
-def _json_copy(value: object, source: str, path: str, depth: int = 0) -> Any:
-    """Return a copy of a JSON value, checking it is one: finite numbers, string keys, not too deep.
+    def unknown_kind(self, scaling: Dict[Any, Any]) -> NoReturn:
+        if "kind" not in scaling:
+            fail(self.source, "scaling.kind", "missing")
+        unknown_name(scaling["kind"], SCALING_KINDS, "scaling", self.source, "scaling.kind")
 
-    Tuples become lists, as JSON would make them.
-    """
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (int, float)):
-        return value if isinstance(value, int) else _finite_number(value, source, path)
-    if depth >= _MAX_TRAINING_DEPTH:
-        _fail(source, path, f"nested more than {_MAX_TRAINING_DEPTH} levels deep")
-    if isinstance(value, (list, tuple)):
-        return [_json_copy(item, source, f"{path}[{index}]", depth + 1) for index, item in enumerate(value)]
-    if isinstance(value, dict):
-        copy = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                _fail(source, path, f"expected string keys, found {_describe(key)}")
-            copy[key] = _json_copy(item, source, f"{path}.{key}", depth + 1)
-        return copy
-    _fail(source, path, f"expected a JSON value, found {_describe(value)}")
+    def wrong_keys(self, scaling: Dict[Any, Any], expected: Sequence[str]) -> NoReturn:
+        check_fields(scaling, expected, (), self.source, "scaling.")
+        raise AssertionError("unreachable: read_scaling found keys check_fields accepts")  # pragma: no cover
+
+    def not_numbers(self, key: str, width: int, value: object) -> NoReturn:
+        wrong_array(value, width, self.source, f"scaling.{key}", what=" (one per input)")
+
+    def bad_number(self, key: str, value: object, positive: bool) -> NoReturn:
+        not_a_number(value, self.source, f"scaling.{key}", positive=positive)
 
 
 def check_size(sizes: Sequence[int]) -> int:
@@ -382,151 +264,6 @@ def check_size(sizes: Sequence[int]) -> int:
     return weights
 
 
-# The training record: free-form, but every field purenn reads back is checked ----------------
-
-_SPLIT_KINDS = ("none", "random", "sequential", "stratified")  # none: trained on every row
-
-
-def _string(value: object, source: str, path: str, *, optional: bool = False) -> None:
-    """Fail unless value is a string (or null, if optional)."""
-    if not (isinstance(value, str) or (optional and value is None)):
-        wanted = "a string or null" if optional else "a string"
-        _fail(source, path, f"expected {wanted}, found {_describe(value)}")
-
-
-def _integer(value: object, source: str, path: str, *, minimum: Optional[int] = None) -> None:
-    """Fail unless value is an integer (not a bool), at least minimum if given."""
-    if not isinstance(value, int) or isinstance(value, bool) or (minimum is not None and value < minimum):
-        wanted = "an integer" if minimum is None else f"an integer >= {minimum}"
-        _fail(source, path, f"expected {wanted}, found {_describe(value)}")
-
-
-def _bounded(
-    value: object, source: str, path: str, low: float, high: float, *, optional: bool = False
-) -> None:
-    """Fail unless value is a finite number in [low, high] (or null, if optional)."""
-    if optional and value is None:
-        return
-    number = _finite_number(value, source, path)
-    if not low <= number <= high:
-        _fail(source, path, f"expected a number in [{low:g}, {high:g}], found {_describe(value)}")
-
-
-def _object(value: object, source: str, path: str) -> Dict[str, Any]:
-    """Return value if it is an object; else fail."""
-    if not isinstance(value, dict):
-        _fail(source, path, f"expected an object, found {_describe(value)}")
-    return value
-
-
-def _identity_field(value: object, source: str, path: str) -> None:
-    """null, or {"bytes": n >= 0, "sha256": 64 hex digits}: what identifies a data file."""
-    if value is None:
-        return
-    identity = _object(value, source, path)
-    _check_fields(identity, ("bytes", "sha256"), (), source, f"{path}.")
-    _integer(identity["bytes"], source, f"{path}.bytes", minimum=0)
-    digest = identity["sha256"]
-    if not (isinstance(digest, str) and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)):
-        _fail(source, f"{path}.sha256", f"expected 64 hexadecimal digits, found {_describe(digest)}")
-
-
-def _split_field(value: object, source: str) -> None:
-    """{"kind": a split, "test_fraction": in (0, 1) (0 for "none"), "seed": an integer}."""
-    split = _object(value, source, "training.split")
-    _check_fields(split, ("kind", "test_fraction", "seed"), (), source, "training.split.")
-    _known_name(split["kind"], _SPLIT_KINDS, "split", source, "training.split.kind")
-    fraction = _finite_number(split["test_fraction"], source, "training.split.test_fraction")
-    if split["kind"] == "none":
-        if fraction != 0.0:
-            _fail(source, "training.split.test_fraction", f"expected 0 for split none, found {fraction!r}")
-    elif not 0.0 < fraction < 1.0:
-        _fail(source, "training.split.test_fraction", f"expected a fraction in (0, 1), found {fraction!r}")
-    _integer(split["seed"], source, "training.split.seed")
-
-
-def _history_field(value: object, source: str) -> None:
-    """An array of per-epoch objects; the fields of train.History they have are checked."""
-    if not isinstance(value, list):
-        _fail(source, "training.history", f"expected an array, found {_describe(value)}")
-    for index, item in enumerate(value):
-        path = f"training.history[{index}]"
-        record = _object(item, source, path)
-        if "epoch" in record:
-            _integer(record["epoch"], source, f"{path}.epoch", minimum=1)
-        if "loss" in record:
-            _finite_number(record["loss"], source, f"{path}.loss")
-        for name in ("train_accuracy", "validation_accuracy"):
-            _bounded(record.get(name), source, f"{path}.{name}", 0.0, 1.0, optional=True)
-        if "seconds" in record:
-            _bounded(record["seconds"], source, f"{path}.seconds", 0.0, math.inf)
-
-
-def _check_training(training: Dict[str, Any], source: str) -> None:
-    """Check the type of every field of "training" that purenn reads back; others are free.
-
-    settings (an object; its values are checked by estimator.Classifier.from_model), preset,
-    data (strings), labels_file (a string or null), label_column (a string or an integer),
-    data_identity and labels_identity (null or {"bytes", "sha256"}), split ({"kind",
-    "test_fraction", "seed"}), test_accuracy and train_accuracy (in [0, 1]), data_options
-    (inputs_variable, labels_variable: strings; relabel: [old, new] label pairs; image_order:
-    "row-major" or "column-major"), seconds (>= 0), history (an array of
-    {"epoch", "loss", "train_accuracy", "validation_accuracy", "seconds"}).
-    """
-    if "settings" in training:
-        _object(training["settings"], source, "training.settings")
-    for name in ("preset", "data"):
-        if name in training:
-            _string(training[name], source, f"training.{name}")
-    if "labels_file" in training:
-        _string(training["labels_file"], source, "training.labels_file", optional=True)
-    column = training.get("label_column", -1)
-    if not isinstance(column, (str, int)) or isinstance(column, bool):
-        _fail(source, "training.label_column", f"expected a string or an integer, found {_describe(column)}")
-    for name in ("data_identity", "labels_identity"):
-        _identity_field(training.get(name), source, f"training.{name}")
-    if "split" in training:
-        _split_field(training["split"], source)
-    for name in ("test_accuracy", "train_accuracy"):
-        if name in training:
-            _bounded(training[name], source, f"training.{name}", 0.0, 1.0)
-    if "data_options" in training:
-        _data_options_field(training["data_options"], source)
-    if "seconds" in training:
-        _bounded(training["seconds"], source, "training.seconds", 0.0, math.inf)
-    if "history" in training:
-        _history_field(training["history"], source)
-
-
-def _data_options_field(options: object, source: str) -> None:
-    """Check "training.data_options", the MAT-file variables, renamed labels and image order."""
-    path = "training.data_options"
-    _object(options, source, path)
-    assert isinstance(options, dict)
-    for name, value in options.items():
-        where = f"{path}.{name}"
-        if name in ("inputs_variable", "labels_variable"):
-            _string(value, source, where)
-        elif name == "image_order":
-            if value not in ("row-major", "column-major"):
-                _fail(source, where, f'expected "row-major" or "column-major", found {_describe(value)}')
-        elif name == "relabel":
-            pairs_ok = isinstance(value, list) and all(
-                isinstance(pair, list)
-                and len(pair) == 2
-                and all(isinstance(label, (int, str)) and not isinstance(label, bool) for label in pair)
-                for pair in value
-            )
-            if not pairs_ok:
-                _fail(source, where, f"expected an array of [old, new] label pairs, found {_describe(value)}")
-        else:
-            _fail(
-                source,
-                where,
-                "unknown field (expected inputs_variable, labels_variable, relabel, image_order)",
-            )
-
-
 # Dicts -----------------------------------------------------------------------------------------
 
 
@@ -552,19 +289,15 @@ def model_from_dict(data: object, *, source: str = "<model>") -> Model:
     purenn.errors.ModelError: model.json, field "layers[0].weights[0][1]": ... found true
     """
     if not isinstance(data, dict):
-        raise ModelError(f"{source}: expected a JSON object at the top level, found {_describe(data)}")
+        raise ModelError(f"{source}: expected a JSON object at the top level, found {describe(data)}")
     _check_format(data, source)
-    _check_fields(data, _REQUIRED_FIELDS, _OPTIONAL_FIELDS, source, "")
+    check_fields(data, _REQUIRED_FIELDS, _OPTIONAL_FIELDS, source, "")
     network, activations = _layers(data["layers"], source)
     output_path = f"layers[{len(network) - 1}].activation"
     loss = _loss(data["loss"], activations[-1], source, output_path)
     labels = _labels(data["labels"], len(network[-1]), source)
-    scaling = _scaling(data["scaling"], len(network[0][0]) - 1, source)
-    training = data.get("training", {})
-    if not isinstance(training, dict):
-        _fail(source, "training", f"expected an object, found {_describe(training)}")
-    training = _json_copy(training, source, "training")
-    _check_training(training, source)
+    scaling = read_scaling(data["scaling"], len(network[0][0]) - 1, _ScalingComplaints(source))
+    training = read_training(data.get("training", {}), source)
     return Model(network, activations, loss, scaling, labels, training)
 
 
@@ -710,7 +443,7 @@ def _parse_json(text: str, source: str) -> object:
         result: Dict[str, Any] = {}
         for key, value in pairs:
             if key in result:
-                raise ModelError(f"{source}: invalid JSON: the key {_describe(key)} appears twice")
+                raise ModelError(f"{source}: invalid JSON: the key {describe(key)} appears twice")
             result[key] = value
         return result
 
@@ -735,7 +468,7 @@ def load_model(path: PathLike, *, max_bytes: int = MAX_FILE_BYTES) -> Model:
 
     Raises ModelError naming the file for a file that is missing, unreadable, a directory, larger
     than max_bytes, not UTF-8, not JSON (with line and column), or not a valid model (with the
-    field). "training" is checked where purenn reads it back (see _check_training).
+    field). "training" is checked where purenn reads it back (see purenn.training_record).
 
     >>> load_model("no/such/model.json")
     Traceback (most recent call last):

@@ -1,7 +1,8 @@
 """Input scaling: fitted to the training rows, applied to any rows, checked where it is read.
 
 A scaling is a JSON-able dict of one of the SCALING_KINDS ("none", "divide", "standardize",
-"global-variance"); it travels in the model file beside the weights.
+"global-variance"), with the fields SCALING_FIELDS names for it beside "kind"; it travels in the
+model file beside the weights.
 
 Fitting and applying:
 
@@ -31,6 +32,7 @@ from typing import Any, Callable, Dict, List, NamedTuple, NoReturn, Optional, Se
 from .errors import DataError, PurennError
 
 __all__ = [
+    "SCALING_FIELDS",
     "SCALING_KINDS",
     "Complaints",
     "Scaling",
@@ -58,6 +60,9 @@ _FIELDS: Dict[str, Tuple[_Field, ...]] = {
     "divide": (_Field("by", positive=True),),
     "standardize": (_Field("mean", per_input=True), _Field("std", positive=True, per_input=True)),
     "global-variance": (_Field("mean"), _Field("variance", positive=True)),
+}
+SCALING_FIELDS: Dict[str, Tuple[str, ...]] = {
+    kind: tuple(f.name for f in fields) for kind, fields in _FIELDS.items()
 }
 SCALING_KINDS: Tuple[str, ...] = tuple(_FIELDS)
 

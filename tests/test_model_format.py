@@ -10,11 +10,13 @@ from typing import Any, Iterator, Set
 import pytest
 
 from purenn import model as model_module
+from purenn import training_record
 from purenn.activations import ACTIVATIONS
 from purenn.cli import main
 from purenn.errors import ModelError
 from purenn.losses import LOSSES
 from purenn.model import model_from_dict
+from purenn.scaling import SCALING_FIELDS
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "model-format.md"
 TEXT = DOC.read_text(encoding="utf-8")
@@ -54,7 +56,7 @@ def test_every_field_a_written_file_holds_is_documented(written: Any) -> None:
 
 def test_every_field_and_name_model_py_checks_is_documented() -> None:
     names = {*model_module._REQUIRED_FIELDS, *model_module._OPTIONAL_FIELDS, "activation", "weights", "kind"}
-    for kind, fields in model_module._SCALING_FIELDS.items():
+    for kind, fields in SCALING_FIELDS.items():
         names |= {kind, *fields}
     names |= set(ACTIVATIONS) | set(LOSSES)
     missing = sorted(names - QUOTED)
@@ -67,7 +69,7 @@ def test_the_limits_and_the_version_are_those_of_model_py() -> None:
     for name in ("MAX_LAYERS", "MAX_WEIGHTS", "MAX_FILE_BYTES"):
         value = getattr(model_module, name)
         assert re.search(rf"{value:,}\D.{{0,20}}`{name}`", TEXT) or f"{value:,} (`{name}`)" in TEXT, name
-    assert f"nested at most {model_module._MAX_TRAINING_DEPTH} levels" in TEXT
+    assert f"nested at most {training_record._MAX_TRAINING_DEPTH} levels" in TEXT
 
 
 def test_the_documented_newer_version_message_is_purenns() -> None:
