@@ -12,8 +12,7 @@ Splits (each returns sorted row indices ``(train, test)``):
   "sequential" and "none" (every row trains), each with its default test fraction. The
   command line's ``--split`` choices, the model files' "training.split.kind" and every
   "unknown split" message come from it.
-- split: the one entry point by name, ``split(kind, labels, test_fraction, rng)``;
-  unknown_split: its message for a name not in SPLITS.
+- split: the one entry point by name, ``split(kind, labels, test_fraction, rng)``.
 - stratified_split, random_split, sequential_split: the splits themselves.
 - take: the rows at some indices.
 
@@ -42,7 +41,6 @@ __all__ = [
     "split",
     "stratified_split",
     "take",
-    "unknown_split",
 ]
 
 _T = TypeVar("_T")
@@ -217,14 +215,17 @@ class SplitKind(NamedTuple):
 
 
 def _stratified(labels: Sequence[Label], test_fraction: float, rng: random.Random) -> Rows:
+    """stratified_split: each class keeps its share on both sides."""
     return stratified_split(labels, test_fraction, rng)
 
 
 def _random(labels: Sequence[Label], test_fraction: float, rng: random.Random) -> Rows:
+    """random_split: round(n * test_fraction) rows drawn at random for the test set."""
     return random_split(len(labels), test_fraction, rng)
 
 
 def _sequential(labels: Sequence[Label], test_fraction: float, rng: random.Random) -> Rows:
+    """sequential_split: the first rows train, the last test_fraction of them test (rng unused)."""
     return sequential_split(len(labels), 1.0 - test_fraction)
 
 
@@ -261,14 +262,5 @@ def split(kind: str, labels: Sequence[Label], test_fraction: float, rng: random.
     purenn.errors.PurennError: unknown split 'halves'; known: stratified, random, sequential, none
     """
     if kind not in SPLITS:
-        raise PurennError(unknown_split(kind))
+        raise PurennError(f"unknown split {kind!r}; known: {', '.join(SPLITS)}")
     return SPLITS[kind].function(labels, test_fraction, rng)
-
-
-def unknown_split(kind: object) -> str:
-    """The message for a split kind not in SPLITS, naming the known ones.
-
-    >>> unknown_split("halves")
-    "unknown split 'halves'; known: stratified, random, sequential, none"
-    """
-    return f"unknown split {kind!r}; known: {', '.join(SPLITS)}"
