@@ -4,7 +4,8 @@
   "-" for CSV on standard input), the IDX labels file, the CSV label column, and the MAT-file
   options (inputs_variable, labels_variable, relabel, image_order).
 - Recipe: a preset's name, the train/test split (kind and test fraction; None: the preset's), the
-  seed, and where the scaling is fitted ("train" or "all"; None: the preset's).
+  seed, where the scaling is fitted ("train" or "all"; None: the preset's); for a model that goes on
+  training (resume.resume), its file and the split it records.
 - Split: (kind, test fraction, seed) of a train/test split, as a model file records it.
 - train_recipe: train a Classifier on a DataSource as a Recipe says; return a Trained.
 - prepare_training, Prepared.fit: the same in two steps, for a caller that wants the rows split
@@ -92,13 +93,17 @@ class DataSource(NamedTuple):
 
 class Recipe(NamedTuple):
     """How to train: a preset's name, the split (None: the preset's), the seed of the split, and
-    where the scaling is fitted ("train", "all"; None: the preset's)."""
+    where the scaling is fitted ("train", "all"; None: the preset's). For a classifier that goes
+    on training a model file (resume.resume): resumed_from names the file, recorded_split is the
+    split it records (kept unless split names another), and its own scaling is kept."""
 
     preset: str = "default"
     split: Optional[str] = None
     test_fraction: Optional[float] = None
     seed: int = 0
     fit_scaling_on: Optional[str] = None
+    resumed_from: Optional[str] = None
+    recorded_split: Optional[Tuple[str, float, int]] = None
 
 
 class Split(NamedTuple):
@@ -205,11 +210,11 @@ def _split(
     return sequential_split(len(labels), 1.0 - test_fraction)
 
 
-def _train_split(recipe: Recipe, recorded: Optional[Tuple[str, float, int]]) -> Split:
+def _train_split(recipe: Recipe) -> Split:
     """The train/test split: a resumed model's own (recorded), unless the recipe names one; else the
     recipe's, its preset's where it names none. A test fraction asks for a test set."""
-    if recorded and not recipe.split:  # the model's own split: its test set stays unseen
-        return Split(*recorded)
+    if recipe.recorded_split and not recipe.split:  # the model's own split: its test set stays unseen
+        return Split(*recipe.recorded_split)
     preset = get_preset(recipe.preset)
     split = recipe.split or preset.split
     if split == "none" and recipe.test_fraction:  # a test fraction asks for a test set
@@ -270,13 +275,13 @@ class Prepared:
     test_labels: List[Label]
     data_options: Dict[str, Any]  # the source's options, the image order of a MAT-file added
     identities: Tuple[Identity, Identity]  # of the data file and of the IDX labels file
-    resumed_from: Optional[str] = None
 
     def fit(
         self, progress: Optional[Progress] = None, step_progress: Optional[StepProgress] = None
     ) -> Trained:
-        """Train the classifier on the training rows (Classifier.fit, with the callbacks) and
-        predict the test rows, or the training rows without a test set; return a Trained.
+        """Train the classifier on the training rows (Classifier.fit) and predict the test rows, or
+        the training rows without a test set; return a Trained. progress and step_progress go to
+        Classifier.fit as they are: train.train calls them after every epoch, after every step.
 
         Raises what Classifier.fit raises: DivergenceError, WorkerError, PurennError.
         """
@@ -299,7 +304,8 @@ class Prepared:
         and scaled, the accuracy, the time, the history (model.py validates each field on load)."""
         source, classifier = self.source, self.classifier
         data_id, labels_id = self.identities
-        resumed = {"resumed_from": os.path.abspath(self.resumed_from)} if self.resumed_from else {}
+        resumed_from = self.recipe.resumed_from
+        resumed = {"resumed_from": os.path.abspath(resumed_from)} if resumed_from else {}
         return {
             **resumed,
             "preset": self.recipe.preset,
@@ -358,21 +364,17 @@ def prepare_training(
     classifier: Classifier,
     source: DataSource,
     recipe: Optional[Recipe] = None,
-    *,
-    resumed_from: Optional[str] = None,
-    recorded_split: Optional[Tuple[str, float, int]] = None,
     notice: Optional[Notice] = None,
 ) -> Prepared:
     """Read and split source as recipe says and set classifier for it; nothing is trained yet.
 
     `classifier` holds the recipe's parameters (its preset's, with the caller's changes), or is a
-    model going on training (resume.resume): then resumed_from names its file and recorded_split is
-    the split the file records, kept unless the recipe names one. `notice(kind, text)` hears a
-    note on the labels and a warning on the memory the network needs, as soon as they are known.
+    model going on training (resume.resume; the recipe names its file). `notice(kind, text)` hears
+    a note on the labels and a warning on the memory the network needs, as soon as they are known.
     recipe None is Recipe(): the default preset, its split, seed 0.
     """
     recipe = recipe or Recipe()
-    split = _train_split(recipe, recorded_split)
+    split = _train_split(recipe)
     identities = (data_identity(source.path), data_identity(source.labels))
     inputs, labels = load(source)
     options = dict(source.options or {})
@@ -382,7 +384,7 @@ def prepare_training(
     if is_mat_source(source.path):  # recorded, so that predict --pixels draws the model's images upright
         options["image_order"] = image_order(options, source.path)
     train_rows, test_rows = _split_rows(labels, split)
-    if not resumed_from:  # a resumed model keeps its own scaling and stopping rule
+    if not recipe.resumed_from:  # a resumed model keeps its own scaling and stopping rule
         _all_rows_settings(classifier, get_preset(recipe.preset), recipe.fit_scaling_on, inputs, labels)
     warning = _check_train_size(classifier, inputs, labels)
     if warning and notice:
@@ -398,7 +400,6 @@ def prepare_training(
         take(labels, test_rows),
         options,
         identities,
-        resumed_from,
     )
 
 
@@ -407,8 +408,6 @@ def train_recipe(
     source: DataSource,
     recipe: Optional[Recipe] = None,
     *,
-    resumed_from: Optional[str] = None,
-    recorded_split: Optional[Tuple[str, float, int]] = None,
     notice: Optional[Notice] = None,
     progress: Optional[Progress] = None,
     step_progress: Optional[StepProgress] = None,
@@ -421,10 +420,7 @@ def train_recipe(
     >>> trained.model.training["split"], trained.model.training["data"]
     ({'kind': 'stratified', 'test_fraction': 0.25, 'seed': 0}, 'digits')
     """
-    prepared = prepare_training(
-        classifier, source, recipe, resumed_from=resumed_from, recorded_split=recorded_split, notice=notice
-    )
-    return prepared.fit(progress=progress, step_progress=step_progress)
+    return prepare_training(classifier, source, recipe, notice).fit(progress, step_progress)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -93,14 +93,17 @@ def run(args: argparse.Namespace, params: Dict[str, Any], given: Dict[str, Any])
     classifier.settings()  # every setting checked before the data is read
     preflight.check_data_flags(args.data, args.labels, args.label_column)
     _check_train_paths(args, inputs_read)
-    prepared = prepare_training(
-        classifier,
-        DataSource(args.data, args.labels, args.label_column, data_options(args)),
-        Recipe(args.preset, args.split, args.test_fraction, args.seed, args.fit_scaling_on),
+    recipe = Recipe(
+        args.preset,
+        args.split,
+        args.test_fraction,
+        args.seed,
+        args.fit_scaling_on,
         resumed_from=args.resume,
         recorded_split=resumed[1] if resumed else None,
-        notice=_notice,
     )
+    source = DataSource(args.data, args.labels, args.label_column, data_options(args))
+    prepared = prepare_training(classifier, source, recipe, notice=_notice)
     try:
         trained = _fit(prepared, args.quiet)
     except (DivergenceError, WorkerError) as error:
