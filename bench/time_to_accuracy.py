@@ -1,19 +1,21 @@
 """Seconds for purenn's default training to first reach 97% test accuracy, against MLPClassifier's fit.
 
-    python bench/time_to_accuracy.py                    # seed 0, 3 rounds (about 40 s on CPython 3.11)
+    python bench/time_to_accuracy.py                    # seed 0, 3 rounds
     python bench/time_to_accuracy.py --seed 1 --repeats 5
-    python bench/time_to_accuracy.py --settings hidden=64 dropout=0.0 epochs=30   # other train.Settings
+    python bench/time_to_accuracy.py --settings hidden=64 dropout=0.0 epochs=30   # Classifier parameters
     python bench/time_to_accuracy.py --to-end           # train every epoch; report the final accuracy too
 
-Data: the vendored digits, the stratified 75/25 split of `purenn train --seed S`
-(stratified_split(labels, 0.25, random.Random(S))): 1347 training and 450 test images.
+Data: the vendored digits, the stratified 75/25 split of `purenn train --seed S`: workflow.prepare_training
+with the default recipe (Recipe(seed=S)), 1347 training and 450 test images.
 
-purenn: train.Settings() (or the --settings overrides), the inputs scaled and the network made as
-Classifier.fit does it (divide by the largest training pixel, one-hot targets, random.Random(S) for the
-weights and then for training), then train.train. After every epoch a progress callback stops the clock,
-measures the test accuracy (batch.predict_many, argmax) and starts the clock again: the time reported is
-the training time alone, up to the end of the first epoch whose test accuracy is at least 97% (train's own
-training-accuracy pass after each epoch is part of train, so it counts).
+purenn: Classifier(seed=S) (or with the --settings changes) trained by Prepared.fit, as `purenn train`
+trains it: Classifier.fit checks the rows, divides by the largest training pixel, one-hot encodes the
+labels, makes the network with random.Random(S) and trains it with the same rng. After every epoch a
+progress callback stops the clock, measures the test accuracy (batch.predict_many, argmax) and starts
+the clock again: the time reported is Classifier.fit's alone, up to the end of the first epoch whose
+test accuracy is at least 97% (train's own training-accuracy pass after each epoch is part of fit, so
+it counts). The callback then returns True, which stops the training after that epoch (train's
+progress protocol; --to-end never does).
 
 MLPClassifier (when scikit-learn is installed): hidden_layer_sizes=(100,), random_state=S, its other
 defaults (Adam, up to 200 iterations, stopping when the training loss stalls), one BLAS thread, on the
@@ -30,49 +32,38 @@ import ast
 import contextlib
 import dataclasses
 import os
-import random
 import statistics
 import sys
 import time
 import warnings
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from purenn import batch  # noqa: E402
-from purenn.data import load_digits  # noqa: E402
+from purenn import batch, estimator  # noqa: E402
 from purenn.errors import PurennError  # noqa: E402
-from purenn.scaling import apply_scaling, fit_scaling  # noqa: E402
-from purenn.splits import class_list, one_hot, stratified_split, take  # noqa: E402
-from purenn.train import History, Settings, argmax_index, train  # noqa: E402
+from purenn.estimator import Classifier  # noqa: E402
+from purenn.scaling import apply_scaling  # noqa: E402
+from purenn.splits import class_list  # noqa: E402
+from purenn.train import History, argmax_index  # noqa: E402
+from purenn.workflow import DataSource, Prepared, Recipe, prepare_training  # noqa: E402
 
 Rows = List[List[float]]
-Split = Tuple[Rows, List[int], Rows, List[int]]  # train inputs, train labels, test inputs, test labels
+Split = Tuple[Rows, List[Any], Rows, List[Any]]  # train inputs, train labels, test inputs, test labels
 _BLAS_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
-
-
-# -- data -------------------------------------------------------------------------------------
-
-
-def _split(seed: int) -> Split:
-    """The stratified 75/25 split of `purenn train --seed seed`, raw pixels 0..16."""
-    inputs, raw_labels = load_digits()
-    labels = [int(label) for label in raw_labels]
-    train_rows, test_rows = stratified_split(labels, 0.25, random.Random(seed))
-    return (
-        take(inputs, train_rows),
-        take(labels, train_rows),
-        take(inputs, test_rows),
-        take(labels, test_rows),
-    )
 
 
 # -- purenn -----------------------------------------------------------------------------------
 
 
-class _Reached(Exception):
-    """Raised by the progress callback to end training at the first epoch on target."""
+def _prepare(changes: Dict[str, Any], seed: int) -> Prepared:
+    """Classifier(seed=seed, **changes) on the split of `purenn train --seed seed`, ready to fit."""
+    return prepare_training(Classifier(**changes, seed=seed), DataSource("digits"), Recipe(seed=seed))
+
+
+def _rows(prepared: Prepared) -> Split:
+    return prepared.train_inputs, prepared.train_labels, prepared.test_inputs, prepared.test_labels
 
 
 @dataclasses.dataclass
@@ -104,37 +95,56 @@ class _Stopwatch:
         self.paused_seconds += time.perf_counter() - self._paused_at
 
 
-def _test_accuracy(network: Any, inputs: Rows, labels: List[int], settings: Settings) -> float:
-    outputs = batch.predict_many(network, inputs, settings.activations())
-    return sum(argmax_index(o) == label for o, label in zip(outputs, labels)) / len(labels)
+@contextlib.contextmanager
+def _network_in_training() -> Iterator[List[Any]]:
+    """The network Classifier.fit is training, as a one-item list once fit has made it.
+
+    Classifier.fit makes its network inside and shows it (network_) only when done. Until a
+    progress callback can see it, the training loop fit calls (estimator.train) is wrapped here
+    to keep it; the weights are not touched.
+    """
+    seen: List[Any] = []
+    original = estimator.train
+
+    def keeping(network: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(network)
+        return original(network, *args, **kwargs)
+
+    estimator.train = keeping  # type: ignore[assignment]
+    try:
+        yield seen
+    finally:
+        estimator.train = original  # type: ignore[assignment]
 
 
-def run_purenn(data: Split, settings: Settings, seed: int, target: float, to_end: bool) -> PurennRun:
-    """Train as Classifier(seed=seed, <settings>).fit does; time it to the first epoch on target."""
-    train_inputs, train_labels, test_inputs, test_labels = data
-    classes = class_list(train_labels)
-    scaling = fit_scaling(train_inputs, "divide")  # Classifier's default scaling, divide_by=None
-    scaled = apply_scaling(train_inputs, scaling)
-    test_scaled = apply_scaling(test_inputs, scaling)
-    targets = one_hot(train_labels, classes)
-    test_classes = [classes.index(label) for label in test_labels]
+def _test_accuracy(network: Any, scaled: Rows, classes: List[int], activations: List[str]) -> float:
+    outputs = batch.predict_many(network, scaled, activations)
+    return sum(argmax_index(o) == label for o, label in zip(outputs, classes)) / len(classes)
+
+
+def run_purenn(prepared: Prepared, target: float, to_end: bool) -> PurennRun:
+    """Train as `purenn train` does (Prepared.fit); time it to the first epoch on target."""
+    classifier = prepared.classifier
+    classes = class_list(prepared.train_labels)
+    test_classes = [classes.index(label) for label in prepared.test_labels]
+    activations = classifier.settings().activations()
+    test_scaled: Rows = []
     run = PurennRun()
-    clock = _Stopwatch()
-    rng = random.Random(seed)
-    network = settings.new_network(len(scaled[0]), len(classes), rng)
 
-    def progress(record: History, epochs: int) -> None:
+    def progress(record: History, epochs: int) -> bool:
         run.epochs_run, run.seconds = record.epoch, clock.pause()
-        run.accuracies.append(_test_accuracy(network, test_scaled, test_classes, settings))
+        if not test_scaled:  # fit has fitted the scaling before the first epoch
+            test_scaled.extend(apply_scaling(prepared.test_inputs, classifier.scaling_))
+        run.accuracies.append(_test_accuracy(network[0], test_scaled, test_classes, activations))
         clock.resume()
         run.evaluation_seconds = clock.paused_seconds
         if run.reached_epoch is None and run.accuracies[-1] >= target:
             run.reached_epoch, run.reached_seconds = record.epoch, run.seconds
-            if not to_end:
-                raise _Reached
+        return run.reached_epoch is not None and not to_end  # True: stop after this epoch
 
-    with contextlib.suppress(_Reached):
-        train(network, scaled, targets, settings, rng, progress=progress)
+    with _network_in_training() as network:
+        clock = _Stopwatch()
+        prepared.fit(progress=progress)
     return run
 
 
@@ -197,10 +207,15 @@ def _load_sklearn() -> Optional[Callable[[Split, int], SklearnRun]]:
 # -- settings ---------------------------------------------------------------------------------
 
 
+def _names() -> List[str]:
+    """The Classifier parameters --settings may change (the seed is --seed's)."""
+    return [name for name in Classifier().get_params() if name != "seed"]
+
+
 def _setting(text: str) -> Tuple[str, Any]:
     """'name=value' as (name, value): hidden=64,32 -> (64, 32); numbers, True/False/None; else text."""
     name, equals, value = text.partition("=")
-    names = [field.name for field in dataclasses.fields(Settings)]
+    names = _names()
     if not equals or name not in names:
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE with NAME one of {', '.join(names)}: {text!r}")
     if name == "hidden":
@@ -214,18 +229,19 @@ def _setting(text: str) -> Tuple[str, Any]:
         return name, value
 
 
-def _settings(overrides: Sequence[Tuple[str, Any]]) -> Settings:
-    settings = dataclasses.replace(Settings(), **dict(overrides))
-    settings.check()
-    return settings
+def _changes(settings: Sequence[Tuple[str, Any]]) -> Dict[str, Any]:
+    """The --settings as Classifier parameters, checked (PurennError names the first wrong one)."""
+    changes = dict(settings)
+    Classifier(**changes).settings()
+    return changes
 
 
-def _changed(settings: Settings) -> str:
-    defaults = Settings()
+def _changed(changes: Dict[str, Any]) -> str:
+    defaults = Classifier().get_params()
     changed = [
-        f"{f.name}={getattr(settings, f.name)!r}"
-        for f in dataclasses.fields(Settings)
-        if getattr(settings, f.name) != getattr(defaults, f.name)
+        f"{name}={changes[name]!r}"
+        for name in defaults
+        if name in changes and changes[name] != defaults[name]
     ]
     return ", ".join(changed) or "the defaults"
 
@@ -271,7 +287,7 @@ def main() -> None:
         type=_setting,
         default=[],
         metavar="NAME=VALUE",
-        help="train.Settings fields to change, e.g. hidden=64 dropout=0.0 batch_size=64",
+        help="Classifier parameters to change, e.g. hidden=64 dropout=0.0 batch_size=64",
     )
     parser.add_argument("--to-end", action="store_true", help="train every epoch; report the final accuracy")
     parser.add_argument("--no-sklearn", action="store_true", help="purenn only")
@@ -279,21 +295,21 @@ def main() -> None:
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
     try:
-        settings = _settings(args.settings)
-    except (PurennError, TypeError) as error:
+        changes = _changes(args.settings)
+    except PurennError as error:
         parser.error(str(error))
     sklearn = None if args.no_sklearn else _load_sklearn()
-    data = _split(args.seed)
+    data = _rows(_prepare(changes, args.seed))
     print(
         f"Python {sys.version.split()[0]}, seed {args.seed}, stratified 75/25 split "
-        f"({len(data[1])} train, {len(data[3])} test); purenn settings: {_changed(settings)}"
+        f"({len(data[1])} train, {len(data[3])} test); purenn settings: {_changed(changes)}"
     )
     if sklearn is None and not args.no_sklearn:
         print("scikit-learn not found: purenn only")
     purenn_runs: List[PurennRun] = []
     sklearn_runs: List[SklearnRun] = []
     for round_number in range(1, args.repeats + 1):
-        purenn_runs.append(run_purenn(data, settings, args.seed, args.target, args.to_end))
+        purenn_runs.append(run_purenn(_prepare(changes, args.seed), args.target, args.to_end))
         described = _describe_purenn(purenn_runs[-1], args.target)
         print(f"round {round_number} purenn        {described}", flush=True)
         if sklearn is not None:

@@ -2,8 +2,8 @@
 
 The modules, in the order the algorithm uses them: vectors, activations, losses, network (the
 reference engine), gradcheck, batch (the fast engine), train, estimator (Classifier), data, scaling,
-splits, metrics, model (JSON files), files (atomic writes), render (pictures), presets, preflight and
-cli. See the README's "How it is built".
+splits, metrics, model (JSON files), files (atomic writes), render (pictures), presets, workflow
+(`purenn train`'s flow), preflight, and cli with its commands/. See the README's "How it is built".
 
 Classifier is imported on first use, so that `purenn` on the command line starts with little
 imported (and Ctrl-C during the imports still ends in one line; see purenn.__main__).

@@ -1,12 +1,14 @@
 """What the command line checks before any long work: flags that do nothing, paths, sizes.
 
 - refuse_unused_flags: a flag the user gave that has no effect in this combination.
+- check_data_flags: --labels only for IDX images, --label-column only where there is a choice.
 - data_inputs: the files a command reads, as (what, path) pairs, for check_output.
 - check_plots: a --plots directory, and every figure file it would receive.
 - check_network_fits: a network a model file can hold, and memory to train it (or a warning).
 - PLOT_NAMES: the figure files --plots writes.
 
-Every check raises PurennError with one line naming the flag; nothing here reads data or trains.
+Every check raises PurennError with one line naming the flag; nothing here loads data or trains
+(check_data_flags looks at the first bytes of a file to tell its kind).
 """
 
 from __future__ import annotations
@@ -14,12 +16,19 @@ from __future__ import annotations
 import os
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .data import digits_path
+from .data import digits_path, source_kind
 from .errors import PurennError
 from .files import check_output, probe_directory
 from .model import check_size
 
-__all__ = ["PLOT_NAMES", "check_network_fits", "check_plots", "data_inputs", "refuse_unused_flags"]
+__all__ = [
+    "PLOT_NAMES",
+    "check_data_flags",
+    "check_network_fits",
+    "check_plots",
+    "data_inputs",
+    "refuse_unused_flags",
+]
 
 PLOT_NAMES = ("digits.png", "weights.svg", "confusion.svg", "learning_curves.svg")
 
@@ -41,6 +50,24 @@ def refuse_unused_flags(unused: Dict[str, str]) -> None:
     """
     for flag, reason in unused.items():
         raise PurennError(f"{flag} has no effect here: {reason}")
+
+
+def check_data_flags(source: str, labels_path: Optional[str], label_column: Optional[str]) -> None:
+    """Refuse --labels for data that is not IDX, and --label-column for data without a choice.
+
+    >>> check_data_flags("digits", None, "0")
+    Traceback (most recent call last):
+      ...
+    purenn.errors.PurennError: --label-column has no effect here: the vendored digits have their labels last
+    """
+    kind = source_kind(source)
+    if labels_path is not None and kind != "idx":
+        raise PurennError(f"--labels is only for IDX images, and {source} is not IDX")
+    if label_column is not None and kind in ("idx", "digits"):
+        why = (
+            "IDX labels come from --labels" if kind == "idx" else "the vendored digits have their labels last"
+        )
+        refuse_unused_flags({"--label-column": why})
 
 
 def data_inputs(data: Optional[str], labels: Optional[str]) -> List[Tuple[str, str]]:

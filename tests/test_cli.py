@@ -236,7 +236,7 @@ def test_the_module_runs_as_a_program(tmp_path: Path) -> None:
 def test_progress_bar_draws_one_line_per_epoch() -> None:
     import io
 
-    from purenn.cli import _ProgressBar
+    from purenn.commands.printing import ProgressBar as _ProgressBar
     from purenn.train import History
 
     stream = io.StringIO()
