@@ -43,7 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from purenn import batch  # noqa: E402
 from purenn.data import apply_scaling, class_list, fit_scaling, load_digits, one_hot, stratified_split, take  # noqa: E402
 from purenn.errors import PurennError  # noqa: E402
-from purenn.train import History, Settings, argmax_index, train  # noqa: E402
+from purenn.metrics import argmax_index  # noqa: E402
+from purenn.settings import Settings  # noqa: E402
+from purenn.train import History, train  # noqa: E402
 
 Rows = List[List[float]]
 Split = Tuple[Rows, List[int], Rows, List[int]]  # train inputs, train labels, test inputs, test labels

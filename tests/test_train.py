@@ -20,7 +20,9 @@ from purenn.network import (
     make_network,
     mask_after_output_step,
 )
-from purenn.train import History, Settings, argmax_index, strict_index, train
+from purenn.metrics import argmax_index, strict_index
+from purenn.settings import Settings
+from purenn.train import History, train
 
 
 def _digits(count: int = 200) -> "tuple[List[List[float]], List[List[float]]]":
@@ -372,7 +374,7 @@ def test_divergence_stops_and_keeps_the_last_good_weights() -> None:
 
 
 def test_cosine_schedule_anneals() -> None:
-    from purenn.train import epoch_rate
+    from purenn.settings import epoch_rate
 
     settings = Settings(rate=0.2, schedule="cosine", epochs=10)
     rates = [epoch_rate(settings, epoch) for epoch in range(1, 11)]
