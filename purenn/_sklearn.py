@@ -11,7 +11,7 @@ import sys
 from typing import Any, Dict
 
 from .errors import NotFittedError
-from .rows import plain
+from .settings import plain
 
 __all__ = ["not_fitted_error", "sklearn_expected_failed_checks", "tags"]
 

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 import random
-import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from . import _arrays, _sklearn, batch, rows
+from . import _arrays, _recorded, _sklearn, batch, rows
+from ._fitted import FittedAttributes
 from ._sklearn import sklearn_expected_failed_checks
 from .data import (
     Label,
@@ -45,16 +44,14 @@ from .metrics import DECISIONS
 from .model import Model
 from .network import Network
 from .optimizers import Optimizer
-from .settings import Settings, epoch_rate, real_number, whole_number
+from .settings import Settings, epoch_rate, plain, settings_of
 from .train import History, Progress, StepProgress, TrainingResult, train
 from .vectors import Vector
 
 __all__ = ["Classifier", "sklearn_expected_failed_checks"]
 
-_SCALINGS = ("divide", "none", "standardize", "global-variance")
 
-
-class Classifier:
+class Classifier(FittedAttributes):
     """A feed-forward neural-network classifier, scikit-learn style (scikit-learn not needed).
 
     Every training setting of train.Settings is a parameter of the same name and default, plus
@@ -83,8 +80,6 @@ class Classifier:
     """
 
     _estimator_type = "classifier"  # scikit-learn before 1.6 reads this; later ones the tags
-    classes_: Any  # a list, or a NumPy array when y was one
-    history_: List[History]
     _optimizer: Optional[Optimizer]
 
     def __init__(
@@ -194,39 +189,13 @@ class Classifier:
         changed = [f"{k}={v!r}" for k, v in self.get_params().items() if not _same(v, defaults[k])]
         return f"Classifier({', '.join(changed)})"
 
-    def _check_own_params(self) -> None:
-        """Check the parameters Settings does not have, by their names here."""
-        if isinstance(self.scaling, dict):
-            pass  # a fitted scaling (data.fit_scaling's dict): fit checks it against X's width first
-        elif not isinstance(self.scaling, str) or self.scaling not in _SCALINGS:
-            raise PurennError(
-                f"scaling must be one of {', '.join(repr(k) for k in _SCALINGS)} or a fitted scaling, "
-                f"got {self.scaling!r}"
-            )
-        if self.divide_by is not None and not real_number("divide_by", self.divide_by) > 0.0:
-            raise PurennError(f"divide_by must be a number > 0 or None, got {self.divide_by!r}")
-        fraction = real_number("validation_fraction", self.validation_fraction)
-        if not 0.0 <= fraction < 1.0:
-            raise PurennError(f"validation_fraction must be in [0, 1), got {self.validation_fraction!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
-            raise PurennError(f"seed must be an integer, got {self.seed!r}")
-        if isinstance(self.hidden, (str, bytes)) or not isinstance(self.hidden, Sequence):
-            raise PurennError(f"hidden must be a sequence of layer sizes, such as (64,), got {self.hidden!r}")
-        for size in self.hidden:
-            whole_number("hidden", size, minimum=1)
-
     def settings(self) -> Settings:
-        """The train.Settings these parameters stand for (NumPy numbers become Python's).
+        """The Settings these parameters stand for (NumPy numbers become Python's).
 
-        PurennError names the first parameter that is wrong, in type or value.
+        PurennError names the first parameter that is wrong, in type or value: the estimator's
+        own ones first (settings.settings_of checks them).
         """
-        self._check_own_params()
-        names = {field.name for field in dataclasses.fields(Settings)}
-        values = {name: rows.plain(value) for name, value in self.get_params().items() if name in names}
-        values["hidden"] = tuple(rows.plain(size) for size in values["hidden"])
-        settings = Settings(**values)
-        settings.check()
-        return settings
+        return settings_of(self.get_params())
 
     # -- scikit-learn's protocol (only scikit-learn calls these) ------------------------------
 
@@ -237,9 +206,6 @@ class Classifier:
     def _more_tags(self) -> Dict[str, Any]:
         """The same for scikit-learn before 1.6."""
         return {"requires_y": True, "_xfail_checks": sklearn_expected_failed_checks(self)}
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "network_")
 
     # -- fitting ------------------------------------------------------------------------------
 
@@ -273,16 +239,16 @@ class Classifier:
             self._check_same_classes(classes)
             self._check_same_layers(settings)
             classes = self._class_list
-            rng = getattr(self, "_rng", None) or random.Random(rows.plain(self.seed))
+            rng = getattr(self, "_rng", None) or random.Random(plain(self.seed))
         else:
             self.scaling_ = self._fit_scaling(inputs)
-            rng = random.Random(rows.plain(self.seed))
+            rng = random.Random(plain(self.seed))
         scaled = apply_scaling(inputs, self.scaling_)
         del inputs  # the unscaled copy is not needed any more: one copy of X less in memory
         targets = one_hot(labels, classes)
         validation: Optional[Tuple[List[Vector], List[Vector]]] = None
         if settings.early_stopping:
-            kept, held = stratified_split(labels, rows.plain(self.validation_fraction), rng)
+            kept, held = stratified_split(labels, plain(self.validation_fraction), rng)
             validation = (take(scaled, held), take(targets, held))
             scaled, targets = take(scaled, kept), take(targets, kept)
             weights = None if weights is None else take(weights, kept)
@@ -321,7 +287,7 @@ class Classifier:
             if len(class_labels) < 2:
                 raise PurennError("classes has only one class; a classifier needs at least two")
             self.scaling_ = self._fit_scaling(inputs)
-            self._rng = random.Random(rows.plain(self.seed))
+            self._rng = random.Random(plain(self.seed))
             network = settings.new_network(len(inputs[0]), len(class_labels), self._rng)
             self._optimizer = None
         else:
@@ -387,7 +353,7 @@ class Classifier:
             check_scaling(self.scaling, len(inputs[0]))
             return dict(self.scaling)
         if self.scaling == "divide":
-            return fit_scaling(inputs, self.scaling, divide_by=rows.plain(self.divide_by))
+            return fit_scaling(inputs, self.scaling, divide_by=plain(self.divide_by))
         return fit_scaling(inputs, self.scaling)
 
     def _check_same_classes(self, classes: List[Label]) -> None:
@@ -440,64 +406,6 @@ class Classifier:
         self.history_ = (self.history_ + history) if keep_history else history
         self.stopped_ = result.stopped if result else ""
 
-    def _check_fitted(self) -> None:
-        if not self.__sklearn_is_fitted__():
-            message = "This Classifier instance is not fitted yet: call fit(X, y) first"
-            raise _sklearn.not_fitted_error(message)
-
-    # -- fitted attributes in MLPClassifier's names ---------------------------------------------
-
-    @property
-    def n_iter_(self) -> int:
-        """The number of epochs trained (over every fit of a warm start, every partial_fit)."""
-        self._check_fitted()
-        return len(self.history_)
-
-    @property
-    def loss_curve_(self) -> List[float]:
-        """The mean training loss of each epoch."""
-        self._check_fitted()
-        return [record.loss for record in self.history_]
-
-    @property
-    def validation_scores_(self) -> Optional[List[float]]:
-        """The validation accuracy of each epoch with early_stopping; None without."""
-        self._check_fitted()
-        scores = [r.validation_accuracy for r in self.history_ if r.validation_accuracy is not None]
-        return scores if self.early_stopping and scores else None
-
-    @property
-    def best_validation_score_(self) -> Optional[float]:
-        """The best validation accuracy with early_stopping (its weights were kept); None without."""
-        scores = self.validation_scores_
-        return max(scores) if scores else None
-
-    @property
-    def best_loss_(self) -> Optional[float]:
-        """The smallest epoch loss; None with early_stopping (as MLPClassifier's)."""
-        curve = self.loss_curve_
-        return None if self.early_stopping or not curve else min(curve)
-
-    @property
-    def coefs_(self) -> List[Any]:
-        """Layer i's weights as [n_in][n_out] (scikit-learn's layout; network_ is [n_out][n_in + 1])."""
-        self._check_fitted()
-        layers = [
-            [list(column) for column in zip(*(neuron[:-1] for neuron in layer))] for layer in self.network_
-        ]
-        return [_arrays.to_array(layer) for layer in layers] if self._numpy else layers
-
-    @property
-    def intercepts_(self) -> List[Any]:
-        """Layer i's biases, one per neuron (each neuron's last weight in network_)."""
-        self._check_fitted()
-        layers = [[neuron[-1] for neuron in layer] for layer in self.network_]
-        return [_arrays.to_array(layer) for layer in layers] if self._numpy else layers
-
-    @property
-    def _numpy(self) -> bool:
-        return not isinstance(self.classes_, list)
-
     # -- predicting ---------------------------------------------------------------------------
 
     def _input_rows(self, X: Any, *, reset: bool) -> List[Vector]:
@@ -511,26 +419,12 @@ class Classifier:
             elif hasattr(self, "feature_names_in_"):
                 del self.feature_names_in_
             return inputs
-        self._check_feature_names(names)
+        rows.check_feature_names(getattr(self, "feature_names_in_", None), names)
         if width != self.n_features_in_:
             raise PurennError(
                 f"X has {width} features, but Classifier is expecting {self.n_features_in_} features as input"
             )
         return inputs
-
-    def _check_feature_names(self, names: Optional[List[str]]) -> None:
-        fitted = getattr(self, "feature_names_in_", None)
-        if fitted is None and names is not None:
-            warnings.warn(
-                "X has feature names, but Classifier was fitted without feature names", stacklevel=4
-            )
-        elif fitted is not None and names is None:
-            warnings.warn(
-                "X does not have valid feature names, but Classifier was fitted with feature names",
-                stacklevel=4,
-            )
-        elif fitted is not None and names is not None and list(fitted) != names:
-            raise rows.feature_name_error(list(fitted), names)
 
     def _outputs(self, X: Any) -> List[Vector]:
         self._check_fitted()
@@ -571,8 +465,8 @@ class Classifier:
     def to_model(self, **extra_training_info: Any) -> Model:
         """The fitted classifier as a model.Model, ready for model.save_model."""
         self._check_fitted()
-        settings = {name: rows.plain(value) for name, value in self.get_params().items()}
-        settings["hidden"] = [rows.plain(size) for size in self.hidden]
+        settings = {name: plain(value) for name, value in self.get_params().items()}
+        settings["hidden"] = [plain(size) for size in self.hidden]
         training = {"settings": settings, **extra_training_info}
         return Model(
             network=self.network_,
@@ -592,13 +486,7 @@ class Classifier:
         n_iter_no_change = patience - 1, the same stop under MLPClassifier's count. Recorded
         settings of a wrong type or value raise ModelError naming source and the field.
         """
-        recorded = model.training.get("settings", {}) if isinstance(model.training, dict) else {}
-        if not isinstance(recorded, dict):
-            raise ModelError(f'{source}, field "training.settings": expected an object')
-        params = dict(recorded)
-        patience = params.pop("patience", None)
-        if isinstance(patience, int) and not isinstance(patience, bool) and patience >= 2:
-            params.update(early_stopping=True, n_iter_no_change=patience - 1)
+        params = _recorded.params(model, source)
         known = set(cls._param_names())
         classifier = cls(**{k: v for k, v in params.items() if k in known})
         try:
@@ -611,18 +499,8 @@ class Classifier:
         classifier.output_activation = model.activations[-1]
         classifier.loss = model.loss
         classifier._store(model.network, list(model.activations), list(model.labels), model.scaling, None)
-        classifier.history_ = _history(model.training.get("history"))
+        classifier.history_ = _recorded.history(model)
         return classifier
-
-
-def _history(records: object) -> List[History]:
-    """A model file's training history as History records; [] if it has none or another shape."""
-    if not isinstance(records, list):
-        return []
-    try:
-        return [History(**record) for record in records]
-    except TypeError:  # not a dict, or other fields
-        return []
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -4,8 +4,8 @@
   names the row and column of a bad value, a ragged row, text, sparse input.
 - labels: y as a list of ints and strings (NumPy's, and whole floats such as 3.0, as ints).
 - sample_weights: one finite weight >= 0 per row, not all 0 (or None).
-- plain: NumPy's numbers as Python's.
-- feature_name_error: scikit-learn's message for DataFrame columns that differ from fit's.
+- check_feature_names, feature_name_error: scikit-learn's rule and message for DataFrame
+  columns that differ from fit's.
 
 What these accept, the training loop trusts: the fit path checks its rows here and nowhere else
 (batch.py's checks serve callers of its functions, who bring rows of their own).
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from typing import Any, Iterable, Iterator, List, Optional, Sequence
 
 from . import _arrays
@@ -22,7 +23,7 @@ from .data import Label
 from .errors import NotANumberError, PurennError
 from .vectors import Vector
 
-__all__ = ["feature_name_error", "labels", "matrix", "plain", "sample_weights"]
+__all__ = ["check_feature_names", "feature_name_error", "labels", "matrix", "sample_weights"]
 
 
 def matrix(X: Any, what: str = "X") -> List[Vector]:
@@ -145,17 +146,6 @@ def sample_weights(sample_weight: Any, count: int) -> Optional[List[float]]:
     return rows
 
 
-def plain(value: Any) -> Any:
-    """NumPy's numbers as Python's (np.int64(3) -> 3, np.float32(0.5) -> 0.5); else value."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Number):
-        return value
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value)
-    return value
-
-
 def feature_name_error(fitted: Sequence[str], given: Sequence[str]) -> PurennError:
     """scikit-learn's message for DataFrame columns that differ from fit's."""
 
@@ -173,3 +163,17 @@ def feature_name_error(fitted: Sequence[str], given: Sequence[str]) -> PurennErr
     if not unseen and not missing:
         message += "Feature names must be in the same order as they were in fit.\n"
     return PurennError(message)
+
+
+def check_feature_names(fitted: Any, names: Optional[List[str]]) -> None:
+    """scikit-learn's rule for the column names of X after fit: warn when only one side has
+    names, raise feature_name_error when both have and they differ (stacklevel: the caller's caller)."""
+    if fitted is None and names is not None:
+        warnings.warn("X has feature names, but Classifier was fitted without feature names", stacklevel=4)
+    elif fitted is not None and names is None:
+        warnings.warn(
+            "X does not have valid feature names, but Classifier was fitted with feature names",
+            stacklevel=4,
+        )
+    elif fitted is not None and names is not None and list(fitted) != names:
+        raise feature_name_error(list(fitted), names)

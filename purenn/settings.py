@@ -6,6 +6,8 @@
 - DROPOUT_ORDERS: where the dropout mask goes ("inverted" or "mask-after-output").
 - real_number, whole_number: a parameter checked and made a plain float / int (NumPy scalars pass).
 - listed_with_or: "a, b or c", for the messages and help lines that list a registry.
+- settings_of, SCALINGS: the Settings of a Classifier's parameters, its own ones (scaling,
+  divide_by, validation_fraction, seed) checked too; plain: NumPy's numbers as Python's.
 
 The other registries Settings checks its names against: activations.ACTIVATIONS, losses.LOSSES,
 network.INITIALISERS, metrics.DECISIONS, optimizers.SOLVERS.
@@ -16,8 +18,8 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from dataclasses import asdict, dataclass
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import parallel
 from .activations import get_activation
@@ -32,9 +34,14 @@ __all__ = [
     "Settings",
     "epoch_rate",
     "listed_with_or",
+    "plain",
     "real_number",
+    "settings_of",
     "whole_number",
 ]
+
+# The input scalings a Classifier fits (data.fit_scaling's kinds).
+SCALINGS = ("divide", "none", "standardize", "global-variance")
 
 # "inverted": the textbook order (the output sees the masked layer); "mask-after-output": 000's.
 DROPOUT_ORDERS = ("inverted", "mask-after-output")
@@ -313,3 +320,60 @@ def epoch_rate(settings: Settings, epoch: int) -> float:
     if settings.schedule == "constant":
         return settings.rate
     return settings.rate * 0.5 * (1.0 + math.cos(math.pi * (epoch - 1) / settings.epochs))
+
+
+# ---------------------------------------------------------------------------------------------
+# A Classifier's parameters: Settings' fields, and the estimator's own
+
+
+def settings_of(params: Dict[str, Any]) -> Settings:
+    """The Settings a Classifier's parameters (get_params()) stand for, NumPy numbers made Python's.
+
+    The parameters Settings does not have (scaling, divide_by, validation_fraction, seed) are
+    checked first; PurennError names the first one that is wrong, in type or value.
+
+    >>> settings_of({**Settings().as_dict(), "scaling": "none", "divide_by": None,
+    ...              "validation_fraction": 0.1, "seed": 0, "hidden": [8]}).hidden
+    (8,)
+    """
+    _check_estimator_params(params)
+    names = {field.name for field in fields(Settings)}
+    values = {name: plain(value) for name, value in params.items() if name in names}
+    values["hidden"] = tuple(plain(size) for size in values["hidden"])
+    settings = Settings(**values)
+    settings.check()
+    return settings
+
+
+def _check_estimator_params(params: Dict[str, Any]) -> None:
+    """Check the parameters Settings does not have, by their names in Classifier."""
+    scaling, divide_by, hidden = params["scaling"], params["divide_by"], params["hidden"]
+    if isinstance(scaling, dict):
+        pass  # a fitted scaling (data.fit_scaling's dict): fit checks it against X's width first
+    elif not isinstance(scaling, str) or scaling not in SCALINGS:
+        raise PurennError(
+            f"scaling must be one of {', '.join(repr(k) for k in SCALINGS)} or a fitted scaling, "
+            f"got {scaling!r}"
+        )
+    if divide_by is not None and not real_number("divide_by", divide_by) > 0.0:
+        raise PurennError(f"divide_by must be a number > 0 or None, got {divide_by!r}")
+    fraction = real_number("validation_fraction", params["validation_fraction"])
+    if not 0.0 <= fraction < 1.0:
+        raise PurennError(f"validation_fraction must be in [0, 1), got {params['validation_fraction']!r}")
+    if isinstance(params["seed"], bool) or not isinstance(params["seed"], numbers.Integral):
+        raise PurennError(f"seed must be an integer, got {params['seed']!r}")
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence):
+        raise PurennError(f"hidden must be a sequence of layer sizes, such as (64,), got {hidden!r}")
+    for size in hidden:
+        whole_number("hidden", size, minimum=1)
+
+
+def plain(value: Any) -> Any:
+    """NumPy's numbers as Python's (np.int64(3) -> 3, np.float32(0.5) -> 0.5); else value."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value
