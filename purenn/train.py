@@ -92,7 +92,7 @@ def _accuracy(
     network: Network, inputs: Sequence[Vector], classes: Sequence[int], settings: Settings
 ) -> float:
     decide = DECISIONS[settings.decision]
-    outputs = batch.predict_many(network, inputs, settings.activations())
+    outputs = batch.predict_many(network, inputs, settings.activations(), trusted=True)
     return sum(decide(o) == c for o, c in zip(outputs, classes)) / len(classes)
 
 
@@ -208,6 +208,18 @@ def _tolerance_reached(
     if value < tolerance:
         return f"the epoch's summed loss / {divisor} = {value:.4g} fell under {tolerance:g}"
     return ""
+
+
+def _check_rows(
+    network: Network,
+    inputs: Sequence[Vector],
+    targets: Sequence[Vector],
+    validation: Optional[Tuple[Sequence[Vector], Sequence[Vector]]],
+) -> None:
+    """The training rows (and the validation inputs) fit the network and are finite: batch.check_rows."""
+    batch.check_rows(network, inputs, targets)
+    if validation and validation[0]:
+        batch.check_rows(network, validation[0])
 
 
 def _copy(network: Network) -> Network:
@@ -357,6 +369,7 @@ def _train(
     step = optimizer if optimizer is not None else new_optimizer(settings, network)
     result = TrainingResult(network=network, optimizer=step)
     no_change = _no_change_rule(settings, validation is not None)
+    _check_rows(network, inputs, targets, validation)  # once: each epoch's predictions trust them
     for epoch in range(1, settings.epochs + 1):
         started = time.perf_counter()
         last_good = _copy(network)
