@@ -54,7 +54,7 @@ __all__ = ["Classifier", "sklearn_expected_failed_checks"]
 class Classifier(FittedAttributes):
     """A feed-forward neural-network classifier, scikit-learn style (scikit-learn not needed).
 
-    Every training setting of train.Settings is a parameter of the same name and default, plus
+    Every training setting of settings.Settings is a parameter of the same name and default, plus
     `scaling` ("standardize", "divide", "global-variance" or "none", or a scaling dict already
     fitted by data.fit_scaling, used as it is), `divide_by` (for "divide"; None = the largest
     |input|), `validation_fraction` (held out of X when `early_stopping`), `seed` (every random
