@@ -44,9 +44,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from purenn import batch, estimator  # noqa: E402
 from purenn.errors import PurennError  # noqa: E402
 from purenn.estimator import Classifier  # noqa: E402
+from purenn.metrics import argmax_index  # noqa: E402
 from purenn.scaling import apply_scaling  # noqa: E402
 from purenn.splits import class_list  # noqa: E402
-from purenn.train import History, argmax_index  # noqa: E402
+from purenn.train import History  # noqa: E402
 from purenn.workflow import DataSource, Prepared, Recipe, prepare_training  # noqa: E402
 
 Rows = List[List[float]]

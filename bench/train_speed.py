@@ -42,7 +42,8 @@ import textbook  # noqa: E402  (bench/textbook.py)
 
 from purenn import batch, kernels  # noqa: E402
 from purenn.network import Network, make_network  # noqa: E402
-from purenn.train import Settings, train  # noqa: E402
+from purenn.settings import Settings  # noqa: E402
+from purenn.train import train  # noqa: E402
 
 Vector = List[float]
 

@@ -185,12 +185,12 @@ class Softmax(Activation):
         return [a * (g - weighted_mean) for a, g in zip(outputs, output_gradients)]
 
 
-ACTIVATIONS: Dict[str, Activation] = {
-    "identity": ElementwiseActivation("identity", identity, _identity_derivative),
+ACTIVATIONS: Dict[str, Activation] = {  # in the order the command line lists them
     "relu": ElementwiseActivation("relu", relu, _relu_derivative),
-    "sigmoid": ElementwiseActivation("sigmoid", sigmoid, _sigmoid_derivative),
-    "softmax": Softmax(),
     "tanh": ElementwiseActivation("tanh", tanh, _tanh_derivative),
+    "sigmoid": ElementwiseActivation("sigmoid", sigmoid, _sigmoid_derivative),
+    "identity": ElementwiseActivation("identity", identity, _identity_derivative),
+    "softmax": Softmax(),
 }
 
 

@@ -30,6 +30,7 @@ from typing import Any, Dict, List, NoReturn, Optional, Sequence
 
 from . import __version__, explain, preflight, serve
 from . import onnx as onnx_export
+from .activations import ACTIVATIONS
 
 # The argument types (commands/arguments.py), under the names the parser below uses.
 from .commands.arguments import count as _count
@@ -47,10 +48,14 @@ from .commands.show import run as _show
 from .commands.train import run as _run_train
 from .errors import PurennError
 from .estimator import Classifier
+from .losses import LOSSES
 from .matlab import COLUMN_MAJOR, ROW_MAJOR
+from .metrics import DECISIONS
+from .network import INITIALISERS
+from .optimizers import SOLVERS
 from .presets import PRESETS, get_preset
+from .settings import DROPOUT_ORDERS, SCHEDULES, listed_with_or
 from .splits import SPLITS
-from .train import DROPOUT_ORDERS
 
 __all__ = ["main"]
 
@@ -122,17 +127,20 @@ def _add_mat_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_training_options(parser: argparse.ArgumentParser) -> None:
+    """The training flags: each one's dest is the Classifier parameter (Settings' field) it sets;
+    default None leaves the preset's value, or Settings' default (tests/test_settings.py)."""
     group = parser.add_argument_group("network and training (each overrides the preset's value, its default)")
     option = group.add_argument
+    paired = [loss.output_activation for loss in LOSSES.values()]  # softmax, sigmoid, identity
     option("--preset", default="default", choices=sorted(PRESETS), help="a named recipe")
     option("--hidden", type=_layer_sizes, metavar="SIZES", help="hidden layer sizes, e.g. 64 or 128,64")
-    option("--activation", metavar="NAME", help="hidden activation: relu, tanh, sigmoid, identity, softmax")
-    option("--output-activation", metavar="NAME", help="output activation: softmax, sigmoid, identity, ...")
-    option("--loss", metavar="NAME", help="cross_entropy, binary_cross_entropy or squared_error")
-    option("--init", choices=["glorot", "he", "uniform"], help="weight initialiser")
+    option("--activation", metavar="NAME", help=f"hidden activation: {', '.join(ACTIVATIONS)}")
+    option("--output-activation", metavar="NAME", help=f"output activation: {', '.join(paired)}, ...")
+    option("--loss", metavar="NAME", help=listed_with_or(LOSSES))
+    option("--init", choices=list(INITIALISERS), help="weight initialiser")
     option("--epochs", type=_positive_int, help="number of passes over the training data")
     option("--rate", type=_positive_number, help="learning rate")
-    option("--schedule", choices=["constant", "cosine"], help="learning-rate schedule")
+    option("--schedule", choices=list(SCHEDULES), help="learning-rate schedule")
     option("--momentum", type=_non_negative_number, help="momentum, in [0, 1)")
     option("--l2", type=_non_negative_number, help="L2 regularisation lambda (biases excluded)")
     option("--dropout", type=_dropout, help="probability of dropping a hidden unit, in [0, 1)")
@@ -144,6 +152,8 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     option("--batch-size", type=_count, help="samples per step: 1 = per-sample SGD, 0 = full batch")
     option(
         "--jobs",
+        dest="n_jobs",
+        metavar="JOBS",
         type=_count,
         help="processes for each batch's gradient: 0 = every core (not with --batch-size 1)",
     )
@@ -158,7 +168,7 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
         help="fit the scaling on the training rows, or on all rows before the split (default: the preset's)",
     )
     option("--divide-by", type=_positive_number, help="the divisor for --scaling divide")
-    option("--solver", choices=["sgd", "adam"], help="sgd (with --momentum) or adam (try --rate 0.001)")
+    option("--solver", choices=list(SOLVERS), help="sgd (with --momentum) or adam (try --rate 0.001)")
     option(
         "--early-stopping",
         action="store_true",
@@ -181,7 +191,7 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
         help="the improvement that counts; without --early-stopping it watches the training loss",
     )
     option("--loss-tolerance", type=_positive_number, help="stop when the epoch's mean loss falls under this")
-    option("--decision", choices=["argmax", "strict"], help="how outputs become a class")
+    option("--decision", choices=list(DECISIONS), help="how outputs become a class")
     option(
         "--no-train-accuracy",
         dest="measure_train_accuracy",
@@ -298,7 +308,7 @@ def _parser() -> argparse.ArgumentParser:
     gradcheck.add_argument(
         "--loss",
         default="cross_entropy",
-        choices=["cross_entropy", "binary_cross_entropy", "squared_error"],
+        choices=list(LOSSES),
         help="the loss whose gradients are checked",
     )
     gradcheck.add_argument("--l2", type=_non_negative_number, default=0.01, help="L2 regularisation lambda")
@@ -314,41 +324,11 @@ def _parser() -> argparse.ArgumentParser:
 # The training flags, made Classifier parameters
 
 
-_TRAINING_FLAGS = {
-    "hidden": "hidden",
-    "activation": "activation",
-    "output_activation": "output_activation",
-    "loss": "loss",
-    "init": "init",
-    "epochs": "epochs",
-    "rate": "rate",
-    "schedule": "schedule",
-    "momentum": "momentum",
-    "l2": "l2",
-    "dropout": "dropout",
-    "dropout_order": "dropout_order",
-    "batch_size": "batch_size",
-    "scaling": "scaling",
-    "divide_by": "divide_by",
-    "solver": "solver",
-    "early_stopping": "early_stopping",
-    "validation_fraction": "validation_fraction",
-    "n_iter_no_change": "n_iter_no_change",
-    "tol": "tol",
-    "loss_tolerance": "loss_tolerance",
-    "decision": "decision",
-    "measure_train_accuracy": "measure_train_accuracy",
-    "jobs": "n_jobs",
-}
-
-
 def _given_params(args: argparse.Namespace) -> Dict[str, Any]:
-    """The Classifier parameters of the training flags given on the command line."""
-    return {
-        param: getattr(args, flag)
-        for flag, param in _TRAINING_FLAGS.items()
-        if getattr(args, flag) is not None
-    }
+    """The Classifier parameters set on the command line: the training flags given (each flag's
+    dest is its parameter's name) and --seed."""
+    names = Classifier().get_params()
+    return {name: value for name, value in vars(args).items() if name in names and value is not None}
 
 
 def _unused_training_flags(args: argparse.Namespace, params: Dict[str, Any]) -> Dict[str, str]:
@@ -377,7 +357,6 @@ def _classifier_params(args: argparse.Namespace) -> Dict[str, Any]:
     preflight.refuse_unused_flags(_unused_training_flags(args, params))
     if params.get("scaling", Classifier().scaling) != "divide":
         params.pop("divide_by", None)  # the preset's divisor, for a scaling the user changed
-    params["seed"] = args.seed
     return params
 
 

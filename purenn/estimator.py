@@ -4,13 +4,17 @@
   get_params, set_params; classes_, n_features_in_, loss_curve_, n_iter_, coefs_, ... after fit;
   to_model / from_model for model files.
 - sklearn_expected_failed_checks: the scikit-learn checks that cannot apply to a classifier's
-  settings, for check_estimator's expected_failed_checks.
+  settings, for check_estimator's expected_failed_checks (from purenn/_sklearn.py).
+
+The parameters are Settings' fields (purenn/settings.py: names and defaults), plus the
+estimator's own: scaling, divide_by, validation_fraction, seed, warm_start, verbose.
+X, y and the sample weights are checked once, by purenn/rows.py, as they come in.
 
 Classifier.fit is the whole training pipeline: check X and y, fit the input scaling, one-hot the
 labels, make the network, train it (train.train). The command line's `train` uses it too.
 
-scikit-learn's protocol without importing it: __sklearn_tags__ imports it, and is only ever
-called by scikit-learn; _more_tags and _estimator_type serve scikit-learn before 1.6 (1.5.2's
+scikit-learn's protocol without importing it (purenn/_sklearn.py): __sklearn_tags__ imports it,
+and is only ever called by scikit-learn; _more_tags and _estimator_type serve scikit-learn before 1.6 (1.5.2's
 check_estimator passes too). NumPy and pandas objects go through _arrays.py, which imports NumPy
 only when handed one of them.
 """
@@ -19,195 +23,31 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 import random
-import sys
-import warnings
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from . import _arrays, batch
+from . import _arrays, _recorded, _sklearn, batch, rows
+from ._fitted import FittedAttributes
+from ._sklearn import sklearn_expected_failed_checks
 from .data import Label
-from .errors import ModelError, NotANumberError, NotFittedError, PurennError
+from .errors import ModelError, PurennError
+from .metrics import DECISIONS
 from .model import Model
 from .network import Network
 from .optimizers import Optimizer
 from .scaling import apply_scaling, check_scaling, fit_scaling
+from .settings import Settings, epoch_rate, plain, settings_of
 from .splits import class_list, one_hot, stratified_split, take
-from .train import (
-    History,
-    Progress,
-    Settings,
-    StepProgress,
-    TrainingResult,
-    argmax_index,
-    epoch_rate,
-    real_number,
-    strict_index,
-    train,
-    whole_number,
-)
+from .train import History, Progress, StepProgress, TrainingResult, train
 from .vectors import Vector
 
 __all__ = ["Classifier", "sklearn_expected_failed_checks"]
 
-_EXTRA_PARAMS = ("scaling", "divide_by", "validation_fraction", "seed")
-_SCALINGS = ("divide", "none", "standardize", "global-variance")
 
-
-def _matrix(X: Any, what: str = "X") -> List[Vector]:
-    """X as a list of rows of floats; PurennError (a ValueError) for NaN, inf, ragged rows or text.
-
-    NumPy arrays and pandas DataFrames (anything with `__array__`) are read as 2-D arrays, by
-    rows (a DataFrame's column names are not a row). Other iterables are read row by row:
-    besides X and the result, no third list of all the values is made on the way (5000 MNIST
-    images are 3.9 million values, 31 MB for each list of pointers to them).
-    """
-    if _arrays.is_sparse(X):
-        raise PurennError(
-            f"{what} is a sparse matrix: sparse input is not supported; convert it with {what}.toarray()"
-        )
-    if _arrays.is_array_like(X):
-        rows = _arrays.array_rows(X, what)
-        if rows is not None:
-            if not rows:
-                raise PurennError(f"{what} has no rows")
-            return rows
-        X = _arrays.to_list(X)
-    result: List[Vector] = []
-    for index, row in enumerate(_rows(X, what)):
-        if result and len(row) != len(result[0]):
-            raise PurennError(f"{what} row {index} has {len(row)} values; row 0 has {len(result[0])}")
-        result.append(_float_row(row, what, index))
-    if not result:
-        raise PurennError(f"{what} has no rows")
-    if not result[0]:
-        raise PurennError(
-            f"{what} has 0 feature(s) (shape=({len(result)}, 0)) while a minimum of 1 is required."
-        )
-    return result
-
-
-def _rows(X: Iterable[Iterable[object]], what: str) -> Iterator[List[object]]:
-    """Each row of X as a list, one at a time; PurennError if X is not an iterable of iterables."""
-    try:
-        for row in X:
-            if isinstance(row, (str, bytes)):
-                raise TypeError
-            yield list(row)
-    except TypeError:
-        raise PurennError(
-            f"{what} must be 2-D: an iterable of rows of numbers. Reshape your data: "
-            f"[[x] for x in {what}] if it has a single feature, [{what}] if it is one sample"
-        ) from None
-
-
-def _float_row(values: List[object], what: str, index: int) -> Vector:
-    """One row of X as floats (a float stays the same object); PurennError names a bad value."""
-    floats = []
-    for column, value in enumerate(values):
-        if isinstance(value, (bool, str, bytes, complex)):
-            kind = "Complex data not supported: " if isinstance(value, complex) else ""
-            raise PurennError(f"{kind}{what} row {index}, column {column}: {value!r} is not a number")
-        if not isinstance(value, numbers.Real) and not hasattr(value, "__float__"):
-            raise NotANumberError(
-                f"{what} row {index}, column {column}: float() argument must be a string or a real "
-                f"number, not {type(value).__name__!r}"
-            )
-        try:
-            number = float(value)
-        except OverflowError:  # an int such as 10**400
-            raise PurennError(f"{what} row {index}, column {column}: too large for a float") from None
-        if not math.isfinite(number):
-            name = "NaN" if math.isnan(number) else repr(number)
-            raise PurennError(f"{what} row {index}, column {column} is {name}: values must be finite")
-        floats.append(number)
-    return floats
-
-
-def _labels(y: Any) -> List[Label]:
-    """y as a list of labels (ints and strings; NumPy's, and whole floats such as 3.0, as ints)."""
-    if y is None:
-        raise PurennError("Classifier requires y to be passed, but the target y is None")
-    values = _arrays.array_labels(y) if _arrays.is_array_like(y) else y
-    labels: List[Label] = []
-    try:
-        for index, label in enumerate(values):
-            labels.append(_label(label, index))
-    except TypeError:
-        raise PurennError(f"y must be a sequence of labels, got {type(y).__name__}") from None
-    return labels
-
-
-def _label(label: object, index: int) -> Label:
-    if isinstance(label, bool):
-        raise PurennError(f"y[{index}] is {label!r}: labels are ints or strings (use 0 and 1 for booleans)")
-    if isinstance(label, (int, str)):
-        return label
-    if isinstance(label, numbers.Integral):
-        return int(label)  # NumPy integers
-    if isinstance(label, numbers.Real) and float(label).is_integer():
-        return int(float(label))  # 3.0
-    if isinstance(label, numbers.Real):
-        raise PurennError(
-            f"Unknown label type: y[{index}] is {label!r}, a continuous value; "
-            "a classifier's labels are whole numbers or strings"
-        )
-    raise PurennError(f"Unknown label type: y[{index}] is {label!r}; labels are ints or strings")
-
-
-def _sample_weights(sample_weight: Any, count: int) -> Optional[List[float]]:
-    """The sample weights as floats, one per row, each finite and >= 0, not all 0 (or None)."""
-    if sample_weight is None:
-        return None
-    if isinstance(sample_weight, numbers.Real) and not isinstance(sample_weight, bool):
-        return [float(sample_weight)] * count
-    rows = _matrix([sample_weight], "sample_weight")[0] if not _arrays.is_array_like(sample_weight) else None
-    if rows is None:
-        rows = _arrays.array_vector(sample_weight, "sample_weight")
-    if len(rows) != count:
-        raise PurennError(f"sample_weight has {len(rows)} values for {count} rows of X")
-    negative = next((i for i, w in enumerate(rows) if w < 0.0), None)
-    if negative is not None:
-        raise PurennError(f"sample_weight[{negative}] is {rows[negative]!r}: weights must be >= 0")
-    if not any(rows):
-        raise PurennError("sample_weight is zero for every row: at least one weight must be positive")
-    return rows
-
-
-def _plain(value: Any) -> Any:
-    """NumPy's numbers as Python's (np.int64(3) -> 3, np.float32(0.5) -> 0.5); else value."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Number):
-        return value
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        return float(value)
-    return value
-
-
-def _feature_name_error(fitted: Sequence[str], given: Sequence[str]) -> PurennError:
-    """scikit-learn's message for DataFrame columns that differ from fit's."""
-
-    def listed(names: Sequence[str]) -> str:
-        shown = [f"- {name}\n" for name in names[:5]]
-        return "".join(shown) + ("- ...\n" if len(names) > 5 else "")
-
-    message = "The feature names should match those that were passed during fit.\n"
-    unseen = sorted(set(given) - set(fitted))
-    missing = sorted(set(fitted) - set(given))
-    if unseen:
-        message += "Feature names unseen at fit time:\n" + listed(unseen)
-    if missing:
-        message += "Feature names seen at fit time, yet now missing:\n" + listed(missing)
-    if not unseen and not missing:
-        message += "Feature names must be in the same order as they were in fit.\n"
-    return PurennError(message)
-
-
-class Classifier:
+class Classifier(FittedAttributes):
     """A feed-forward neural-network classifier, scikit-learn style (scikit-learn not needed).
 
-    Every training setting of train.Settings is a parameter of the same name and default, plus
+    Every training setting of settings.Settings is a parameter of the same name and default, plus
     `scaling` ("standardize", "divide", "global-variance" or "none", or a scaling dict already
     fitted by data.fit_scaling, used as it is), `divide_by` (for "divide"; None = the largest
     |input|), `validation_fraction` (held out of X when `early_stopping`), `seed` (every random
@@ -233,8 +73,6 @@ class Classifier:
     """
 
     _estimator_type = "classifier"  # scikit-learn before 1.6 reads this; later ones the tags
-    classes_: Any  # a list, or a NumPy array when y was one
-    history_: List[History]
     _optimizer: Optional[Optimizer]
 
     def __init__(
@@ -279,6 +117,7 @@ class Classifier:
         warm_start: bool = False,
         verbose: bool = False,
     ) -> None:
+        # scikit-learn's rule: each parameter stored unchanged (tests/test_settings.py checks the names)
         self.hidden = hidden
         self.activation = activation
         self.output_activation = output_activation
@@ -343,59 +182,23 @@ class Classifier:
         changed = [f"{k}={v!r}" for k, v in self.get_params().items() if not _same(v, defaults[k])]
         return f"Classifier({', '.join(changed)})"
 
-    def _check_own_params(self) -> None:
-        """Check the parameters Settings does not have, by their names here."""
-        if isinstance(self.scaling, dict):
-            pass  # a fitted scaling (data.fit_scaling's dict): fit checks it against X's width first
-        elif not isinstance(self.scaling, str) or self.scaling not in _SCALINGS:
-            raise PurennError(
-                f"scaling must be one of {', '.join(repr(k) for k in _SCALINGS)} or a fitted scaling, "
-                f"got {self.scaling!r}"
-            )
-        if self.divide_by is not None and not real_number("divide_by", self.divide_by) > 0.0:
-            raise PurennError(f"divide_by must be a number > 0 or None, got {self.divide_by!r}")
-        fraction = real_number("validation_fraction", self.validation_fraction)
-        if not 0.0 <= fraction < 1.0:
-            raise PurennError(f"validation_fraction must be in [0, 1), got {self.validation_fraction!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
-            raise PurennError(f"seed must be an integer, got {self.seed!r}")
-        if isinstance(self.hidden, (str, bytes)) or not isinstance(self.hidden, Sequence):
-            raise PurennError(f"hidden must be a sequence of layer sizes, such as (64,), got {self.hidden!r}")
-        for size in self.hidden:
-            whole_number("hidden", size, minimum=1)
-
     def settings(self) -> Settings:
-        """The train.Settings these parameters stand for (NumPy numbers become Python's).
+        """The Settings these parameters stand for (NumPy numbers become Python's).
 
-        PurennError names the first parameter that is wrong, in type or value.
+        PurennError names the first parameter that is wrong, in type or value: the estimator's
+        own ones first (settings.settings_of checks them).
         """
-        self._check_own_params()
-        names = {field.name for field in dataclasses.fields(Settings)}
-        values = {name: _plain(value) for name, value in self.get_params().items() if name in names}
-        values["hidden"] = tuple(_plain(size) for size in values["hidden"])
-        settings = Settings(**values)
-        settings.check()
-        return settings
+        return settings_of(self.get_params())
 
     # -- scikit-learn's protocol (only scikit-learn calls these) ------------------------------
 
     def __sklearn_tags__(self) -> Any:
         """scikit-learn >= 1.6's description of this estimator: a classifier that needs y."""
-        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
-
-        return Tags(
-            estimator_type="classifier",
-            target_tags=TargetTags(required=True),
-            classifier_tags=ClassifierTags(),
-            input_tags=InputTags(),
-        )
+        return _sklearn.tags()
 
     def _more_tags(self) -> Dict[str, Any]:
         """The same for scikit-learn before 1.6."""
         return {"requires_y": True, "_xfail_checks": sklearn_expected_failed_checks(self)}
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "network_")
 
     # -- fitting ------------------------------------------------------------------------------
 
@@ -429,16 +232,16 @@ class Classifier:
             self._check_same_classes(classes)
             self._check_same_layers(settings)
             classes = self._class_list
-            rng = getattr(self, "_rng", None) or random.Random(_plain(self.seed))
+            rng = getattr(self, "_rng", None) or random.Random(plain(self.seed))
         else:
             self.scaling_ = self._fit_scaling(inputs)
-            rng = random.Random(_plain(self.seed))
+            rng = random.Random(plain(self.seed))
         scaled = apply_scaling(inputs, self.scaling_)
         del inputs  # the unscaled copy is not needed any more: one copy of X less in memory
         targets = one_hot(labels, classes)
         validation: Optional[Tuple[List[Vector], List[Vector]]] = None
         if settings.early_stopping:
-            kept, held = stratified_split(labels, _plain(self.validation_fraction), rng)
+            kept, held = stratified_split(labels, plain(self.validation_fraction), rng)
             validation = (take(scaled, held), take(targets, held))
             scaled, targets = take(scaled, kept), take(targets, kept)
             weights = None if weights is None else take(weights, kept)
@@ -473,17 +276,17 @@ class Classifier:
         if first:
             if classes is None:
                 raise PurennError("partial_fit needs classes (every label y can have) on its first call")
-            class_labels = class_list(_labels(classes))
+            class_labels = class_list(rows.labels(classes))
             if len(class_labels) < 2:
                 raise PurennError("classes has only one class; a classifier needs at least two")
             self.scaling_ = self._fit_scaling(inputs)
-            self._rng = random.Random(_plain(self.seed))
+            self._rng = random.Random(plain(self.seed))
             network = settings.new_network(len(inputs[0]), len(class_labels), self._rng)
             self._optimizer = None
         else:
             class_labels = self._class_list
             if classes is not None:
-                self._check_same_classes(class_list(_labels(classes)))
+                self._check_same_classes(class_list(rows.labels(classes)))
             network = self.network_
         unknown = sorted({str(label) for label in labels} - {str(c) for c in class_labels})
         if unknown:
@@ -522,11 +325,11 @@ class Classifier:
         self, X: Any, y: Any, sample_weight: Any, *, reset: bool
     ) -> Tuple[List[Vector], List[Label], Optional[List[float]]]:
         """X, y and the sample weights checked; rows of weight 0 left out; None for equal weights."""
-        labels = _labels(y)
+        labels = rows.labels(y)
         inputs = self._input_rows(X, reset=reset)
         if len(labels) != len(inputs):
             raise PurennError(f"X has {len(inputs)} rows but y has {len(labels)} labels")
-        weights = _sample_weights(sample_weight, len(labels))
+        weights = rows.sample_weights(sample_weight, len(labels))
         if weights is not None:
             kept = [index for index, weight in enumerate(weights) if weight > 0.0]
             if len(kept) < len(weights):
@@ -543,7 +346,7 @@ class Classifier:
             check_scaling(self.scaling, len(inputs[0]))
             return dict(self.scaling)
         if self.scaling == "divide":
-            return fit_scaling(inputs, self.scaling, divide_by=_plain(self.divide_by))
+            return fit_scaling(inputs, self.scaling, divide_by=plain(self.divide_by))
         return fit_scaling(inputs, self.scaling)
 
     def _check_same_classes(self, classes: List[Label]) -> None:
@@ -568,12 +371,11 @@ class Classifier:
         if not self.verbose:
             return progress
 
-        def report(record: History, epochs: int) -> None:
+        def report(record: History, epochs: int) -> Optional[bool]:
             print(f"Iteration {epochs_before + record.epoch}, loss = {record.loss:.8f}")
             if record.validation_accuracy is not None:
                 print(f"Validation score: {record.validation_accuracy:f}")
-            if progress is not None:
-                progress(record, epochs)
+            return progress(record, epochs) if progress is not None else None
 
         return report
 
@@ -597,69 +399,12 @@ class Classifier:
         self.history_ = (self.history_ + history) if keep_history else history
         self.stopped_ = result.stopped if result else ""
 
-    def _check_fitted(self) -> None:
-        if not self.__sklearn_is_fitted__():
-            raise _not_fitted_error("This Classifier instance is not fitted yet: call fit(X, y) first")
-
-    # -- fitted attributes in MLPClassifier's names ---------------------------------------------
-
-    @property
-    def n_iter_(self) -> int:
-        """The number of epochs trained (over every fit of a warm start, every partial_fit)."""
-        self._check_fitted()
-        return len(self.history_)
-
-    @property
-    def loss_curve_(self) -> List[float]:
-        """The mean training loss of each epoch."""
-        self._check_fitted()
-        return [record.loss for record in self.history_]
-
-    @property
-    def validation_scores_(self) -> Optional[List[float]]:
-        """The validation accuracy of each epoch with early_stopping; None without."""
-        self._check_fitted()
-        scores = [r.validation_accuracy for r in self.history_ if r.validation_accuracy is not None]
-        return scores if self.early_stopping and scores else None
-
-    @property
-    def best_validation_score_(self) -> Optional[float]:
-        """The best validation accuracy with early_stopping (its weights were kept); None without."""
-        scores = self.validation_scores_
-        return max(scores) if scores else None
-
-    @property
-    def best_loss_(self) -> Optional[float]:
-        """The smallest epoch loss; None with early_stopping (as MLPClassifier's)."""
-        curve = self.loss_curve_
-        return None if self.early_stopping or not curve else min(curve)
-
-    @property
-    def coefs_(self) -> List[Any]:
-        """Layer i's weights as [n_in][n_out] (scikit-learn's layout; network_ is [n_out][n_in + 1])."""
-        self._check_fitted()
-        layers = [
-            [list(column) for column in zip(*(neuron[:-1] for neuron in layer))] for layer in self.network_
-        ]
-        return [_arrays.to_array(layer) for layer in layers] if self._numpy else layers
-
-    @property
-    def intercepts_(self) -> List[Any]:
-        """Layer i's biases, one per neuron (each neuron's last weight in network_)."""
-        self._check_fitted()
-        layers = [[neuron[-1] for neuron in layer] for layer in self.network_]
-        return [_arrays.to_array(layer) for layer in layers] if self._numpy else layers
-
-    @property
-    def _numpy(self) -> bool:
-        return not isinstance(self.classes_, list)
-
     # -- predicting ---------------------------------------------------------------------------
 
     def _input_rows(self, X: Any, *, reset: bool) -> List[Vector]:
         """X's rows checked; its width (and DataFrame column names) recorded, or checked against fit's."""
         names = _arrays.feature_names(X)
-        inputs = _matrix(X)
+        inputs = rows.matrix(X)
         width = len(inputs[0])
         if reset:
             if names is not None:
@@ -667,26 +412,12 @@ class Classifier:
             elif hasattr(self, "feature_names_in_"):
                 del self.feature_names_in_
             return inputs
-        self._check_feature_names(names)
+        rows.check_feature_names(getattr(self, "feature_names_in_", None), names)
         if width != self.n_features_in_:
             raise PurennError(
                 f"X has {width} features, but Classifier is expecting {self.n_features_in_} features as input"
             )
         return inputs
-
-    def _check_feature_names(self, names: Optional[List[str]]) -> None:
-        fitted = getattr(self, "feature_names_in_", None)
-        if fitted is None and names is not None:
-            warnings.warn(
-                "X has feature names, but Classifier was fitted without feature names", stacklevel=4
-            )
-        elif fitted is not None and names is None:
-            warnings.warn(
-                "X does not have valid feature names, but Classifier was fitted with feature names",
-                stacklevel=4,
-            )
-        elif fitted is not None and names is not None and list(fitted) != names:
-            raise _feature_name_error(list(fitted), names)
 
     def _outputs(self, X: Any) -> List[Vector]:
         self._check_fitted()
@@ -707,18 +438,18 @@ class Classifier:
 
         A list, or a NumPy array when X is an array or a DataFrame.
         """
-        decide = strict_index if self.decision == "strict" else argmax_index
+        decide = DECISIONS[self.decision]
         indices = [decide(outputs) for outputs in self._outputs(X)]
         labels = [None if index is None else self._class_list[index] for index in indices]
         return _arrays.to_array(labels) if _arrays.is_array_like(X) else labels
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """The (weighted) fraction of rows whose predicted label equals y (undecided is wrong)."""
-        labels = _labels(y)
+        labels = rows.labels(y)
         predictions = self.predict(X)
         if len(labels) != len(predictions):
             raise PurennError(f"X has {len(predictions)} rows but y has {len(labels)} labels")
-        weights = _sample_weights(sample_weight, len(labels)) or [1.0] * len(labels)
+        weights = rows.sample_weights(sample_weight, len(labels)) or [1.0] * len(labels)
         right = math.fsum(w for w, p, t in zip(weights, predictions, labels) if p == t)
         return right / math.fsum(weights)
 
@@ -727,8 +458,8 @@ class Classifier:
     def to_model(self, **extra_training_info: Any) -> Model:
         """The fitted classifier as a model.Model, ready for model.save_model."""
         self._check_fitted()
-        settings = {name: _plain(value) for name, value in self.get_params().items()}
-        settings["hidden"] = [_plain(size) for size in self.hidden]
+        settings = {name: plain(value) for name, value in self.get_params().items()}
+        settings["hidden"] = [plain(size) for size in self.hidden]
         training = {"settings": settings, **extra_training_info}
         return Model(
             network=self.network_,
@@ -748,13 +479,7 @@ class Classifier:
         n_iter_no_change = patience - 1, the same stop under MLPClassifier's count. Recorded
         settings of a wrong type or value raise ModelError naming source and the field.
         """
-        recorded = model.training.get("settings", {}) if isinstance(model.training, dict) else {}
-        if not isinstance(recorded, dict):
-            raise ModelError(f'{source}, field "training.settings": expected an object')
-        params = dict(recorded)
-        patience = params.pop("patience", None)
-        if isinstance(patience, int) and not isinstance(patience, bool) and patience >= 2:
-            params.update(early_stopping=True, n_iter_no_change=patience - 1)
+        params = _recorded.params(model, source)
         known = set(cls._param_names())
         classifier = cls(**{k: v for k, v in params.items() if k in known})
         try:
@@ -767,41 +492,8 @@ class Classifier:
         classifier.output_activation = model.activations[-1]
         classifier.loss = model.loss
         classifier._store(model.network, list(model.activations), list(model.labels), model.scaling, None)
-        classifier.history_ = _history(model.training.get("history"))
+        classifier.history_ = _recorded.history(model)
         return classifier
-
-
-_WITH_SKLEARN_CLASS: Dict[type, type] = {}
-
-
-def _with_sklearn_class(sklearn_class: type) -> type:
-    """NotFittedError that is scikit-learn's NotFittedError as well (one class per such class)."""
-    if sklearn_class not in _WITH_SKLEARN_CLASS:
-        bases = (NotFittedError, sklearn_class)
-        _WITH_SKLEARN_CLASS[sklearn_class] = type("NotFittedError", bases, {"__module__": __name__})
-    return _WITH_SKLEARN_CLASS[sklearn_class]
-
-
-def _not_fitted_error(message: str) -> NotFittedError:
-    """purenn's NotFittedError (an AttributeError and a ValueError); when scikit-learn is loaded
-    already, one that is also its sklearn.exceptions.NotFittedError, for `except` clauses and
-    check_estimator. scikit-learn is never imported here."""
-    sklearn_exceptions = sys.modules.get("sklearn.exceptions")
-    sklearn_class = getattr(sklearn_exceptions, "NotFittedError", None)
-    if isinstance(sklearn_class, type) and issubclass(sklearn_class, Exception):
-        error: NotFittedError = _with_sklearn_class(sklearn_class)(message)
-        return error
-    return NotFittedError(message)
-
-
-def _history(records: object) -> List[History]:
-    """A model file's training history as History records; [] if it has none or another shape."""
-    if not isinstance(records, list):
-        return []
-    try:
-        return [History(**record) for record in records]
-    except TypeError:  # not a dict, or other fields
-        return []
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -810,33 +502,3 @@ def _same(a: Any, b: Any) -> bool:
         return bool(a == b)
     except ValueError:
         return False
-
-
-_REPEATED_ROWS = 27  # check_sample_weight_equivalence_on_dense_data's 15 rows, repeated by weight
-
-
-def sklearn_expected_failed_checks(classifier: Classifier) -> Dict[str, str]:
-    """The scikit-learn checks that cannot apply to this classifier's settings, name -> why.
-
-    For check_estimator's `expected_failed_checks` (scikit-learn 1.6+; the _xfail_checks tag
-    before). With scikit-learn 1.9.1 every other check passes. Sample weights equal repeated rows
-    only when both fits take the same steps: one full batch (the check repeats 15 rows into 27)
-    and no dropout (whose masks are drawn per row).
-
-    >>> sklearn_expected_failed_checks(Classifier(dropout=0.0))
-    {}
-    >>> list(sklearn_expected_failed_checks(Classifier()))
-    ['check_sample_weight_equivalence_on_dense_data']
-    """
-    batch_size, dropout = _plain(classifier.batch_size), _plain(classifier.dropout)
-    full_batch = batch_size == 0 or (isinstance(batch_size, int) and batch_size >= _REPEATED_ROWS)
-    reasons = [] if full_batch else [f"batch_size {batch_size!r} (its 27 rows take several steps)"]
-    reasons += [f"dropout {dropout!r} (masks drawn per row)"] if dropout != 0 else []
-    if not reasons:
-        return {}
-    return {
-        "check_sample_weight_equivalence_on_dense_data": (
-            "integer sample weights equal repeated rows only for full-batch steps without dropout; "
-            f"with {' and '.join(reasons)} the weighted and the repeated fit take different steps"
-        )
-    }

@@ -6,6 +6,7 @@
 - push_relus_off_the_kink: moves ReLU sums away from 0, where the loss has no derivative to check.
 - verdict: check_gradients with an honest answer: "ok", "FAILED", or "undetermined" where
   finite differences cannot tell (a loss or gradient not finite, a loss too large to resolve).
+- activations_for: the layers' activations of a check of a loss (its output the loss's own).
 
 Central differences of order 2, 4 and 6, with D(k) = C(w + k h) - C(w - k h):
 
@@ -26,14 +27,16 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Callable, Iterator, Sequence, Tuple
+from typing import Callable, Iterator, List, Sequence, Tuple
 
 from .errors import PurennError
+from .losses import get_loss
 from .network import ActivationSpec, Masks, Network, check_network, forward_pass, loss, loss_and_gradients
 from .vectors import total
 
 __all__ = [
     "RELU_MARGIN",
+    "activations_for",
     "check_gradients",
     "numerical_gradients",
     "push_relus_off_the_kink",
@@ -244,3 +247,13 @@ def verdict(
         f"undetermined: the loss {value:.3g} is too large for central differences to resolve "
         f"differences under {resolution:.2g}"
     )
+
+
+def activations_for(loss_name: str, hidden_activation: str, hidden_layers: int) -> List[str]:
+    """One activation per layer for checking loss_name: the hidden one, then the output the loss
+    pairs with (losses.Loss.output_activation).
+
+    >>> activations_for("cross_entropy", "tanh", 2), activations_for("squared_error", "relu", 1)
+    (['tanh', 'tanh', 'softmax'], ['relu', 'identity'])
+    """
+    return [hidden_activation] * hidden_layers + [get_loss(loss_name).output_activation]

@@ -5,7 +5,7 @@
 - binary_cross_entropy:   C = -sum_i [y_i log(s_i) + (1 - y_i) log(1 - s_i)], s = sigmoid(z),
                           from the logits z (sigmoid output).
 - l2_penalty:             lambda/2 * sum of every squared weight except the biases.
-- Loss, LOSSES, get_loss: the losses by name.
+- Loss, LOSSES, get_loss: the losses by name; each Loss names the output activation it pairs with.
 
 The output delta is delta_j = dC/dz_j of the last layer. For squared error it is the chain rule
 through the activation: dC/da_j = a_j - y_j, then the activation's backward. The two
@@ -64,11 +64,13 @@ def softplus(z: float) -> float:
 class Loss:
     """A loss: `value(z, a, y)` is C; `output_delta(activation, z, a, y)` is dC/dz of the last layer.
 
-    `required_activation` is the output activation the loss is defined with, or None for any.
+    `required_activation` is the output activation the loss is defined with, or None for any;
+    `output_activation` the one it pairs with by default (the required one, else identity).
     """
 
     name: str = ""
     required_activation: Optional[str] = None
+    output_activation: str = "identity"
 
     def value(self, sums: Sequence[float], outputs: Sequence[float], target: Sequence[float]) -> float:
         """Return the loss of one sample from the output layer's sums z, outputs a and the target y."""
@@ -124,7 +126,7 @@ class CrossEntropy(Loss):
     """
 
     name = "cross_entropy"
-    required_activation = "softmax"
+    required_activation = output_activation = "softmax"
 
     def value(self, sums: Sequence[float], outputs: Sequence[float], target: Sequence[float]) -> float:
         normaliser = log_sum_exp(sums)
@@ -149,7 +151,7 @@ class BinaryCrossEntropy(Loss):
     """
 
     name = "binary_cross_entropy"
-    required_activation = "sigmoid"
+    required_activation = output_activation = "sigmoid"
 
     def value(self, sums: Sequence[float], outputs: Sequence[float], target: Sequence[float]) -> float:
         return total(softplus(z) - y * z for z, y in zip(sums, target))
@@ -164,9 +166,9 @@ class BinaryCrossEntropy(Loss):
         return [a - y for a, y in zip(outputs, target)]
 
 
-LOSSES: Dict[str, Loss] = {
-    "binary_cross_entropy": BinaryCrossEntropy(),
+LOSSES: Dict[str, Loss] = {  # in the order the command line lists them
     "cross_entropy": CrossEntropy(),
+    "binary_cross_entropy": BinaryCrossEntropy(),
     "squared_error": SquaredError(),
 }
 

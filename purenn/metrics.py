@@ -1,9 +1,11 @@
 """How well a classifier does: decisions, accuracy, confusion matrix, per-class scores.
 
-Decisions (turn one output vector into a class label):
+Decisions (turn one output vector into a class index, or a class label):
 
-- strict_decision: the classic tutorials' rule: round every output; one-hot, or undecided (None).
-- argmax_decision: the class with the largest output; the first one wins a tie.
+- argmax_index, argmax_decision: the class with the largest output; the first one wins a tie.
+- strict_index, strict_decision: the classic tutorials' rule: round every output; one-hot, or
+  undecided (None).
+- DECISIONS: the decision rules by name ("argmax", "strict"), output vector -> class index or None.
 
 Scores (compare true labels with predicted labels; a prediction of None means undecided):
 
@@ -19,19 +21,22 @@ Bad input (empty data, lengths that differ, labels not in the class list) raises
 from __future__ import annotations
 
 import math
-from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from purenn.errors import PurennError
 
 __all__ = [
+    "DECISIONS",
     "ClassScores",
     "accuracy",
     "argmax_decision",
+    "argmax_index",
     "classification_report",
     "confusion_matrix",
     "format_report",
     "macro_average",
     "strict_decision",
+    "strict_index",
 ]
 
 Label = Union[int, str]
@@ -48,6 +53,35 @@ class ClassScores(NamedTuple):
 
 
 # Decisions ------------------------------------------------------------------------------------
+
+
+def argmax_index(outputs: Sequence[float]) -> int:
+    """Return the index of the largest output (the first one on a tie).
+
+    >>> argmax_index([0.1, 0.7, 0.7])
+    1
+    """
+    return max(range(len(outputs)), key=outputs.__getitem__)  # max keeps the first of equals
+
+
+def strict_index(outputs: Sequence[float]) -> Optional[int]:
+    """Return the class index if the rounded outputs are exactly one-hot, else None (undecided).
+
+    Rounding is Python's round(): halves go to the even neighbour, so 0.5 rounds to 0.
+
+    >>> strict_index([0.1, 0.8, 0.2]), strict_index([0.6, 0.9]), strict_index([0.4, 0.3])
+    (1, None, None)
+    """
+    rounded = [round(a) for a in outputs]
+    if rounded.count(1) == 1 and rounded.count(0) == len(rounded) - 1:
+        return rounded.index(1)
+    return None
+
+
+DECISIONS: Dict[str, Callable[[Sequence[float]], Optional[int]]] = {
+    "argmax": argmax_index,
+    "strict": strict_index,
+}
 
 
 def _check_outputs(outputs: Sequence[float], labels: Sequence[Label], caller: str) -> None:
@@ -84,10 +118,8 @@ def strict_decision(outputs: Sequence[float], labels: Sequence[Label]) -> Option
     True
     """
     _check_outputs(outputs, labels, "strict_decision")
-    rounded = [round(value) for value in outputs]
-    if rounded.count(1) == 1 and rounded.count(0) == len(rounded) - 1:
-        return labels[rounded.index(1)]
-    return None
+    index = strict_index(outputs)
+    return None if index is None else labels[index]
 
 
 def argmax_decision(outputs: Sequence[float], labels: Sequence[Label]) -> Label:
@@ -102,8 +134,7 @@ def argmax_decision(outputs: Sequence[float], labels: Sequence[Label]) -> Label:
     7
     """
     _check_outputs(outputs, labels, "argmax_decision")
-    best = max(range(len(outputs)), key=outputs.__getitem__)  # max keeps the first of equals
-    return labels[best]
+    return labels[argmax_index(outputs)]
 
 
 # Scores ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@
 
   On its first step m_hat = g and v_hat = g**2, so every weight moves by rate * g / (|g| + eps):
   by the rate itself, whatever the size of its gradient.
-- make_optimizer: the one a train.Settings asks for (`solver` "sgd" or "adam").
+- SOLVERS, make_optimizer: the solvers by name ("sgd", "adam"); the one a Settings asks for.
 
 Both keep their state (velocities; moments and step count) between calls, so that training can
 go on where it stopped (Classifier.partial_fit). With train_biases False the biases, each
@@ -25,7 +25,10 @@ from typing import Union
 
 from .network import Network
 
-__all__ = ["Adam", "Momentum", "Optimizer", "make_optimizer"]
+__all__ = ["SOLVERS", "Adam", "Momentum", "Optimizer", "make_optimizer"]
+
+# "sgd": gradient descent with momentum; "adam": Adam.
+SOLVERS = ("sgd", "adam")
 
 
 def _zeros_like(network: Network) -> Network:

@@ -3,6 +3,9 @@
 - PRESETS: name -> Preset (Classifier parameters, data split, and what the tutorial reported).
 - get_preset: a preset by name, PurennError naming the known ones otherwise.
 
+A preset's params are Classifier parameters: Settings' fields (purenn/settings.py) and the
+estimator's own (scaling, ...); tests/test_settings.py checks each preset against them.
+
 Each recipe does what a published from-scratch tutorial's own code does (the texts are in the
 project's shared seeds; the README's "The classic recipes" lists what each tutorial reported,
 what purenn measured, and every place where a recipe differs from its tutorial's code, and why).

@@ -35,7 +35,8 @@ Split = Tuple[str, float, int]  # kind, test fraction, seed
 def resume(path: str, given: Dict[str, Any], seed: int) -> Tuple[Classifier, Optional[Split]]:
     """The model at path as a Classifier that goes on training, and its recorded split (or None).
 
-    `given` holds the Classifier parameters set on the command line; `seed` seeds the shuffles
+    `given` holds the Classifier parameters set on the command line (its seed, if any, gives way
+    to `seed`); `seed` seeds the shuffles
     and dropout of the new epochs. Every setting is checked before any data is read.
     """
     model = load_model(path)
@@ -48,7 +49,7 @@ def resume(path: str, given: Dict[str, Any], seed: int) -> Tuple[Classifier, Opt
                 f"{getattr(classifier, name)!r}: a resumed model keeps its layers and scaling"
             )
     changed = {name: value for name, value in given.items() if name not in PARAMS_FIXED_BY_THE_MODEL}
-    classifier.set_params(**changed, warm_start=True, seed=seed)
+    classifier.set_params(**{**changed, "warm_start": True, "seed": seed})
     classifier.settings()
     split = model.training.get("split")
     return classifier, _recorded_split(path, split) if split is not None else None

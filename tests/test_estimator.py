@@ -378,3 +378,19 @@ def test_other_real_and_integral_numbers_pass_and_are_saved_as_plain_json() -> N
 def test_an_input_too_large_for_a_float_is_a_purenn_error() -> None:
     with pytest.raises(PurennError, match="too large for a float"):
         Classifier(hidden=(2,), epochs=1).fit([[10**400, 1]] * 4, [0, 1] * 2)
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_fit_stops_when_its_progress_callback_returns_true(verbose: bool) -> None:
+    X, y = _data(200)
+    seen: List[int] = []
+
+    def stop_at_two(record: Any, epochs: int) -> bool:
+        seen.append(record.epoch)
+        return record.epoch == 2
+
+    model = Classifier(hidden=(8,), epochs=6, seed=1, verbose=verbose).fit(X, y, progress=stop_at_two)
+    assert seen == [1, 2] and model.n_iter_ == 2
+    two = Classifier(hidden=(8,), epochs=6, seed=1)
+    two.fit(X, y, progress=lambda record, epochs: record.epoch == 2)
+    assert two.network_ == model.network_ and two.loss_curve_ == model.loss_curve_

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from purenn.optimizers import Adam, Momentum
-from purenn.train import Settings, train
+from purenn.settings import Settings
+from purenn.train import train
 
 # One linear neuron a = w * x + b, squared error C = (a - y)**2 / 2, on the one sample x = 2, y = 0,
 # from w = 0.5, b = 0: dC/dw = (a - y) * x, dC/db = a - y. Full batch, rate 0.1, Adam's defaults.

@@ -28,7 +28,8 @@ from purenn.estimator import Classifier
 from purenn.model import load_model
 from purenn.network import dropout_masks, make_network
 from purenn.parallel import START_METHOD, UNIT_ROUNDOFF, Workers, most_jobs, rounding_bound, split_sizes
-from purenn.train import Settings, train
+from purenn.settings import Settings
+from purenn.train import train
 
 ROOT = Path(__file__).resolve().parent.parent
 fork_only = pytest.mark.skipif(START_METHOD != "fork", reason="the patched function reaches workers by fork")

@@ -12,6 +12,7 @@ import pytest
 from purenn import batch
 from purenn.data import load_digits
 from purenn.errors import DivergenceError, PurennError
+from purenn.metrics import argmax_index, strict_index
 from purenn.network import (
     backpropagate,
     dropout_masks,
@@ -20,8 +21,9 @@ from purenn.network import (
     make_network,
     mask_after_output_step,
 )
+from purenn.settings import Settings
 from purenn.splits import class_list, one_hot
-from purenn.train import History, Settings, argmax_index, strict_index, train
+from purenn.train import History, train
 
 
 def _digits(count: int = 200) -> "tuple[List[List[float]], List[List[float]]]":
@@ -373,7 +375,7 @@ def test_divergence_stops_and_keeps_the_last_good_weights() -> None:
 
 
 def test_cosine_schedule_anneals() -> None:
-    from purenn.train import epoch_rate
+    from purenn.settings import epoch_rate
 
     settings = Settings(rate=0.2, schedule="cosine", epochs=10)
     rates = [epoch_rate(settings, epoch) for epoch in range(1, 11)]
@@ -425,3 +427,44 @@ def test_decision_rules() -> None:
     assert strict_index([0.2, 0.6, 0.1]) == 1
     assert strict_index([0.6, 0.6]) is None
     assert strict_index([0.5, 0.4]) is None  # round(0.5) == 0
+
+
+def test_a_progress_callback_that_returns_true_stops_after_that_epoch() -> None:
+    """As xgboost's after_iteration: the network is the one of that epoch, the history ends there."""
+    inputs, targets = _digits(100)
+    settings = Settings(hidden=(6,), epochs=10, **PLAIN)
+    snapshots: List[Any] = []
+    network = _net([64, 6, 10])
+
+    def stop_at_three(record: History, epochs: int) -> bool:
+        snapshots.append(copy.deepcopy(network))
+        return record.epoch == 3
+
+    result = train(network, inputs, targets, settings, random.Random(1), progress=stop_at_three)
+    assert [r.epoch for r in result.history] == [1, 2, 3] and network == snapshots[-1]
+    assert result.stopped == "the progress callback stopped training after epoch 3"
+    longer = _net([64, 6, 10])
+    full = train(longer, inputs, targets, Settings(hidden=(6,), epochs=3, **PLAIN), random.Random(1))
+    assert longer == network and [r.loss for r in full.history] == [r.loss for r in result.history]
+
+
+def test_a_progress_callback_stop_keeps_that_epoch_even_with_early_stopping() -> None:
+    inputs, targets = _digits(100)
+    settings = Settings(hidden=(6,), epochs=10, early_stopping=True, n_iter_no_change=20, **PLAIN)
+    network = _net([64, 6, 10])
+    snapshots: List[Any] = []
+
+    def stop_at_four(record: History, epochs: int) -> bool:
+        snapshots.append(copy.deepcopy(network))
+        return record.epoch == 4
+
+    result = train(
+        network,
+        inputs,
+        targets,
+        settings,
+        random.Random(1),
+        validation=(inputs[:20], targets[:20]),
+        progress=stop_at_four,
+    )
+    assert len(result.history) == 4 and network == snapshots[-1] and result.best_epoch is None

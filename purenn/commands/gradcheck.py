@@ -14,9 +14,9 @@ from typing import List, Tuple
 
 from .. import preflight
 from ..errors import PurennError
-from ..gradcheck import RELU_MARGIN, push_relus_off_the_kink, verdict
+from ..gradcheck import RELU_MARGIN, activations_for, push_relus_off_the_kink, verdict
 from ..network import Network, make_network
-from ..train import Settings
+from ..settings import Settings
 
 __all__ = ["run"]
 
@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
     preflight.check_network_fits(sizes, "--sizes")
     rng = random.Random(args.seed)
     network = make_network(sizes, rng, init="uniform", low=-1.0, high=1.0)
-    output = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}.get(args.loss, "identity")
-    activations = [args.activation] * (len(sizes) - 2) + [output]
+    activations = activations_for(args.loss, args.activation, len(sizes) - 2)
+    output = activations[-1]
     Settings(
         hidden=tuple(sizes[1:-1]), activation=args.activation, output_activation=output, loss=args.loss
     ).check()
