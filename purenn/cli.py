@@ -27,7 +27,8 @@ import sys
 import time
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
 
-from . import __version__, explain, preflight, render, serve
+from . import __version__, explain, preflight, serve
+from . import figures as render
 from . import onnx as onnx_export
 from .data import (
     Label,

@@ -17,10 +17,10 @@ from test_cli import _run  # main(argv) -> (status, stdout, stderr), SystemExit 
 from purenn.data import relabel
 from purenn.errors import PurennError
 from purenn.estimator import Classifier
+from purenn.figures import digit_grid_text
 from purenn.matlab import COLUMN_MAJOR, image_in_rows, load_mat, mat_bytes
 from purenn.model import load_model
 from purenn.presets import PRESETS, get_preset
-from purenn.render import digit_grid_text
 
 
 def test_ng_ex4_is_the_last_preset_and_the_tutorials_set_up() -> None:
