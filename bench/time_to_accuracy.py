@@ -1,6 +1,6 @@
 """Seconds for purenn's default training to first reach 97% test accuracy, against MLPClassifier's fit.
 
-    python bench/time_to_accuracy.py                    # seed 0, 3 rounds (about 40 s on CPython 3.11)
+    python bench/time_to_accuracy.py                    # seed 0, 3 rounds
     python bench/time_to_accuracy.py --seed 1 --repeats 5
     python bench/time_to_accuracy.py --settings hidden=64 dropout=0.0 epochs=30   # other train.Settings
     python bench/time_to_accuracy.py --to-end           # train every epoch; report the final accuracy too
