@@ -60,13 +60,21 @@ def _check_images(images: Sequence[Image], side: int, max_value: float) -> None:
         check_finite(f"image {index}", image)
 
 
-def _check_captions(
-    images: Sequence[Image], labels: Sequence[Label], predictions: Optional[Sequence[object]]
+def _check_grid(
+    images: Sequence[Image],
+    labels: Sequence[Label],
+    predictions: Optional[Sequence[object]],
+    side: int,
+    max_value: float,
+    columns: int,
 ) -> None:
+    """What every digit grid checks: the images, one label (and prediction) each, the columns."""
+    _check_images(images, side, max_value)
     if len(labels) != len(images):
         raise PurennError(f"{len(images)} images but {len(labels)} labels")
     if predictions is not None and len(predictions) != len(images):
         raise PurennError(f"{len(images)} images but {len(predictions)} predictions")
+    check_positive_int("columns", columns)
 
 
 def _ink(value: float, max_value: float) -> float:
@@ -117,9 +125,7 @@ def digit_grid_png(
     >>> data[1:4], int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     (b'PNG', 40, 54)
     """
-    _check_images(images, side, max_value)
-    _check_captions(images, labels, predictions)
-    check_positive_int("columns", columns)
+    _check_grid(images, labels, predictions, side, max_value, columns)
     check_positive_int("scale", scale)
     parts = [_caption_parts(label, predictions, index) for index, label in enumerate(labels)]
     font = max(1, scale // 2)
@@ -163,9 +169,7 @@ def digit_grid_svg(
     >>> svg.count('class="pixel"'), svg.count('class="label"'), "1→7" in svg
     (128, 2, True)
     """
-    _check_images(images, side, max_value)
-    _check_captions(images, labels, predictions)
-    check_positive_int("columns", columns)
+    _check_grid(images, labels, predictions, side, max_value, columns)
     check_positive_int("scale", scale)
     captions = ["".join(_caption_parts(label, predictions, i)) for i, label in enumerate(labels)]
     font_size = 12
@@ -250,9 +254,7 @@ def digit_grid_text(
       ██  ██
      1     2
     """
-    _check_images(images, side, max_value)
-    _check_captions(images, labels, predictions)
-    check_positive_int("columns", columns)
+    _check_grid(images, labels, predictions, side, max_value, columns)
     captions = [
         "".join(_caption_parts(label, predictions, index))
         + (" ✗" if _is_wrong(label, predictions, index) else "")
