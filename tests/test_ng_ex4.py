@@ -412,6 +412,7 @@ def test_the_progress_line_shows_from_the_first_iteration(tmp_path: pathlib.Path
     assert drawn.index("epoch 1/3 [") < drawn.index("epoch 2/3 [") < drawn.index("epoch 3/3 [")
 
 
+@pytest.mark.slow
 def test_the_benchmark_runs_on_a_small_file(tmp_path: pathlib.Path) -> None:
     """bench/ng_ex4.py as the README gives it, on 50 images and 2 iterations (its timings are not tested)."""
     import subprocess
