@@ -1,6 +1,6 @@
 """Test accuracy of purenn's default model against scikit-learn's MLPClassifier, same splits.
 
-    python bench/accuracy.py                 # purenn, seeds 0-4, both splits (about 20 minutes)
+    python bench/accuracy.py                 # purenn, seeds 0-4, both splits
     python bench/accuracy.py --sklearn-only  # just MLPClassifier (needs scikit-learn and numpy)
     python bench/accuracy.py --seeds 2       # fewer seeds
 

@@ -1,6 +1,6 @@
 """The floor under any pure-Python trainer: what issue 4's speed targets ask of one multiply-add.
 
-    python bench/floor.py                 # about 20 s on CPython
+    python bench/floor.py
     python bench/floor.py --rounds 9      # PYENV_VERSION=3.9.18 python ..., pypy3 ...
 
 Training and prediction are mostly multiply-adds (the three matrix products of batch.py), and in
@@ -24,8 +24,8 @@ charges for it. In one run, on this interpreter, this script measures:
 Then it prints the floor, products x the cheapest cost, as microseconds per sample, and what it
 allows at best: the speed-up over the textbook (target 6x on CPython, 3x on PyPy), prediction of
 540 test images against one training epoch of 1347 at the same cost per product (target under
-0.1), and one epoch of the default network (against MLPClassifier's whole fit, 0.72 s in
-bench/README.md). A floor leaves out everything else a trainer does (activations, losses,
+0.1), and one epoch of the default network (against MLPClassifier's whole fit, MLP_FIT_SECONDS
+as bench/README.md measured it). A floor leaves out everything else a trainer does (activations, losses,
 updates, lists): real engines run above it, so a target below the floor cannot be reached by
 rearranging loops; only a cheaper multiply-add or fewer products could reach it.
 """

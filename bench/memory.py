@@ -3,7 +3,6 @@
     python bench/memory.py                  # 5000 images, 1 epoch of the default 784-256-10 network
     python bench/memory.py --epochs 3
     python bench/memory.py --tracemalloc    # also the tracemalloc peak of the same run, in this process
-                                            # (about 8 minutes more on CPython 3.11)
 
 There is no MNIST here, so the images are made from the vendored 8x8 digits (purenn/_data/digits.csv,
 1797 images of pixels 0..16 with their labels): each is upscaled to 28x28 by bilinear

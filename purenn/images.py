@@ -38,8 +38,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from ._png import PngImage, read_png_file
 from .errors import DataError, ModelError
+from .figures._png import PngImage, read_png_file
 
 __all__ = [
     "Bitmap",
@@ -417,7 +417,7 @@ def bitmap_from_png(image: PngImage, *, source: str = "<png>") -> Bitmap:
     files are), whichever the border says the paper is (the mean lightness of the outermost pixels).
     A transparent pixel is paper. Raises DataError when the picture is all one shade.
 
-    >>> from purenn._png import read_png, png_bytes
+    >>> from purenn.figures._png import read_png, png_bytes
     >>> bitmap_from_png(read_png(png_bytes([[255, 255, 255], [255, 0, 255], [255, 255, 255]])))[1]
     [0.0, 1.0, 0.0]
     >>> bitmap_from_png(read_png(png_bytes([[0, 0, 0], [0, 255, 0], [0, 0, 0]])))[1]

@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 from typing import List, Tuple
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each runs a benchmark in a subprocess
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 

@@ -316,6 +316,7 @@ def test_evaluate_refuses_data_that_changed_since_training_and_works_from_elsewh
     assert "has changed since" in line
 
 
+@pytest.mark.slow
 def test_a_model_with_fields_of_the_wrong_type_is_one_line(tiny: Path) -> None:
     cwd = tiny.parent
     assert _purenn(["train", "--data", "tiny.csv", "--out", "m.json", *TINY], cwd).returncode == 0
@@ -339,6 +340,7 @@ def test_a_model_with_fields_of_the_wrong_type_is_one_line(tiny: Path) -> None:
     assert "training.settings" in _one_line(_purenn(["evaluate", "bad.json"], cwd), 2)
 
 
+@pytest.mark.slow
 def test_gradcheck_verdicts_are_honest() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 

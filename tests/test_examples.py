@@ -11,6 +11,8 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
+pytestmark = pytest.mark.slow  # each runs an example script in a subprocess
+
 
 def _run(script: str, *arguments: str) -> str:
     done = subprocess.run(

@@ -70,6 +70,41 @@ def test_a_failed_cleanup_never_hides_the_error_that_caused_it(
     assert path.read_bytes() == b"old"
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Windows cannot open a directory to fsync it")
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_the_rename_is_made_durable_by_fsyncing_the_directory_it_is_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, through_a_link: bool
+) -> None:
+    """The file's bytes are fsynced before the rename, and the directory that holds the rename
+    (the real file's, when a symlink is written through) after it."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "links").mkdir()
+    (tmp_path / "real" / "model.json").write_bytes(b"old")
+    os.symlink(tmp_path / "real" / "model.json", tmp_path / "links" / "model.json")
+    path = tmp_path / ("links" if through_a_link else "real") / "model.json"
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(descriptor: int) -> None:
+        status = os.fstat(descriptor)
+        kind = "directory" if stat.S_ISDIR(status.st_mode) else "file"
+        events.append((f"fsync {kind}", status.st_ino))
+        real_fsync(descriptor)
+
+    def replace(source: str, destination: str) -> None:
+        events.append(("replace", os.stat(source).st_ino))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    files.write_atomically(path, b"new")
+    monkeypatch.undo()
+    written = os.stat(tmp_path / "real" / "model.json").st_ino
+    directory = os.stat(tmp_path / "real").st_ino
+    assert events == [("fsync file", written), ("replace", written), ("fsync directory", directory)]
+    assert (tmp_path / "real" / "model.json").read_bytes() == b"new"
+
+
 def test_a_name_that_fits_works_though_the_temporary_name_would_be_too_long(tmp_path: Path) -> None:
     path = tmp_path / ("m" * 250)
     files.check_output(str(path), "--out")

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from purenn import _png
 from purenn.cli import main
 from purenn.data import load_digits
 from purenn.errors import DataError, ModelError
+from purenn.figures import _png
 from purenn.images import (
     ImageInput,
     bitmap_from_png,

@@ -25,6 +25,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+pytestmark = pytest.mark.slow  # builds a wheel and installs it into a new venv
+
 # Run inside the venv: import purenn, train, then list every module that is neither the standard
 # library nor purenn. The standard library is sys.stdlib_module_names where there is one (3.10+),
 # and otherwise a module built in, frozen, made by the interpreter itself (no file: PyPy's

@@ -16,10 +16,10 @@ from test_cli import _run  # main(argv) -> (status, stdout, stderr), SystemExit 
 
 from purenn.errors import PurennError
 from purenn.estimator import Classifier
+from purenn.figures import digit_grid_text
 from purenn.matlab import COLUMN_MAJOR, image_in_rows, load_mat, mat_bytes
 from purenn.model import load_model
 from purenn.presets import PRESETS, get_preset
-from purenn.render import digit_grid_text
 from purenn.splits import relabel
 
 
@@ -412,6 +412,7 @@ def test_the_progress_line_shows_from_the_first_iteration(tmp_path: pathlib.Path
     assert drawn.index("epoch 1/3 [") < drawn.index("epoch 2/3 [") < drawn.index("epoch 3/3 [")
 
 
+@pytest.mark.slow
 def test_the_benchmark_runs_on_a_small_file(tmp_path: pathlib.Path) -> None:
     """bench/ng_ex4.py as the README gives it, on 50 images and 2 iterations (its timings are not tested)."""
     import subprocess

@@ -57,6 +57,7 @@ def built(tmp_path_factory: Any) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_the_sdist_carries_what_its_tests_need(built: Path) -> None:
     (sdist,) = built.glob("purenn-*.tar.gz")
     with tarfile.open(sdist) as archive:
@@ -82,6 +83,7 @@ def test_the_sdist_carries_what_its_tests_need(built: Path) -> None:
     assert not [name for name, member in members.items() if member.issym() or name.endswith(".pyc")]
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_data_its_card_and_the_license_metadata(built: Path) -> None:
     (wheel,) = built.glob("purenn-*.whl")
     with zipfile.ZipFile(wheel) as archive:

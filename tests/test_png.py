@@ -1,4 +1,4 @@
-"""purenn._png.read_png against PNG files built here by hand from the PNG specification.
+"""purenn.figures._png.read_png against PNG files built here by hand from the PNG specification.
 
 The files are made without purenn's writer: chunks with their CRCs, IHDR, zlib-compressed scanlines
 with each of the five filter types applied forward (section 9 of the specification), split over
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from purenn._png import MAX_PNG_PIXELS, read_png, read_png_file
 from purenn.errors import DataError
+from purenn.figures._png import MAX_PNG_PIXELS, read_png, read_png_file
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CHANNELS = {0: 1, 4: 2, 2: 3, 6: 4}

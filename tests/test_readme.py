@@ -30,6 +30,7 @@ def _run(block: str) -> None:
     exec(compile(block, name, "exec"), {"__name__": "readme_example"})
 
 
+@pytest.mark.slow
 def test_the_library_example_runs() -> None:
     blocks = [block for block in _blocks() if not _needs_optional(block)]
     assert blocks, "the README has no Python example"
@@ -37,6 +38,7 @@ def test_the_library_example_runs() -> None:
         _run(block)
 
 
+@pytest.mark.slow
 def test_the_scikit_learn_example_runs() -> None:
     """The examples with scikit-learn, NumPy or pandas: only where they are installed."""
     blocks = [block for block in _blocks() if _needs_optional(block)]
@@ -93,6 +95,7 @@ def test_every_purenn_command_of_the_readme_parses() -> None:
         assert args.command
 
 
+@pytest.mark.slow
 def test_the_readmes_shell_commands_run(tmp_path: Path, monkeypatch: Any, capsys: Any) -> None:
     """Each `purenn ...` and `python -c ...` line of RUN_SECTIONS runs, in order, in one empty directory.
 

@@ -1,6 +1,6 @@
-"""Tests of purenn.render: PNG files read back byte by byte, SVG parsed, terminal text checked.
+"""Tests of purenn.figures: PNG files read back byte by byte, SVG parsed, terminal text checked.
 
-The PNG files are decoded by purenn._png.read_png, whose own tests (tests/test_png.py) build their
+The PNG files are decoded by purenn.figures._png.read_png, whose own tests (tests/test_png.py) build their
 files by hand from the PNG specification.
 """
 
@@ -19,8 +19,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from purenn import _png, render
+from purenn import figures as render
 from purenn.errors import PurennError
+from purenn.figures import _png
 
 DIGITS_CSV = Path(__file__).resolve().parent.parent / "purenn" / "_data" / "digits.csv"
 SVG = "{http://www.w3.org/2000/svg}"

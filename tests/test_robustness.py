@@ -252,6 +252,7 @@ def _without_timings(value: Any) -> Any:
     return value
 
 
+@pytest.mark.slow
 def test_the_same_command_twice_gives_the_same_model(tmp_path: Path) -> None:
     """Separate processes with different hash seeds, so that no set or dict order can leak in."""
     models = []

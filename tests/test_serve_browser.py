@@ -21,6 +21,8 @@ import serve_drawn  # noqa: E402
 
 from purenn.images import uci_bitmap, uci_counts  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a server, Chromium and a trained model
+
 if serve_drawn.browser_paths() is None:
     pytest.skip("Chromium and ChromeDriver are not installed", allow_module_level=True)
 

@@ -14,7 +14,7 @@ import math
 import os
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from .. import preflight, render
+from .. import figures, preflight
 from ..data import Label
 from ..errors import PurennError
 from ..estimator import Classifier
@@ -64,7 +64,7 @@ def side(n_features: int) -> int:
 
 
 def drawable(images: Sequence[Sequence[float]], order: str) -> List[List[float]]:
-    """The images unrolled row by row, as render draws them (the weights' bias, if any, stays last)."""
+    """The images unrolled row by row, as the figures draw them (the weights' bias, if any, stays last)."""
     if order == ROW_MAJOR or not images:
         return [list(image) for image in images]
     image_side = side(len(images[0]))
@@ -106,26 +106,26 @@ def write_plots(
     if len(matrix[0]) > len(columns):
         columns = columns + ["none"]
     largest = max(max(row) for row in images[:shown]) or 1.0
-    figures: Dict[str, Union[bytes, str]] = {
-        "digits.png": render.digit_grid_png(
+    pictures: Dict[str, Union[bytes, str]] = {
+        "digits.png": figures.digit_grid_png(
             images[:shown],
             list(true_labels[:shown]),
             predictions=list(predictions[:shown]),
             side=image_side,
             max_value=largest,
         ),
-        "weights.svg": render.weights_svg(drawable_layer(classifier.network_[0], order), side=image_side),
-        "confusion.svg": render.confusion_svg(matrix, columns),
+        "weights.svg": figures.weights_svg(drawable_layer(classifier.network_[0], order), side=image_side),
+        "confusion.svg": figures.confusion_svg(matrix, columns),
     }
     if isinstance(history, list) and history:
-        figures["learning_curves.svg"] = render.learning_curves_svg(history)
+        pictures["learning_curves.svg"] = figures.learning_curves_svg(history)
     os.makedirs(directory, exist_ok=True)
     paths = []
-    for name, content in figures.items():
+    for name, content in pictures.items():
         path = os.path.join(directory, name)
         if isinstance(content, bytes):
-            render.write_png(path, content)
+            figures.write_png(path, content)
         else:
-            render.write_svg(path, content)
+            figures.write_svg(path, content)
         paths.append(path)
     return paths

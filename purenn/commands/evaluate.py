@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Dict, List, Tuple
 
-from .. import preflight, render
+from .. import figures, preflight
 from ..data import Label
 from ..errors import PurennError
 from ..estimator import Classifier
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{args.model} on {described}")
     print(f"accuracy: {percent(accuracy(labels, predictions))}")
     print()
-    print(render.confusion_text(matrix, [str(c) for c in columns], column_names))
+    print(figures.confusion_text(matrix, [str(c) for c in columns], column_names))
     print()
     print(format_report(labels, predictions, columns))
     if paths:

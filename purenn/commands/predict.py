@@ -13,7 +13,7 @@ import math
 import sys
 from typing import Any, Dict, List, Optional
 
-from .. import preflight, render
+from .. import figures, preflight
 from ..data import Label, load_dataset
 from ..errors import PurennError
 from ..estimator import Classifier
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     side = math.isqrt(len(pixels))
     if side * side == len(pixels):
         (upright,) = drawable([pixels], image_order(options, None if args.pixels else args.data))
-        print(render.digit_text(upright, side=side, max_value=max(max(pixels), 1e-12)))
+        print(figures.digit_text(upright, side=side, max_value=max(max(pixels), 1e-12)))
     for name, value in zip(classifier.classes_, outputs):
         bar = "#" * int(round(20 * min(max(value, 0.0), 1.0)))
         print(f"{str(name):>6} {value:8.4f} {bar}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Dict, List, Optional
 
-from .. import preflight, render
+from .. import figures, preflight
 from ..data import Label
 from ..errors import PurennError
 from ..estimator import Classifier
@@ -55,12 +55,12 @@ def run(args: argparse.Namespace) -> int:
         "max_value": max(max(row) for row in images) or 1.0,
     }
     if args.png:
-        render.write_png(args.png, render.digit_grid_png(images, shown_labels, **layout))
+        figures.write_png(args.png, figures.digit_grid_png(images, shown_labels, **layout))
     if args.svg:
-        render.write_svg(args.svg, render.digit_grid_svg(images, shown_labels, **layout))
+        figures.write_svg(args.svg, figures.digit_grid_svg(images, shown_labels, **layout))
     for path in (args.png, args.svg):
         if path:
             print(f"wrote {path}")
     if not (args.png or args.svg):
-        print(render.digit_grid_text(images, shown_labels, **layout))
+        print(figures.digit_grid_text(images, shown_labels, **layout))
     return 0

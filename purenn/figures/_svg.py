@@ -5,6 +5,7 @@
 - group: a <g> around elements, to share attributes or name a part of the picture.
 - number: a coordinate or value written short ("12", "3.5", "-0.25").
 - hex_colour: an (r, g, b) triple as "#rrggbb".
+- write_svg: write a document to a file, atomically (purenn.files.write_atomically).
 - nice_ticks, tick_label, line_chart: a plot of lines over round tick values, with a legend.
 
 Extra attributes are passed as keywords with "_" for "-" (stroke_width -> stroke-width) and a
@@ -16,6 +17,9 @@ from __future__ import annotations
 import math
 from typing import List, Mapping, Optional, Sequence, Tuple
 from xml.sax.saxutils import escape, quoteattr
+
+from purenn.errors import PurennError
+from purenn.files import PathLike, write_atomically
 
 __all__ = [
     "Series",
@@ -31,6 +35,7 @@ __all__ = [
     "rect",
     "text",
     "tick_label",
+    "write_svg",
 ]
 
 Series = Tuple[str, str, Sequence[Tuple[float, float]]]  # name, colour, (x, y) points
@@ -156,6 +161,24 @@ def document(width: float, height: float, elements: Sequence[str]) -> str:
     )
     background = rect(0, 0, width, height, "white")
     return "\n".join([opening, _STYLE, background, *elements, "</svg>"]) + "\n"
+
+
+def write_svg(path: PathLike, svg_text: str) -> None:
+    """Write SVG text to a file atomically (purenn.files.write_atomically), encoded as UTF-8.
+
+    Raises PurennError if svg_text is not a str starting with "<svg" or "<?xml"; OSError if the
+    directory cannot be written.
+
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = os.path.join(directory, "square.svg")
+    ...     write_svg(path, document(1, 1, []))
+    ...     open(path, encoding="utf-8").read().startswith("<svg")
+    True
+    """
+    if not isinstance(svg_text, str) or not svg_text.lstrip().startswith(("<svg", "<?xml")):
+        raise PurennError("write_svg needs the text of an SVG document, starting with <svg")
+    write_atomically(path, svg_text.encode("utf-8"))
 
 
 # -- Line charts --------------------------------------------------------------------------------

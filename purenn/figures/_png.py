@@ -5,6 +5,7 @@
 - new_canvas, fill_rect, draw_frame, paint_cells, draw_text, text_width: paint into a canvas in
   place.
 - png_bytes: encode rows of grey levels or of colours as a PNG file (zlib + struct).
+- write_png: write such rows, or the bytes png_bytes made, to a file atomically.
 - PngImage, read_png, read_png_file: decode an 8-bit grey, grey+alpha, RGB or RGBA PNG file.
 
 A PNG file is the 8-byte signature followed by chunks. Each chunk is
@@ -31,6 +32,7 @@ from typing import Dict, List, NamedTuple, Sequence, Tuple, Union
 
 from purenn.data import _open_binary, _read_bytes  # one home for reading a data file's bytes
 from purenn.errors import DataError, PurennError
+from purenn.files import PathLike, write_atomically
 
 __all__ = [
     "GLYPH_HEIGHT",
@@ -49,6 +51,7 @@ __all__ = [
     "read_png",
     "read_png_file",
     "text_width",
+    "write_png",
 ]
 
 Colour = Tuple[int, int, int]
@@ -118,6 +121,28 @@ def png_bytes(rows: Sequence[Sequence[Pixel]], *, color: bool = False) -> bytes:
         + _chunk(b"IDAT", zlib.compress(scanlines, 9))
         + _chunk(b"IEND", b"")
     )
+
+
+def write_png(path: PathLike, image: Union[bytes, Sequence[Sequence[Pixel]]], *, color: bool = False) -> None:
+    """Write a PNG file atomically (purenn.files.write_atomically: the old file or the new, whole).
+
+    image is either rows of pixels, encoded with png_bytes(rows, color=color), or the bytes of a
+    PNG file as a figure function returns them. Raises PurennError for bytes that are not a PNG
+    file and for rows png_bytes refuses; OSError if the directory cannot be written.
+
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     path = os.path.join(directory, "dot.png")
+    ...     write_png(path, [[0]])
+    ...     os.listdir(directory), open(path, "rb").read()[1:4]
+    (['dot.png'], b'PNG')
+    """
+    if isinstance(image, (bytes, bytearray)):
+        if not image.startswith(PNG_SIGNATURE):
+            raise PurennError("write_png was given bytes that do not start with the PNG signature")
+        write_atomically(path, bytes(image))
+    else:
+        write_atomically(path, png_bytes(image, color=color))
 
 
 # -- PNG decoding -------------------------------------------------------------------------------
