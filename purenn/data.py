@@ -38,9 +38,10 @@ import zlib
 from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 from .errors import DataError, PurennError
-from .files import check_regular, read_at_most
+from .files import PathLike, check_regular, path_text, read_at_most
 from .matlab import is_mat_file, load_mat
 from .scaling import shared_floats
+from .vectors import Label
 
 __all__ = [
     "digits_path",
@@ -52,9 +53,7 @@ __all__ = [
     "read_idx",
 ]
 
-Label = Union[int, str]
 Dataset = Tuple[List[List[float]], List[Label]]
-PathArg = Union[str, "os.PathLike[str]"]
 _Record = Tuple[int, List[str]]  # (line number, fields)
 
 _MAX_LINE_BYTES = 1 << 24  # 16 MiB: a CSV line longer than this is not a row of numbers
@@ -71,14 +70,6 @@ _IDX_TYPES: Dict[int, Tuple[str, int]] = {  # type byte -> (struct code, bytes p
 
 
 # == Files ====================================================================================
-
-
-def _path_name(path: PathArg) -> str:
-    """Return the path as text for messages, refusing what is not a path (like an int fd)."""
-    name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
-    if not isinstance(name, str):
-        raise PurennError(f"expected a file path, found {type(path).__name__}")
-    return name
 
 
 STDIN = "-"  # the source name that means standard input (CSV only, read whole)
@@ -133,7 +124,7 @@ def _read_bytes(name: str, stream: io.BufferedIOBase, size: int) -> bytes:
 
 
 def load_csv(
-    path: PathArg, *, label_column: Union[int, str, None] = -1, header: Optional[bool] = None
+    path: PathLike, *, label_column: Union[int, str, None] = -1, header: Optional[bool] = None
 ) -> Dataset:
     """Read a CSV file of numeric features and one label column into ``(inputs, labels)``.
 
@@ -159,7 +150,7 @@ def load_csv(
     ...     load_csv(path, label_column="label")
     ([[1.0, 2.0], [3.0, 4.5]], ['cat', 7])
     """
-    name = _path_name(path)
+    name = path_text(path)
     _check_label_column(label_column, header)
     with _open_maybe_gzipped(name) as stream:
         return _csv_dataset(name, stream, label_column, header)
@@ -199,7 +190,7 @@ def _csv_dataset(
     head = list(itertools.islice(records, 2))
     if not head:
         raise DataError(f"{name}: no data rows")
-    label_index = _label_index(name, head[0], label_column)
+    label_index = _label_column_index(name, head[0], label_column)
     if header is None:
         header = isinstance(label_column, str) or _looks_like_header(head, label_index)
     names = [text.strip() for text in head[0][1]] if header else None
@@ -267,7 +258,7 @@ def _csv_reason(error: csv.Error) -> str:
     return text
 
 
-def _label_index(name: str, first: _Record, label_column: Union[int, str, None]) -> Optional[int]:
+def _label_column_index(name: str, first: _Record, label_column: Union[int, str, None]) -> Optional[int]:
     """Resolve the label column (index or header name) against the first row to 0..width-1."""
     line, fields = first
     width = len(fields)
@@ -402,7 +393,7 @@ def load_digits() -> Dataset:
 # == IDX (MNIST) ==============================================================================
 
 
-def read_idx(path: PathArg, *, max_items: int = _MAX_IDX_ITEMS) -> Tuple[List[int], List[float]]:
+def read_idx(path: PathLike, *, max_items: int = _MAX_IDX_ITEMS) -> Tuple[List[int], List[float]]:
     """Read an IDX file, raw or gzip-compressed, into (dimension sizes, flat values in C order).
 
     The header is 4 magic bytes ``00 00 type ndims``, then ndims sizes as big-endian uint32;
@@ -421,7 +412,7 @@ def read_idx(path: PathArg, *, max_items: int = _MAX_IDX_ITEMS) -> Tuple[List[in
     ...     read_idx(path)
     ([2, 3], [1, 2, 3, 4, 5, 255])
     """
-    name = _path_name(path)
+    name = path_text(path)
     if isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0:
         raise PurennError(f"max_items must be a non-negative int, found {max_items!r}")
     with _open_binary(name) as raw:
@@ -473,7 +464,7 @@ def _read_header_part(name: str, stream: io.BufferedIOBase, size: int, what: str
     return data
 
 
-def load_idx(images_path: PathArg, labels_path: PathArg, *, max_items: int = _MAX_IDX_ITEMS) -> Dataset:
+def load_idx(images_path: PathLike, labels_path: PathLike, *, max_items: int = _MAX_IDX_ITEMS) -> Dataset:
     """Load IDX images (n x rows x cols, or any n x ...) and their n labels as a data set.
 
     Each image is flattened, in C order, to a row of floats; labels must be integers.
@@ -489,7 +480,7 @@ def load_idx(images_path: PathArg, labels_path: PathArg, *, max_items: int = _MA
     ...     load_idx(images, labels)
     ([[0.0, 64.0, 128.0, 255.0]], [7])
     """
-    images_name, labels_name = _path_name(images_path), _path_name(labels_path)
+    images_name, labels_name = path_text(images_path), path_text(labels_path)
     label_dims, label_values = read_idx(labels_name, max_items=max_items)  # small: fail fast
     image_dims, pixels = read_idx(images_name, max_items=max_items)
     if len(image_dims) < 2:
@@ -525,7 +516,7 @@ def _idx_label(name: str, index: int, value: float) -> int:
 def load_dataset(
     source: str,
     *,
-    labels_path: Optional[PathArg] = None,
+    labels_path: Optional[PathLike] = None,
     label_column: Union[int, str, None] = -1,
     inputs_variable: Optional[str] = None,
     labels_variable: Optional[str] = None,
@@ -545,7 +536,7 @@ def load_dataset(
     >>> len(inputs), sorted(set(labels)) == list(range(10))
     (1797, True)
     """
-    name = _path_name(source)
+    name = path_text(source)
     if name == STDIN:
         if labels_path is not None:
             raise PurennError("standard input holds CSV, which needs no labels_path")

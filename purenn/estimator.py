@@ -29,7 +29,6 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 from . import _arrays, _recorded, _sklearn, batch, rows
 from ._fitted import FittedAttributes
 from ._sklearn import sklearn_expected_failed_checks
-from .data import Label
 from .errors import ModelError, PurennError
 from .metrics import DECISIONS
 from .model import Model
@@ -39,7 +38,7 @@ from .scaling import apply_scaling, check_scaling, fit_scaling
 from .settings import Settings, epoch_rate, plain, settings_of
 from .splits import class_list, one_hot, stratified_split, take
 from .train import History, Progress, StepProgress, TrainingResult, train
-from .vectors import Vector
+from .vectors import Label, Vector
 
 __all__ = ["Classifier", "sklearn_expected_failed_checks"]
 

@@ -8,6 +8,7 @@
 - identity: a file's size and SHA-256, to tell later whether it is still the same data.
 - kind_of: what a path is ("a regular file", "a directory", "a FIFO", ...), for messages.
 - read_at_most: up to n bytes of a stream, without setting aside n bytes first.
+- path_text: a path as text for messages, refusing what is not a path (like an int fd).
 
 What an output path may be, and what happens to it:
 
@@ -40,6 +41,7 @@ __all__ = [
     "check_regular",
     "identity",
     "kind_of",
+    "path_text",
     "probe_directory",
     "read_at_most",
     "same_file",
@@ -49,6 +51,22 @@ __all__ = [
 PathLike = Union[str, "os.PathLike[str]"]
 
 _READ_CHUNK = 1 << 20  # read_at_most's block size
+
+
+def path_text(path: PathLike) -> str:
+    """Return the path as text for messages, refusing what is not a path (like an int fd).
+
+    >>> path_text("data/digits.csv")
+    'data/digits.csv'
+    >>> path_text(3)
+    Traceback (most recent call last):
+      ...
+    purenn.errors.PurennError: expected a file path, found int
+    """
+    name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+    if not isinstance(name, str):
+        raise PurennError(f"expected a file path, found {type(path).__name__}")
+    return name
 
 
 def read_at_most(stream: Any, size: int) -> bytes:

@@ -43,10 +43,11 @@ import math
 import os
 import struct
 import zlib
-from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from .errors import DataError, PurennError
-from .files import check_regular
+from .files import PathLike, check_regular, path_text
+from .vectors import Label
 
 __all__ = [
     "COLUMN_MAJOR",
@@ -59,8 +60,6 @@ __all__ = [
     "read_mat",
 ]
 
-PathArg = Union[str, "os.PathLike[str]"]
-Label = Union[int, str]
 
 COLUMN_MAJOR = "column-major"  # MATLAB's X(:) and reshape, NumPy's order="F"
 ROW_MAJOR = "row-major"  # C, NumPy's default, purenn's CSV and IDX
@@ -258,7 +257,7 @@ _V73_MESSAGE = (
 )
 
 
-def is_mat_file(path: PathArg) -> bool:
+def is_mat_file(path: PathLike) -> bool:
     """True if the file starts like a MAT-file: "MATLAB" text, an HDF5 v7.3 file, or a Level 5 header.
 
     Missing or unreadable files are not MAT-files here (the loader that opens them says why).
@@ -419,7 +418,7 @@ def _variable(buffer: _Bytes, tag: _Tag, order: str, what: str) -> _Variable:
     return _Variable(header.name, header.description(), header)
 
 
-def read_mat(path: PathArg, names: Optional[Sequence[str]] = None) -> Dict[str, MatArray]:
+def read_mat(path: PathLike, names: Optional[Sequence[str]] = None) -> Dict[str, MatArray]:
     """Read the variables called `names` (all 2-D real numeric ones when None) from a MAT-file.
 
     Integer, single and logical arrays become floats as well. A variable asked for by name must be a
@@ -438,7 +437,7 @@ def read_mat(path: PathArg, names: Optional[Sequence[str]] = None) -> Dict[str, 
     ...     read_mat(path, ["A"])["A"]
     MatArray(rows=2, columns=2, kind='double', values=[1.0, 2.0, 3.0, 4.0])
     """
-    name = _path_name(path)
+    name = path_text(path)
     wanted = list(names) if names is not None else None
     found: Dict[str, MatArray] = {}
     seen: List[_Variable] = []
@@ -467,19 +466,11 @@ def _holdings(seen: List[_Variable]) -> str:
     return f"it holds {shown}"
 
 
-def _path_name(path: PathArg) -> str:
-    """Return the path as text for messages, refusing what is not a path."""
-    name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
-    if not isinstance(name, str):
-        raise PurennError(f"expected a file path, found {type(path).__name__}")
-    return name
-
-
 # == Data sets ================================================================================
 
 
 def load_mat(
-    path: PathArg, *, inputs_variable: Optional[str] = None, labels_variable: Optional[str] = None
+    path: PathLike, *, inputs_variable: Optional[str] = None, labels_variable: Optional[str] = None
 ) -> Tuple[List[List[float]], List[Label]]:
     """Load a data set from a MAT-file: one example per row of the inputs array, one label each.
 
@@ -498,7 +489,7 @@ def load_mat(
     ...     load_mat(path)
     ([[0.0, 0.5], [1.0, 0.25]], [10, 3])
     """
-    name = _path_name(path)
+    name = path_text(path)
     inputs_name = _variable_name(inputs_variable, "X", "inputs_variable")
     labels_name = _variable_name(labels_variable, "y", "labels_variable")
     if inputs_name == labels_name:

@@ -21,9 +21,10 @@ Bad input (empty data, lengths that differ, labels not in the class list) raises
 from __future__ import annotations
 
 import math
-from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from purenn.errors import PurennError
+from .errors import PurennError
+from .vectors import Label
 
 __all__ = [
     "DECISIONS",
@@ -38,8 +39,6 @@ __all__ = [
     "strict_decision",
     "strict_index",
 ]
-
-Label = Union[int, str]
 
 
 class ClassScores(NamedTuple):
@@ -148,7 +147,7 @@ def _check_pairs(
         raise PurennError(f"{caller}: {len(true_labels)} true labels but {len(predicted_labels)} predictions")
 
 
-def _label_index(labels: Sequence[Label], caller: str) -> Dict[Label, int]:
+def _class_positions(labels: Sequence[Label], caller: str) -> Dict[Label, int]:
     """Map each class label to its position; raise PurennError if labels is empty or repeats one."""
     if not labels:
         raise PurennError(f"{caller} requires at least one class label")
@@ -208,7 +207,7 @@ def confusion_matrix(
     [[1, 0, 1], [0, 1, 0]]
     """
     _check_pairs(true_labels, predicted_labels, "confusion_matrix")
-    index = _label_index(labels, "confusion_matrix")
+    index = _class_positions(labels, "confusion_matrix")
     if include_undecided is None:
         include_undecided = None in predicted_labels
     width = len(labels) + 1 if include_undecided else len(labels)

@@ -32,11 +32,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, NoReturn, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, NoReturn, Optional, Sequence, Tuple
 
 from .activations import ACTIVATIONS
 from .errors import ModelError, PurennError
-from .files import check_regular, read_at_most, write_atomically
+from .files import PathLike, check_regular, read_at_most, write_atomically
 from .json_fields import (
     check_fields,
     describe,
@@ -51,6 +51,7 @@ from .losses import LOSSES
 from .network import Network
 from .scaling import SCALING_KINDS, Complaints, read_scaling
 from .training_record import read_training
+from .vectors import Label
 
 __all__ = [
     "FORMAT_NAME",
@@ -66,8 +67,6 @@ __all__ = [
     "save_model",
 ]
 
-Label = Union[int, str]
-PathLike = Union[str, "os.PathLike[str]"]
 
 FORMAT_NAME = "purenn-model"
 FORMAT_VERSION = 1

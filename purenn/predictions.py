@@ -16,9 +16,9 @@ import csv
 import io
 from typing import Any, Dict, List, Optional, Sequence
 
-from .data import Label
 from .files import write_atomically
 from .metrics import accuracy, classification_report, confusion_matrix
+from .vectors import Label
 
 __all__ = ["evaluation_json", "prediction_rows", "predictions_csv", "predictions_json", "write_text"]
 

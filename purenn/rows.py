@@ -19,9 +19,8 @@ import warnings
 from typing import Any, Iterable, Iterator, List, Optional, Sequence
 
 from . import _arrays
-from .data import Label
 from .errors import NotANumberError, PurennError
-from .vectors import Vector
+from .vectors import Label, Vector
 
 __all__ = ["check_feature_names", "feature_name_error", "labels", "matrix", "sample_weights"]
 

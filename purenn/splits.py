@@ -27,8 +27,8 @@ from __future__ import annotations
 import random
 from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple, TypeVar
 
-from .data import Label
 from .errors import DataError, PurennError
+from .vectors import Label
 
 __all__ = [
     "SPLITS",
@@ -151,7 +151,7 @@ def random_split(n: int, test_fraction: float, rng: random.Random) -> Rows:
     ([0, 3, 4], [1, 2])
     """
     _check_fraction(test_fraction, "test_fraction")
-    order = list(range(_check_count(n)))
+    order = list(range(_row_count(n)))
     rng.shuffle(order)
     n_test = round(n * test_fraction)
     return _nonempty_split(sorted(order[n_test:]), sorted(order[:n_test]))
@@ -166,7 +166,7 @@ def sequential_split(n: int, train_fraction: float) -> Rows:
     ([0, 1, 2], [3, 4])
     """
     _check_fraction(train_fraction, "train_fraction")
-    n_train = round(_check_count(n) * train_fraction)
+    n_train = round(_row_count(n) * train_fraction)
     return _nonempty_split(list(range(n_train)), list(range(n_train, n)))
 
 
@@ -189,7 +189,7 @@ def _check_fraction(value: float, name: str) -> None:
         raise PurennError(f"{name} must be a number between 0 and 1 (exclusive), found {value!r}")
 
 
-def _check_count(n: int) -> int:
+def _row_count(n: int) -> int:
     """Refuse a row count that is not a non-negative int."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise PurennError(f"the number of rows must be a non-negative int, found {n!r}")

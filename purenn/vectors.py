@@ -1,6 +1,6 @@
 """Vectors as plain lists of floats: the only linear algebra purenn needs.
 
-- Vector, Matrix: type aliases that read as math.
+- Vector, Matrix: type aliases that read as math; Label: a class label (an int or a string).
 - dot: v_1 * w_1 + ... + v_n * w_n, one C-level call (math.sumprod where the interpreter has it).
 - total: the correctly rounded sum (math.fsum), inf rather than an OverflowError.
 - all_finite: whether every number of a vector is finite.
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Callable, Iterable, List, Sequence
+from typing import Callable, Iterable, List, Sequence, Union
 
-__all__ = ["Matrix", "Vector", "all_finite", "dot", "total"]
+__all__ = ["Label", "Matrix", "Vector", "all_finite", "dot", "total"]
 
 Vector = List[float]
 Matrix = List[Vector]
+Label = Union[int, str]
 
 
 def _dot_by_map(v: Sequence[float], w: Sequence[float]) -> float:

@@ -36,7 +36,7 @@ import random
 import time
 from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
-from .data import Label, digits_path, is_mat_source, load_dataset
+from .data import digits_path, is_mat_source, load_dataset
 from .errors import PurennError
 from .estimator import Classifier
 from .files import identity
@@ -48,6 +48,7 @@ from .presets import Preset, get_preset
 from .scaling import fit_scaling
 from .splits import SPLITS, class_list, relabel, split, take
 from .train import Progress, StepProgress
+from .vectors import Label
 
 __all__ = [
     "DataSource",

@@ -15,7 +15,7 @@ import argparse
 import math
 from typing import Callable, List, Tuple
 
-from ..data import Label
+from ..vectors import Label
 
 __all__ = [
     "count",

@@ -15,11 +15,11 @@ import os
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from .. import figures, preflight
-from ..data import Label
 from ..errors import PurennError
 from ..estimator import Classifier
 from ..matlab import COLUMN_MAJOR, ROW_MAJOR, image_in_rows
 from ..metrics import confusion_matrix
+from ..vectors import Label
 from ..workflow import DataSource
 from ..workflow import load as load_source
 

@@ -10,12 +10,12 @@ import argparse
 from typing import Any, Dict, List, Tuple
 
 from .. import figures, preflight
-from ..data import Label
 from ..errors import PurennError
 from ..estimator import Classifier
 from ..metrics import accuracy, confusion_matrix, format_report
 from ..model import load_model
 from ..predictions import evaluation_json
+from ..vectors import Label
 from ..workflow import image_order, recorded_test_split
 from .common import check_input_size, data_options, load, write_plots
 from .printing import percent, print_json

@@ -14,13 +14,14 @@ import sys
 from typing import Any, Dict, List, Optional
 
 from .. import figures, preflight
-from ..data import Label, load_dataset
+from ..data import load_dataset
 from ..errors import PurennError
 from ..estimator import Classifier
 from ..files import check_output
 from ..images import png_input
 from ..model import load_model
 from ..predictions import prediction_rows, predictions_csv, predictions_json, write_text
+from ..vectors import Label
 from ..workflow import image_order
 from .common import check_input_size, data_options, drawable, load
 from .printing import print_json

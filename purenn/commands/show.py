@@ -9,11 +9,11 @@ import argparse
 from typing import Any, Dict, List, Optional
 
 from .. import figures, preflight
-from ..data import Label
 from ..errors import PurennError
 from ..estimator import Classifier
 from ..files import check_output
 from ..model import load_model
+from ..vectors import Label
 from ..workflow import image_order
 from .common import check_input_size, data_options, drawable, load, side
 

@@ -22,12 +22,12 @@ ink is drawn dark on white. A layer is a list of units, each its side * side inp
 its bias weight last.
 """
 
-from purenn.figures._png import png_bytes, write_png
-from purenn.figures._svg import write_svg
-from purenn.figures.confusion import confusion_svg, confusion_text
-from purenn.figures.curves import learning_curves_svg
-from purenn.figures.digits import digit_grid_png, digit_grid_svg, digit_grid_text, digit_text
-from purenn.figures.weights import weights_png, weights_svg
+from ._png import png_bytes, write_png
+from ._svg import write_svg
+from .confusion import confusion_svg, confusion_text
+from .curves import learning_curves_svg
+from .digits import digit_grid_png, digit_grid_svg, digit_grid_text, digit_text
+from .weights import weights_png, weights_svg
 
 __all__ = [
     "confusion_svg",

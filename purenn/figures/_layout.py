@@ -1,6 +1,5 @@
 """What several figures share: argument checks, the tint of a colour, the geometry of a grid.
 
-- Label: a class label as the figures caption it.
 - check_positive_int, check_finite: refuse a size below 1 or a value that is not a finite number.
 - tint, LIGHT_GREY: a colour some of the way from white; the grey of frames.
 - MARGIN, grid_origin, grid_size: cells of one size in rows, MARGIN (or gap) pixels apart.
@@ -11,16 +10,15 @@
 from __future__ import annotations
 
 import math
-from typing import List, Sequence, Tuple, Union
+from typing import List, Sequence, Tuple
 
-from purenn.errors import PurennError
-from purenn.figures import _svg
-from purenn.figures._png import Colour
+from ..errors import PurennError
+from . import _svg
+from ._png import Colour
 
 __all__ = [
     "LIGHT_GREY",
     "MARGIN",
-    "Label",
     "check_finite",
     "check_positive_int",
     "grid_origin",
@@ -30,7 +28,6 @@ __all__ = [
     "tint",
 ]
 
-Label = Union[int, str]
 
 LIGHT_GREY: Colour = (200, 200, 200)
 MARGIN = 2  # pixels between the cells of a grid and around it

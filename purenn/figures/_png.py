@@ -30,9 +30,9 @@ import struct
 import zlib
 from typing import Dict, List, NamedTuple, Sequence, Tuple, Union
 
-from purenn.data import _open_binary, _read_bytes  # one home for reading a data file's bytes
-from purenn.errors import DataError, PurennError
-from purenn.files import PathLike, write_atomically
+from ..data import _open_binary, _read_bytes  # one home for reading a data file's bytes
+from ..errors import DataError, PurennError
+from ..files import PathLike, write_atomically
 
 __all__ = [
     "GLYPH_HEIGHT",

@@ -18,8 +18,8 @@ import math
 from typing import List, Mapping, Optional, Sequence, Tuple
 from xml.sax.saxutils import escape, quoteattr
 
-from purenn.errors import PurennError
-from purenn.files import PathLike, write_atomically
+from ..errors import PurennError
+from ..files import PathLike, write_atomically
 
 __all__ = [
     "Series",

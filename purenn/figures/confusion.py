@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from purenn.errors import PurennError
-from purenn.figures import _svg
-from purenn.figures._layout import Label, text_extent, tint
-from purenn.figures._png import Colour
+from ..errors import PurennError
+from ..vectors import Label
+from . import _svg
+from ._layout import text_extent, tint
+from ._png import Colour
 
 __all__ = ["confusion_svg", "confusion_text"]
 

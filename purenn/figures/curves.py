@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 from typing import List, Mapping, Sequence, Tuple
 
-from purenn.errors import PurennError
-from purenn.figures import _svg
+from ..errors import PurennError
+from . import _svg
 
 __all__ = ["learning_curves_svg"]
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import math
 from typing import List, Optional, Sequence, Tuple
 
-from purenn.errors import PurennError
-from purenn.figures import _svg
-from purenn.figures._layout import (
+from ..errors import PurennError
+from ..vectors import Label
+from . import _svg
+from ._layout import (
     LIGHT_GREY,
     MARGIN,
-    Label,
     check_finite,
     check_positive_int,
     grid_origin,
@@ -27,7 +27,7 @@ from purenn.figures._layout import (
     text_extent,
     tint,
 )
-from purenn.figures._png import (
+from ._png import (
     GLYPH_HEIGHT,
     Colour,
     draw_frame,

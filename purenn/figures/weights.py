@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
-from purenn.errors import PurennError
-from purenn.figures import _svg
-from purenn.figures._layout import (
+from ..errors import PurennError
+from . import _svg
+from ._layout import (
     LIGHT_GREY,
     check_finite,
     check_positive_int,
@@ -22,7 +22,7 @@ from purenn.figures._layout import (
     text_extent,
     tint,
 )
-from purenn.figures._png import Colour, draw_frame, new_canvas, paint_cells, png_bytes
+from ._png import Colour, draw_frame, new_canvas, paint_cells, png_bytes
 
 __all__ = ["weights_png", "weights_svg"]
 
