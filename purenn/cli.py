@@ -54,6 +54,7 @@ from .metrics import DECISIONS
 from .network import INITIALISERS
 from .optimizers import SOLVERS
 from .presets import PRESETS, get_preset
+from .scaling import SCALING_KINDS
 from .settings import DROPOUT_ORDERS, SCHEDULES, listed_with_or
 from .splits import SPLITS
 
@@ -159,7 +160,7 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     )
     option(
         "--scaling",
-        choices=["standardize", "divide", "global-variance", "none"],
+        choices=list(SCALING_KINDS),
         help="input scaling (global-variance: (x - mean) / variance over all values together)",
     )
     option(

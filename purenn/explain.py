@@ -30,7 +30,7 @@ from typing import Any, Dict, List, Sequence
 from .activations import Activation, ElementwiseActivation
 from .errors import PurennError
 from .gradcheck import numerical_gradients, push_relus_off_the_kink, relative_error
-from .losses import l2_penalty
+from .losses import LOSSES, get_loss, l2_penalty
 from .network import Network, check_l2, make_network, resolve_activations, resolve_loss
 from .vectors import Vector, dot
 
@@ -79,8 +79,8 @@ def _activations(text: str, layers: int, loss_name: str) -> List[str]:
     """One name for every layer (the output's replaced by the one the loss needs), or one per layer."""
     names = text.split(",")
     if len(names) == 1:
-        required = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}.get(loss_name, names[0])
-        return names * (layers - 1) + [required]
+        required = get_loss(loss_name).required_activation  # softmax, sigmoid, or None: any
+        return names * (layers - 1) + [required or names[0]]
     if len(names) != layers:
         raise PurennError(f"--activation {text!r}: give one name, or one per layer ({layers})")
     return names
@@ -338,7 +338,7 @@ def add_parser(commands: Any) -> None:
     explain.add_argument(
         "--loss",
         default="squared_error",
-        choices=["squared_error", "cross_entropy", "binary_cross_entropy"],
+        choices=list(LOSSES),
         help="the loss of the step",
     )
     explain.add_argument("--seed", type=int, default=0, help="seed of the weights and the sample")

@@ -27,6 +27,7 @@ from .errors import PurennError
 from .metrics import DECISIONS
 from .network import INITIALISERS, Network, make_network, resolve_loss
 from .optimizers import SOLVERS
+from .scaling import SCALING_KINDS
 
 __all__ = [
     "DROPOUT_ORDERS",
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 # The input scalings a Classifier fits (data.fit_scaling's kinds).
-SCALINGS = ("divide", "none", "standardize", "global-variance")
+SCALINGS = SCALING_KINDS  # what a Classifier's scaling may name, besides a fitted scaling
 
 # "inverted": the textbook order (the output sees the masked layer); "mask-after-output": 000's.
 DROPOUT_ORDERS = ("inverted", "mask-after-output")
