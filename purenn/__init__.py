@@ -1,8 +1,8 @@
 """purenn: neural networks in pure Python, zero dependencies, that learn to read handwritten digits.
 
 The modules, in the order the algorithm uses them: vectors, activations, losses, network (the
-reference engine), gradcheck, batch (the fast engine), train, estimator (Classifier), data, scaling,
-splits, metrics, model (JSON files), files (atomic writes), render (pictures), presets, workflow
+reference engine), gradcheck, batch (the fast engine), settings, train, estimator (Classifier), data, scaling,
+splits, metrics, model (JSON files), files (atomic writes), figures (pictures), presets, workflow
 (`purenn train`'s flow), preflight, and cli with its commands/. See the README's "How it is built".
 
 Classifier is imported on first use, so that `purenn` on the command line starts with little

@@ -44,11 +44,10 @@ close() terminates and joins every worker, and a worker whose parent is gone see
 close and exits, so none is left behind.
 
 Transport: a pipe per worker. The weights go out and the gradients come back as raw doubles
-(array('d') bytes), the share's samples, masks and names as one pickle. For 784-256-10's 203530
-weights, array.fromlist + tobytes took 2-6 ms against pickle.dumps' 3-11 ms, and frombytes +
-tolist + cutting into neurons 10-13 ms against pickle.loads' 12-22 ms (CPython 3.11, best of 7,
-a loaded machine). Shared memory would save the copy through the pipe, not the conversion
-between nested lists and doubles, which is most of the cost.
+(array('d') bytes), the share's samples, masks and names as one pickle: array.fromlist + tobytes
+and back cost less than pickling the nested lists (measured in bench/README.md, "Parallel
+training"). Shared memory would save the copy through the pipe, not the conversion between
+nested lists and doubles, which is most of the cost.
 """
 
 from __future__ import annotations
