@@ -48,7 +48,7 @@ class Classifier(FittedAttributes):
 
     Every training setting of settings.Settings is a parameter of the same name and default, plus
     `scaling` ("standardize", "divide", "global-variance" or "none", or a scaling dict already
-    fitted by data.fit_scaling, used as it is), `divide_by` (for "divide"; None = the largest
+    fitted by scaling.fit_scaling, used as it is), `divide_by` (for "divide"; None = the largest
     |input|), `validation_fraction` (held out of X when `early_stopping`), `seed` (every random
     draw: split, weights, shuffles, dropout), `warm_start` (fit goes on from the fitted weights,
     scaling and classes) and `verbose` (print each epoch's loss, as MLPClassifier does).
@@ -339,7 +339,7 @@ class Classifier(FittedAttributes):
 
     def _fit_scaling(self, inputs: List[Vector]) -> Dict[str, Any]:
         """The scaling fitted to inputs, or `scaling` itself when it is a fitted dict already
-        (as data.fit_scaling returns it: the command line fits one on all rows for the recipes
+        (as scaling.fit_scaling returns it: the command line fits one on all rows for the recipes
         that scale before they split)."""
         if isinstance(self.scaling, dict):
             check_scaling(self.scaling, len(inputs[0]))

@@ -41,7 +41,7 @@ __all__ = [
     "whole_number",
 ]
 
-# The input scalings a Classifier fits (data.fit_scaling's kinds).
+# The input scalings a Classifier fits (scaling.fit_scaling's kinds).
 SCALINGS = SCALING_KINDS  # what a Classifier's scaling may name, besides a fitted scaling
 
 # "inverted": the textbook order (the output sees the masked layer); "mask-after-output": 000's.
@@ -350,7 +350,7 @@ def _check_estimator_params(params: Dict[str, Any]) -> None:
     """Check the parameters Settings does not have, by their names in Classifier."""
     scaling, divide_by, hidden = params["scaling"], params["divide_by"], params["hidden"]
     if isinstance(scaling, dict):
-        pass  # a fitted scaling (data.fit_scaling's dict): fit checks it against X's width first
+        pass  # a fitted scaling (scaling.fit_scaling's dict): fit checks it against X's width first
     elif not isinstance(scaling, str) or scaling not in SCALINGS:
         raise PurennError(
             f"scaling must be one of {', '.join(repr(k) for k in SCALINGS)} or a fitted scaling, "
