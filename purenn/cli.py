@@ -10,7 +10,7 @@
 - export:    a model as ONNX (purenn/onnx.py).
 - explain:   one training step of a tiny network, worked line by line (purenn/explain.py).
 
-Here: the argument types, each saying in one line what is wrong; the parser and its subcommands;
+Here: the parser and its subcommands (the argument types are purenn/commands/arguments.py's);
 the training flags made Classifier parameters (a preset's, overridden); main. The handlers are in
 purenn/commands/ (train's flow itself in purenn/workflow.py); serve, explain and export register
 their own subcommands.

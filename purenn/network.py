@@ -45,6 +45,7 @@ __all__ = [
     "ActivationSpec",
     "ForwardPass",
     "INITIALISERS",
+    "check_initialiser",
     "Masks",
     "Layer",
     "Network",
@@ -119,8 +120,7 @@ def make_network(
     for position, size in enumerate(sizes):
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise PurennError(f"layer size {position} must be a positive integer, got {size!r}")
-    if init not in INITIALISERS:
-        raise PurennError(f"unknown initialiser {init!r}; known: {', '.join(INITIALISERS)}")
+    check_initialiser(init)
     if init == "uniform" and not (math.isfinite(low) and math.isfinite(high) and low <= high):
         raise PurennError(f"uniform initialisation needs finite low <= high, got [{low}, {high}]")
     if draw_biases is None:
@@ -520,3 +520,15 @@ def mask_after_output_step(
             errors = [e if m != 0.0 else 0.0 for e, m in zip(errors, mask)]
         deltas = functions[index - 1].backward(run.outputs[index - 1], errors)
     return value, steps
+
+
+def check_initialiser(init: str) -> None:
+    """Refuse an initialiser that is not one of INITIALISERS, naming the known ones.
+
+    >>> check_initialiser("lecun")
+    Traceback (most recent call last):
+      ...
+    purenn.errors.PurennError: unknown initialiser 'lecun'; known: glorot, he, uniform
+    """
+    if init not in INITIALISERS:
+        raise PurennError(f"unknown initialiser {init!r}; known: {', '.join(INITIALISERS)}")

@@ -30,6 +30,7 @@ import math
 from typing import Any, Callable, Dict, List, NamedTuple, NoReturn, Optional, Sequence, Tuple
 
 from .errors import DataError, PurennError
+from .json_fields import wanted_number
 
 __all__ = [
     "SCALING_FIELDS",
@@ -327,11 +328,6 @@ class Complaints:
 
 
 _WORDS = Complaints()
-
-
-def wanted_number(positive: bool) -> str:
-    """What a number field must be, in a message: "a positive finite number" or "a finite number"."""
-    return "a positive finite number" if positive else "a finite number"
 
 
 def read_scaling(value: object, n_inputs: Optional[int], complaints: Complaints) -> Scaling:

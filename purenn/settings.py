@@ -6,7 +6,7 @@
 - DROPOUT_ORDERS: where the dropout mask goes ("inverted" or "mask-after-output").
 - real_number, whole_number: a parameter checked and made a plain float / int (NumPy scalars pass).
 - listed_with_or: "a, b or c", for the messages and help lines that list a registry.
-- settings_of, SCALINGS: the Settings of a Classifier's parameters, its own ones (scaling,
+- settings_of: the Settings of a Classifier's parameters, its own ones (scaling,
   divide_by, validation_fraction, seed) checked too; plain: NumPy's numbers as Python's.
 
 The other registries Settings checks its names against: activations.ACTIVATIONS, losses.LOSSES,
@@ -25,7 +25,7 @@ from . import parallel
 from .activations import get_activation
 from .errors import PurennError
 from .metrics import DECISIONS
-from .network import INITIALISERS, Network, make_network, resolve_loss
+from .network import Network, check_initialiser, make_network, resolve_loss
 from .optimizers import SOLVERS
 from .scaling import SCALING_KINDS
 
@@ -40,9 +40,6 @@ __all__ = [
     "settings_of",
     "whole_number",
 ]
-
-# The input scalings a Classifier fits (scaling.fit_scaling's kinds).
-SCALINGS = SCALING_KINDS  # what a Classifier's scaling may name, besides a fitted scaling
 
 # "inverted": the textbook order (the output sees the masked layer); "mask-after-output": 000's.
 DROPOUT_ORDERS = ("inverted", "mask-after-output")
@@ -178,8 +175,7 @@ class Settings:
             raise PurennError(f"schedule must be {_either(SCHEDULES)}, got {self.schedule!r}")
         if self.decision not in DECISIONS:
             raise PurennError(f"decision must be {_either(DECISIONS)}, got {self.decision!r}")
-        if self.init not in INITIALISERS:
-            raise PurennError(f"unknown initialiser {self.init!r}; known: {', '.join(INITIALISERS)}")
+        check_initialiser(self.init)
         functions = [get_activation(name) for name in self.activations()]
         resolve_loss(self.loss, functions[-1])
 
@@ -351,9 +347,9 @@ def _check_estimator_params(params: Dict[str, Any]) -> None:
     scaling, divide_by, hidden = params["scaling"], params["divide_by"], params["hidden"]
     if isinstance(scaling, dict):
         pass  # a fitted scaling (scaling.fit_scaling's dict): fit checks it against X's width first
-    elif not isinstance(scaling, str) or scaling not in SCALINGS:
+    elif not isinstance(scaling, str) or scaling not in SCALING_KINDS:
         raise PurennError(
-            f"scaling must be one of {', '.join(repr(k) for k in SCALINGS)} or a fitted scaling, "
+            f"scaling must be one of {', '.join(repr(k) for k in SCALING_KINDS)} or a fitted scaling, "
             f"got {scaling!r}"
         )
     if divide_by is not None and not real_number("divide_by", divide_by) > 0.0:

@@ -129,7 +129,7 @@ def test_model_file_round_trip_predicts_bit_for_bit(tmp_path: Any) -> None:
 
 
 def test_a_fitted_scaling_is_used_as_it_is_and_round_trips(tmp_path: Any) -> None:
-    """scaling may be a dict data.fit_scaling made (the command line fits one on all rows)."""
+    """scaling may be a dict scaling.fit_scaling made (the command line fits one on all rows)."""
     X, y = _data()
     everything, _ = load_digits()
     scaling = fit_scaling(everything, "global-variance")

@@ -7,6 +7,7 @@
 - gradcheck.py: `purenn gradcheck`: backpropagation against central differences.
 - common.py:    what they share: data read as the flags say, images drawn upright, --plots.
 - printing.py:  the progress bar, clock times, percentages, JSON on standard output.
+- arguments.py: the argument types, each saying in one line what is wrong with a value.
 
 serve, explain and export keep their handlers beside their library code (serve.py, explain.py,
 onnx.py). Each handler takes the parsed arguments and returns the exit status; errors are
