@@ -47,6 +47,19 @@ def test_resume_goes_on_from_the_saved_weights_on_the_same_split(
     assert after.training["settings"]["epochs"] == 3 and after.training["settings"]["hidden"] == [8]
 
 
+def test_resume_of_a_model_trained_on_every_row_trains_on_every_row_again(
+    tmp_path: Path, capsys: Any
+) -> None:
+    first, second = tmp_path / "all.json", tmp_path / "more.json"
+    assert main(["train", *QUICK, "--split", "none", "--out", str(first)]) == 0
+    status, stdout, stderr = _run(
+        capsys, "train", "--resume", str(first), "--epochs", "1", "--out", str(second)
+    )
+    assert status == 0, stderr
+    assert load_model(second).training["split"] == {"kind": "none", "test_fraction": 0.0, "seed": 0}
+    assert "test accuracy" not in stdout
+
+
 RESUME_REFUSALS: List[Any] = [
     (["--hidden", "16"], "--hidden (16,) does not fit --resume"),
     (["--activation", "tanh"], "--activation 'tanh' does not fit --resume"),
