@@ -8,6 +8,7 @@ pixels go column by column; the 1797 digits survive the trip 8x8 -> 32x32 bitmap
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import List
 
@@ -132,6 +133,11 @@ def test_image_inputs_from_the_input_count_or_the_model() -> None:
         image_input(400, {"image": {"shape": [28, 28]}})
     with pytest.raises(ModelError, match="image order 'diagonal'"):
         image_input(400, {"image_order": "diagonal"})
+    for order in (["row"], {"row": 1}, 5):  # not a word: one line, not a TypeError
+        with pytest.raises(ModelError, match=re.escape(f"m.json records the image order {order!r}")):
+            image_input(64, {"image": {"shape": [8, 8], "order": order}}, source="m.json")
+    with pytest.raises(ModelError, match="m.json: training.image is 'yes'; expected"):
+        image_input(64, {"image": "yes"}, source="m.json")
 
 
 def test_a_400_input_model_reads_column_by_column() -> None:

@@ -446,7 +446,9 @@ def test_the_command_prints_its_address_serves_and_stops_on_ctrl_c(
     assert len(lines) == 2 and '"GET /model HTTP/1.1" 200' in lines[0]  # one line a request
 
 
-def test_a_model_that_is_not_an_image_is_refused_before_listening(tmp_path: Path) -> None:
+def test_a_model_that_is_not_an_image_is_refused_before_listening(
+    tmp_path: Path, trained: Tuple[Path, Rows, List[Any]]
+) -> None:
     data = tmp_path / "three.csv"
     data.write_text("\n".join(f"{i % 2},{i % 3},{i % 5},{i % 2}" for i in range(40)) + "\n")
     model = tmp_path / "three.json"
@@ -456,8 +458,13 @@ def test_a_model_that_is_not_an_image_is_refused_before_listening(tmp_path: Path
     )
     corrupt = tmp_path / "corrupt.json"
     corrupt.write_text('{"format": "purenn-model", "version": 1, "layers": [')
+    odd_order = tmp_path / "odd-order.json"
+    document = json.loads(trained[0].read_text())
+    document["training"]["image_order"] = ["row"]  # a list where a word belongs
+    odd_order.write_text(json.dumps(document))
     cases = [
         (str(model), "has 3 inputs: not an image"),
+        (str(odd_order), "records the image order ['row']"),
         (str(corrupt), "invalid JSON"),
         (str(tmp_path / "missing.json"), "missing.json"),
     ]
