@@ -96,26 +96,41 @@ def ink_runs(row: Sequence[int]) -> List[Tuple[int, int]]:
     return runs
 
 
-def draw_bitmap(driver: Any, bitmap: Sequence[Sequence[int]], cell: int = CELL, margin: int = MARGIN) -> int:
-    """Draw the bitmap on the page's canvas with mouse strokes, one per run of ink in a row, the pen
+def draw_bitmap(
+    driver: Any,
+    bitmap: Sequence[Sequence[int]],
+    cell: int = CELL,
+    margin: int = MARGIN,
+    pointer: str = "mouse",
+) -> int:
+    """Draw the bitmap on the page's canvas with strokes, one per run of ink in a row, the pen
     cell pixels wide (round caps: a run from x0 to x1 covers canvas x0 * cell .. (x1 + 1) * cell).
+    pointer: "mouse", or "touch" (a finger) or "pen" (the page reads all three as pointer events).
     Returns the number of strokes."""
     from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from selenium.webdriver.common.actions.pointer_input import PointerInput
     from selenium.webdriver.common.by import By
 
     canvas = driver.find_element(By.ID, "canvas")
     set_pen(driver, cell)
-    centre = canvas.size["width"] / 2  # move_to_element_with_offset counts from the centre
-    actions = ActionChains(driver, duration=0)
+    centre = canvas.size["width"] / 2  # both kinds of action count offsets from the centre
+    mouse = pointer == "mouse"
+    chain = ActionChains(driver, duration=0)
+    builder = None if mouse else ActionBuilder(driver, mouse=PointerInput(pointer, pointer), duration=0)
     strokes = 0
     for y, row in enumerate(bitmap):
         for first, last in ink_runs(row):
-            top = margin + y * cell + cell / 2 - centre
-            left, right = (margin + x * cell + cell / 2 - centre for x in (first, last))
-            actions.move_to_element_with_offset(canvas, int(left), int(top)).click_and_hold()
-            actions.move_to_element_with_offset(canvas, int(right), int(top)).release()
+            top = int(margin + y * cell + cell / 2 - centre)
+            left, right = (int(margin + x * cell + cell / 2 - centre) for x in (first, last))
+            if builder is None:
+                chain.move_to_element_with_offset(canvas, left, top).click_and_hold()
+                chain.move_to_element_with_offset(canvas, right, top).release()
+            else:
+                builder.pointer_action.move_to(canvas, left, top).pointer_down()
+                builder.pointer_action.move_to(canvas, right, top).pointer_up()
             strokes += 1
-    actions.perform()
+    (chain if builder is None else builder).perform()
     return strokes
 
 

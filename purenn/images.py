@@ -99,6 +99,10 @@ def _stored_layout(training: Dict[str, Any]) -> Tuple[Optional[object], Optional
     image = training.get("image")
     if isinstance(image, dict):
         return image.get("shape"), image.get("order")
+    if image is not None:
+        raise ModelError(
+            f'training.image is {image!r:.40}; expected {{"shape": [side, side], "order": "row"}}'
+        )
     options = training.get("data_options")
     recorded = options.get("image_order") if isinstance(options, dict) else None
     return training.get("image_shape"), training.get("image_order", recorded)
@@ -112,12 +116,16 @@ def image_input(
     64 inputs are UCI 8x8 digits, 784 MNIST 28x28, 400 ex4 20x20; their pixels row by row, but
     column by column for 400 inputs, unless the model records its order (see _stored_layout).
     Raises ModelError naming source for any other count, or when the
-    recorded shape or order does not fit.
+    recorded image, shape or order is not one it knows or does not fit.
 
     >>> image_input(64).describe()
     '8x8 image (uci-8x8), values 0..16, row by row'
     >>> image_input(400, {"image": {"shape": [20, 20], "order": "row"}}).order
     'row'
+    >>> image_input(64, {"image_order": ["row"]})
+    Traceback (most recent call last):
+    ...
+    purenn.errors.ModelError: model records the image order ['row']; expected "row" or "column"
     >>> image_input(10)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -129,16 +137,19 @@ def image_input(
             f"{source} has {n_inputs} inputs: not an image purenn can prepare "
             "(64 = 8x8 UCI digits, 784 = 28x28 MNIST, 400 = 20x20 ex4)"
         )
-    shape, order = _stored_layout(training or {})
+    try:
+        shape, order = _stored_layout(training or {})
+    except ModelError as error:
+        raise ModelError(f"{source}: {error}") from None
     if shape is not None and (not isinstance(shape, list) or shape != [found.side, found.side]):
         raise ModelError(f"{source} records the image shape {shape!r}; {found.kind} needs {[found.side] * 2}")
     if order is None:
         return found
     aliases = {"row": "row", "C": "row", "row-major": "row", "column": "column", "F": "column"}
     aliases["column-major"] = "column"
-    if order not in aliases:
+    if not isinstance(order, str) or order not in aliases:
         raise ModelError(f'{source} records the image order {order!r}; expected "row" or "column"')
-    return found._replace(order=aliases[str(order)])
+    return found._replace(order=aliases[order])
 
 
 # -- Cropping and scaling -------------------------------------------------------------------------

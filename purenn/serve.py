@@ -16,11 +16,13 @@ The API (every answer is JSON, every error {"error": "...", "status": N}):
                   -> {"label", "labels", "probabilities", "image" (rows), "max_value", "image_kind"}
 
 Hostile clients cannot take it down: each connection has its own thread, every socket read or
-write waits at most --timeout seconds and a request body must arrive whole within --timeout seconds
-(408), a body may have at most MAX_BODY_BYTES (413, refused before it is read), and invalid JSON
-(400), wrong fields, sizes or values (422), unknown paths (404), other methods (405), bodies
-without a Content-Length (411) or not JSON (415) get a JSON error. One line per request goes to
-the log (stderr).
+write waits at most --timeout seconds, a request's head (its line and headers) and its body must
+each arrive whole within --timeout seconds of their first byte (408), a body may have at most
+MAX_BODY_BYTES (413, refused before it is read), and invalid JSON or JSON nested too deeply (400),
+wrong fields, sizes or values (422), unknown paths (404), other methods (405), bodies without one
+Content-Length of ASCII digits (411, 400) or not JSON (415) get a JSON error; a connection whose
+request left a body unread is closed after the answer (the body is never read as a request). One
+line per request goes to the log (stderr), its control characters escaped.
 """
 
 from __future__ import annotations
@@ -77,13 +79,27 @@ def _refuse(message: str, status: int = 422) -> NoReturn:
 # -- Reading a request -------------------------------------------------------------------------------
 
 
+def _json_kind(value: object) -> str:
+    """A JSON value named for a message, without printing it whole (it may be large or deep).
+
+    >>> _json_kind(True), _json_kind(None), _json_kind([[0]]), _json_kind("a" * 50)
+    ('true', 'null', 'an array', '"aaaaaaaaaaaaaaaa..."')
+    """
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (list, dict)):
+        return "an array" if isinstance(value, list) else "an object"
+    text = json.dumps(str(value))
+    return text if len(text) <= 20 else text[:17] + '..."'
+
+
 def _number_list(values: object, where: str, low: float, high: float) -> List[float]:
     """values, each a JSON number (not true/false, a string, null, ...) in [low, high]."""
     if not isinstance(values, list):
         _refuse(f"{where} must be an array of numbers")
     if not set(map(type, values)) <= {int, float}:  # map and set: a 224 x 224 bitmap in about 1 ms
         bad = next(value for value in values if type(value) not in (int, float))
-        _refuse(f"{where} holds {json.dumps(bad)[:20]}, not a number")
+        _refuse(f"{where} holds {_json_kind(bad)}, not a number")
     if values and (min(values) < low or max(values) > high):
         _refuse(f"{where} holds values outside {low:g}..{high:g}")
     return values
@@ -178,6 +194,68 @@ def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a JSON number")
 
 
+# Control characters (C0, DEL, C1) as \xNN in the log: a request cannot end, overwrite or colour a line.
+_ESCAPED = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
+
+
+class _HeadReader:
+    """A connection's input, read as http.server reads it, with a deadline on each request's head.
+
+    http.server reads the request line and the headers with readline; a client that sends a byte
+    now and then would hold the connection for ever, each read waiting less than the socket's
+    timeout. Here readline takes what has arrived piece by piece and raises socket.timeout once
+    the head is still incomplete `seconds` after its first byte came (restart() before each request).
+    """
+
+    def __init__(self, stream: Any, seconds: float) -> None:
+        self.stream = stream  # the connection's io.BufferedReader
+        self.seconds = seconds
+        self.deadline: Optional[float] = None  # None until the request's first byte arrives
+        self.expired = False
+
+    def restart(self) -> None:
+        """The next request begins: its deadline starts with its first byte."""
+        self.deadline, self.expired = None, False
+
+    def readline(self, limit: int = -1) -> bytes:
+        """One line with its b"\\n" (or limit bytes, or what came before the end of the input)."""
+        parts: List[bytes] = []
+        size = 0
+        while limit < 0 or size < limit:
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                self.expired = True
+                raise socket.timeout(f"the request's head did not arrive within {self.seconds:g} s")
+            try:
+                buffered = self.stream.peek(1)  # what has arrived, after at most one socket read
+            except socket.timeout:
+                self.expired = self.deadline is not None  # a head begun, or an idle connection
+                raise
+            if not buffered:
+                break
+            if self.deadline is None:
+                self.deadline = time.monotonic() + self.seconds
+            end = buffered.find(b"\n") + 1 or len(buffered)
+            part = self.stream.read(end if limit < 0 else min(end, limit - size))
+            parts.append(part)
+            size += len(part)
+            if part.endswith(b"\n"):
+                break
+        return b"".join(parts)
+
+    def read1(self, size: int = -1) -> bytes:
+        return bytes(self.stream.read1(size))
+
+    def read(self, size: int = -1) -> bytes:
+        return bytes(self.stream.read(size))
+
+    def close(self) -> None:
+        self.stream.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.stream.closed)
+
+
 class _Handler(BaseHTTPRequestHandler):
     """One connection: routes, JSON errors, body limits, one log line per request."""
 
@@ -196,6 +274,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()  # sets the socket's timeout: every read and write waits at most that long
+        self.rfile = _HeadReader(self.rfile, self.server.timeout_seconds)  # type: ignore[assignment]
         # Headers and body go out in two writes; without this, Nagle's algorithm holds the body back
         # until the client's delayed ACK of the headers (40 ms on Linux) on a kept-alive connection.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -243,9 +322,12 @@ class _Handler(BaseHTTPRequestHandler):
     # The body -----------------------------------------------------------------------------
 
     def _read_json(self) -> object:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+        coding = self.headers.get("Transfer-Encoding")
+        if coding is not None:  # chunked, or gzip, ...: the length of the body is not known before
             self.close_connection = True
-            _refuse("send the body with a Content-Length, not chunked", 411)
+            _refuse(
+                f"send the body with a Content-Length, not {coding.strip()[:40] or 'Transfer-Encoding'}", 411
+            )
         kind = self.headers.get("Content-Type", "application/json").split(";")[0].strip().lower()
         if kind != "application/json":
             self.close_connection = True
@@ -254,18 +336,26 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body(length)
         try:
             return json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+        except RecursionError:
+            _refuse("the body's JSON is nested too deeply", 400)
         except (UnicodeDecodeError, ValueError) as error:
             _refuse(f"the body is not valid JSON: {str(error)[:100]}", 400)
 
     def _content_length(self) -> int:
-        text = self.headers.get("Content-Length")
-        if text is None:
+        """The one Content-Length of the request: ASCII digits, at most MAX_BODY_BYTES."""
+        texts = {text.strip() for text in self.headers.get_all("Content-Length") or []}
+        if not texts:
             self.close_connection = True
             _refuse("the request needs a Content-Length", 411)
-        if not text.strip().isdigit():
+        if len(texts) > 1:
+            self.close_connection = True
+            _refuse(f"the request has {len(texts)} different Content-Lengths", 400)
+        text = texts.pop()
+        if not (text.isascii() and text.isdigit()):  # not "+5", "1_000", "²" (which int() misreads)
             self.close_connection = True
             _refuse(f"Content-Length {text[:20]!r} is not a number of bytes", 400)
-        length = int(text)
+        digits = text.lstrip("0") or "0"
+        length = int(digits) if len(digits) <= len(str(MAX_BODY_BYTES)) else MAX_BODY_BYTES + 1
         if length > MAX_BODY_BYTES:
             self.close_connection = True  # the body is never read: the connection cannot go on
             _refuse(f"the body has {length} bytes; at most {MAX_BODY_BYTES} are accepted", 413)
@@ -302,6 +392,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        if self._unread_rest():
+            self.close_connection = True  # what is left (a GET's body, ...) would be read as a request
         if status == 405:
             self.send_header("Allow", self._allow)
         if self.close_connection:
@@ -317,8 +409,6 @@ class _Handler(BaseHTTPRequestHandler):
         """Every error as JSON, {"error": message, "status": code}, http.server's own too (400, 414, 431)."""
         text = message or self.responses.get(code, ("error",))[0]
         self._problem = self._problem or text
-        if self._unread_rest():
-            self.close_connection = True  # what is left would be read as the next request
         self._send_json(code, {"error": text, "status": code})
 
     def _unread_rest(self) -> bool:
@@ -335,15 +425,30 @@ class _Handler(BaseHTTPRequestHandler):
         self._logged = self._routed = self._body_read = False
         self._problem = self._allow = ""
         self.raw_requestline, self.requestline = b"", ""
+        self.command, self.request_version = "", self.default_request_version
+        reader: _HeadReader = self.rfile  # type: ignore[assignment]
+        reader.restart()
         self._started = time.perf_counter()
         try:
             super().handle_one_request()
-        except socket.timeout:  # the headers were too slow
+        except socket.timeout:  # a write was too slow
             self.close_connection = True
             self._problem = "timed out"
+        if reader.expired and not self._logged:  # the head was too slow: say so, if the client listens
+            self._answer_late_head()
         # A keep-alive connection that stays idle until the timeout is no request: no line then.
-        if not self._logged and self.raw_requestline:
+        if not self._logged and (self.raw_requestline or reader.deadline is not None):
             self.server.log_request_line(self, None, 0, time.perf_counter() - self._started)
+
+    def _answer_late_head(self) -> None:
+        self.close_connection = True
+        message = f"the request's head did not arrive within {self.server.timeout_seconds:g} s"
+        self._problem = message
+        try:
+            self.send_error(408, message)
+            self.wfile.flush()
+        except OSError:  # the client is gone or does not read: the log line is written already
+            pass
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
         """http.server's own log line of each answer: _send writes ours instead."""
@@ -385,7 +490,7 @@ class Server(ThreadingHTTPServer):
         if handler._problem and (status is None or status >= 400):
             line += f" ({handler._problem})"
         with self._log_lock:
-            self.log.write(line + "\n")
+            self.log.write(line.translate(_ESCAPED) + "\n")
             self.log.flush()
 
     def handle_error(self, request: Any, client_address: Any) -> None:

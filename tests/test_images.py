@@ -8,6 +8,7 @@ pixels go column by column; the 1797 digits survive the trip 8x8 -> 32x32 bitmap
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 from typing import List
 
@@ -132,6 +133,11 @@ def test_image_inputs_from_the_input_count_or_the_model() -> None:
         image_input(400, {"image": {"shape": [28, 28]}})
     with pytest.raises(ModelError, match="image order 'diagonal'"):
         image_input(400, {"image_order": "diagonal"})
+    for order in (["row"], {"row": 1}, 5):  # not a word: one line, not a TypeError
+        with pytest.raises(ModelError, match=re.escape(f"m.json records the image order {order!r}")):
+            image_input(64, {"image": {"shape": [8, 8], "order": order}}, source="m.json")
+    with pytest.raises(ModelError, match="m.json: training.image is 'yes'; expected"):
+        image_input(64, {"image": "yes"}, source="m.json")
 
 
 def test_a_400_input_model_reads_column_by_column() -> None:
@@ -189,3 +195,23 @@ def test_predict_image_reads_a_png(tmp_path: Path, capsys: pytest.CaptureFixture
         .err.strip()
         .endswith("text.png: not a PNG file (its first bytes are not the PNG signature)")
     )
+
+
+def test_predict_image_draws_a_column_by_column_image_upright(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from purenn.estimator import Classifier
+    from purenn.model import save_model
+
+    layout = image_input(400)  # no recorded order: column by column, as ex4data1.mat stores them
+    rows = [prepare(uci_bitmap(x), layout) for x in DIGITS[0][:20]]
+    save_model(
+        Classifier(hidden=(4,), epochs=1, seed=0).fit(rows, DIGITS[1][:20]).to_model(), tmp_path / "m.json"
+    )
+    bar = [[1 if 14 <= x < 18 else 0 for x in range(32)] for _ in range(32)]  # an upright bar
+    picture = tmp_path / "bar.png"
+    picture.write_bytes(picture_of(bar))
+    assert main(["predict", str(tmp_path / "m.json"), "--image", str(picture)]) == 0
+    drawing = capsys.readouterr().out.splitlines()[:20]  # the 20 rows of the image, then the bars
+    inked = [line for line in drawing if line.strip()]
+    assert len(inked) == 14  # the bar fills the 14-pixel box from top to bottom, not from left to right

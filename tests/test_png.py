@@ -158,7 +158,9 @@ def test_image_data_of_the_wrong_size_or_damaged_is_refused() -> None:
     with pytest.raises(DataError, match="has 3 bytes, its header says 6"):
         read_png(short)
     bomb = SIGNATURE + header + chunk(b"IDAT", zlib.compress(bytes(10_000_000))) + chunk(b"IEND", b"")
-    with pytest.raises(DataError, match="has 7 bytes, its header says 6"):  # inflated no further than 7
+    with pytest.raises(
+        DataError, match="has more than 6 bytes, its header says 6"
+    ):  # inflated no further than 7
         read_png(bomb)
     broken = SIGNATURE + header + chunk(b"IDAT", b"not zlib") + chunk(b"IEND", b"")
     with pytest.raises(DataError, match="damaged"):

@@ -177,6 +177,10 @@ BAD_BODIES = [
     (json.dumps({"bitmap": [[0, None]]}).encode(), 422, "not a number"),
     (json.dumps({"bitmap": [[0]] * (MAX_SIDE + 1)}).encode(), 422, "1 to 1024 rows"),
     (json.dumps({"bitmap": [[0] * (MAX_SIDE + 1)]}).encode(), 422, "1 to 1024 numbers"),
+    (b"[" * 100_000 + b"]" * 100_000, 400, "nested too deeply"),  # not a RecursionError's 500
+    (b'{"pixels": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", 400, "nested too deeply"),
+    (b'{"pixels": [' + b"[" * 900 + b"]" * 900 + b"]}", 422, "holds an array, not a number"),
+    (b'{"bitmap": [["' + b"x" * 100_000 + b'"]]}', 422, 'holds "xxxxxxxxxxxxxxxx...", not'),
 ]
 
 
@@ -248,14 +252,38 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(served: Tuple[Server
         ("Content-Length: ten\r\n", 400, "not a number of bytes"),
         ("Content-Length: -5\r\n", 400, "not a number of bytes"),
         ("Content-Type: text/html\r\nContent-Length: 2\r\n", 415, "application/json"),
+        ("Transfer-Encoding: gzip\r\nContent-Length: 2\r\n", 411, "not gzip"),
+        ("Content-Length: \u00b2\r\n", 400, "not a number of bytes"),  # "²".isdigit(), int("²") fails
+        ("Content-Length: 1_0\r\n", 400, "not a number of bytes"),
+        ("Content-Length: 2\r\nContent-Length: 500\r\n", 400, "2 different Content-Lengths"),
+        (f"Content-Length: {'9' * 5000}\r\n", 413, f"at most {MAX_BODY_BYTES}"),  # past int()'s 4300 digits
+        (f"Content-Length: {'0' * 5000}2\r\n", 422, "exactly one field"),  # 2 bytes, "{}"
     ],
 )
 def test_a_body_without_a_usable_length_or_type(
     served: Tuple[Server, LockedLog], headers: str, status: int, message: str
 ) -> None:
-    head = f"POST /predict HTTP/1.1\r\nHost: x\r\n{headers}\r\n"
-    got, answer = raw_exchange(served[0], head.encode() + b"{}")
+    head = f"POST /predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}\r\n"
+    got, answer = raw_exchange(served[0], head.encode("latin-1") + b"{}")
     assert got == status and message in answer["error"]
+
+
+def test_a_body_the_server_does_not_read_is_never_read_as_a_request(served: Tuple[Server, LockedLog]) -> None:
+    server, log = served
+    before = len(log.lines())
+    smuggled = b"GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n"
+    head = b"GET /model HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(smuggled)
+    with socket.create_connection(server.server_address[:2], timeout=10) as connection:
+        connection.sendall(head + smuggled)
+        reply = b""
+        while True:
+            part = connection.recv(65536)
+            if not part:
+                break
+            reply += part
+    assert reply.startswith(b"HTTP/1.1 200 ") and reply.count(b"HTTP/1.1 ") == 1
+    assert b"Connection: close" in reply
+    assert not any("/nothing" in line for line in log.lines()[before:])
 
 
 def test_a_slow_body_is_cut_off_after_the_timeout(served: Tuple[Server, LockedLog]) -> None:
@@ -285,6 +313,58 @@ def test_a_body_sent_a_byte_at_a_time_is_cut_off_too(served: Tuple[Server, Locke
         reply = connection.recv(65536)
     assert b" 408 " in reply.split(b"\r\n")[0]
     assert time.monotonic() - started < 4 * TIMEOUT + 5
+
+
+def trickle(server: Server, head: bytes, seconds: float) -> Tuple[bytes, float]:
+    """Send head a byte every 0.1 s (each well within the socket timeout) for up to seconds, then
+    read the answer; return it and the time it took."""
+    started = time.monotonic()
+    with socket.create_connection(server.server_address[:2], timeout=10) as connection:
+        try:
+            for byte in head[: int(seconds / 0.1)]:
+                connection.sendall(bytes([byte]))
+                time.sleep(0.1)
+        except OSError:  # the server closed the connection: what we want
+            pass
+        reply = connection.recv(65536)
+    return reply, time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET /model HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100 + b"\r\n\r\n",  # slow headers
+        b"GET /" + b"a" * 100 + b" HTTP/1.1\r\n\r\n",  # a slow request line
+    ],
+)
+def test_a_request_head_sent_a_byte_at_a_time_is_cut_off(
+    served: Tuple[Server, LockedLog], head: bytes
+) -> None:
+    server, log = served
+    reply, seconds = trickle(server, head, 4 * TIMEOUT)
+    assert reply.split(b"\r\n")[0] == b"HTTP/1.1 408 Request Timeout"
+    assert json.loads(reply.partition(b"\r\n\r\n")[2])["error"].startswith(
+        "the request's head did not arrive"
+    )
+    assert seconds < 3 * TIMEOUT
+    assert any(" 408 " in line and "head did not arrive" in line for line in log.lines())
+    still_up(server)
+
+
+def test_a_head_that_stops_coming_gets_a_408(served: Tuple[Server, LockedLog]) -> None:
+    status, answer = raw_exchange(served[0], b"GET /model HTTP/1.1\r\nHost: x\r\n")  # no blank line
+    assert status == 408 and "head did not arrive" in answer["error"]
+
+
+def test_control_characters_in_a_request_are_escaped_in_the_log(served: Tuple[Server, LockedLog]) -> None:
+    server, log = served
+    before = len(log.lines())
+    raw_exchange(server, b"GET /\x1b[2J\x1b[31mred\x00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    raw_exchange(server, b"GET /a\rb HTTP/1.1\r\nHost: x\r\n\r\n")
+    lines = log.lines()[before:]
+    assert len(lines) == 2 and all(char >= " " for line in lines for char in line)
+    assert '"GET /\\x1b[2J\\x1b[31mred\\x00 HTTP/1.1" 404' in lines[0]
+    assert '"GET /a\\x0db HTTP/1.1" 400' in lines[1]
 
 
 def test_garbage_and_oversized_request_lines(served: Tuple[Server, LockedLog]) -> None:
@@ -366,7 +446,9 @@ def test_the_command_prints_its_address_serves_and_stops_on_ctrl_c(
     assert len(lines) == 2 and '"GET /model HTTP/1.1" 200' in lines[0]  # one line a request
 
 
-def test_a_model_that_is_not_an_image_is_refused_before_listening(tmp_path: Path) -> None:
+def test_a_model_that_is_not_an_image_is_refused_before_listening(
+    tmp_path: Path, trained: Tuple[Path, Rows, List[Any]]
+) -> None:
     data = tmp_path / "three.csv"
     data.write_text("\n".join(f"{i % 2},{i % 3},{i % 5},{i % 2}" for i in range(40)) + "\n")
     model = tmp_path / "three.json"
@@ -376,8 +458,13 @@ def test_a_model_that_is_not_an_image_is_refused_before_listening(tmp_path: Path
     )
     corrupt = tmp_path / "corrupt.json"
     corrupt.write_text('{"format": "purenn-model", "version": 1, "layers": [')
+    odd_order = tmp_path / "odd-order.json"
+    document = json.loads(trained[0].read_text())
+    document["training"]["image_order"] = ["row"]  # a list where a word belongs
+    odd_order.write_text(json.dumps(document))
     cases = [
         (str(model), "has 3 inputs: not an image"),
+        (str(odd_order), "records the image order ['row']"),
         (str(corrupt), "invalid JSON"),
         (str(tmp_path / "missing.json"), "missing.json"),
     ]

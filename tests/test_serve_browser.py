@@ -91,6 +91,25 @@ def test_drawn_test_digits_are_read_right(page: Tuple[Any, str]) -> None:
     assert sum(right) >= 9, f"only {sum(right)} of 10 drawn digits read right"
 
 
+@pytest.mark.parametrize("pointer", ["touch", "pen"])
+def test_a_finger_or_a_pen_draws_as_the_mouse_does(page: Tuple[Any, str], pointer: str) -> None:
+    """Pointer events of a touch screen and of a pen draw too: the page reads the same image."""
+    driver, _ = page
+    image, label = first_of_each_class()[0]
+    bitmap = uci_bitmap(image)
+    serve_drawn.clear(driver)
+    driver.execute_script(  # note the kind of every pointer that touches the canvas
+        "window.pointerKinds = []; if (!window.kindsNoted) { window.kindsNoted = true;"
+        "  document.getElementById('canvas').addEventListener("
+        "    'pointerdown', (event) => window.pointerKinds.push(event.pointerType)); }"
+    )
+    strokes = serve_drawn.draw_bitmap(driver, bitmap, pointer=pointer)
+    assert serve_drawn.shown_label(driver) == str(label)
+    assert driver.execute_script("return window.pointerKinds;") == [pointer] * strokes
+    counts = uci_counts(bitmap)
+    assert sum(abs(a - b) for a, b in zip(shown_image(driver), counts)) / 64 < 1.0
+
+
 def test_clear_empties_the_canvas_and_the_answer(page: Tuple[Any, str]) -> None:
     driver, _ = page
     image, _ = first_of_each_class()[1]

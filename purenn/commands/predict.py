@@ -18,7 +18,8 @@ from ..data import load_dataset
 from ..errors import PurennError
 from ..estimator import Classifier
 from ..files import check_output
-from ..images import png_input
+from ..images import image_input, png_input
+from ..matlab import COLUMN_MAJOR, ROW_MAJOR
 from ..model import load_model
 from ..predictions import prediction_rows, predictions_csv, predictions_json, write_text
 from ..vectors import Label
@@ -97,11 +98,14 @@ def run(args: argparse.Namespace) -> int:
         raise PurennError("--out goes with --data FILE alone (every row), not with one image")
     args.data = args.data or "digits"
     label: Optional[Label] = None
+    order = image_order(options, None if args.pixels else args.data)  # how pixels unrolls its image
     if args.pixels is not None:
         pixels = _parse_pixels(args.pixels)
         where = "--pixels"
     elif args.image is not None:
         pixels, where = png_input(args.image, classifier.n_features_in_, model.training), args.image
+        in_columns = image_input(classifier.n_features_in_, model.training).order == "column"
+        order = COLUMN_MAJOR if in_columns else ROW_MAJOR  # as png_input prepared it
     else:
         inputs, labels = load(args.data, args.labels, args.label_column, options)
         if args.index >= len(inputs):
@@ -120,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         return print_json(document)
     side = math.isqrt(len(pixels))
     if side * side == len(pixels):
-        (upright,) = drawable([pixels], image_order(options, None if args.pixels else args.data))
+        (upright,) = drawable([pixels], order)
         print(figures.digit_text(upright, side=side, max_value=max(max(pixels), 1e-12)))
     for name, value in zip(classifier.classes_, outputs):
         bar = "#" * int(round(20 * min(max(value, 0.0), 1.0)))

@@ -218,7 +218,8 @@ def _inflate(compressed: bytes, size: int, source: str) -> bytes:
     except zlib.error as error:
         raise DataError(f"{source}: the PNG image data is damaged ({error})") from None
     if len(raw) != size:
-        raise DataError(f"{source}: the PNG image data has {len(raw)} bytes, its header says {size}")
+        found = f"more than {size}" if len(raw) > size else str(len(raw))  # inflated no further than size + 1
+        raise DataError(f"{source}: the PNG image data has {found} bytes, its header says {size}")
     return raw
 
 
