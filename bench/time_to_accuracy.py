@@ -4,13 +4,17 @@
     python bench/time_to_accuracy.py --seed 1 --repeats 5
     python bench/time_to_accuracy.py --settings hidden=64 dropout=0.0 epochs=30   # Classifier parameters
     python bench/time_to_accuracy.py --to-end           # train every epoch; report the final accuracy too
+    python bench/time_to_accuracy.py --preset fast --seeds 0 1 2 3 4    # a preset, several seeds
+    pypy3 bench/time_to_accuracy.py --preset fast --sklearn-python /path/to/venv/bin/python
 
-Data: the vendored digits, the stratified 75/25 split of `purenn train --seed S`: workflow.prepare_training
-with the default recipe (Recipe(seed=S)), 1347 training and 450 test images.
+Data: the vendored digits, the split of `purenn train --seed S` (with --preset P, of `purenn train
+--preset P --seed S`): workflow.prepare_training with Recipe(preset=P, seed=S); for the default and fast
+presets the stratified 75/25 split, 1347 training and 450 test images.
 
-purenn: Classifier(seed=S) (or with the --settings changes) trained by Prepared.fit, as `purenn train`
-trains it: Classifier.fit checks the rows, divides by the largest training pixel, one-hot encodes the
-labels, makes the network with random.Random(S) and trains it with the same rng. After every epoch a
+purenn: Classifier(**preset params, seed=S) (with the --settings changes) trained by Prepared.fit, as
+`purenn train` trains it: Classifier.fit checks the rows, divides by the largest training pixel, one-hot
+encodes the labels, makes the network with random.Random(S) and trains it with the same rng. After every
+epoch a
 progress callback stops the clock, measures the test accuracy (batch.predict_many, argmax) and starts
 the clock again: the time reported is Classifier.fit's alone, up to the end of the first epoch whose
 test accuracy is at least 97% (train's own training-accuracy pass after each epoch is part of fit, so
@@ -19,10 +23,13 @@ progress protocol; --to-end never does).
 
 MLPClassifier (when scikit-learn is installed): hidden_layer_sizes=(100,), random_state=S, its other
 defaults (Adam, up to 200 iterations, stopping when the training loss stalls), one BLAS thread, on the
-same rows with pixels / 16 as numpy arrays; the time reported is that of fit.
+same rows with pixels / 16 as numpy arrays; the time reported is that of fit. With --sklearn-python PY
+it runs in one subprocess of the interpreter PY (one that has scikit-learn: on PyPy, or where
+scikit-learn has no wheel), started once and sent each round's rows, so the rounds still alternate.
 
 The rounds alternate purenn and MLPClassifier; the script prints each round, the medians and the ratio
-purenn's time to 97% / MLPClassifier's fit time.
+purenn's time to 97% / MLPClassifier's fit time, per seed, and with several seeds how many reach a
+ratio of at most 1.
 """
 
 from __future__ import annotations
@@ -31,8 +38,10 @@ import argparse
 import ast
 import contextlib
 import dataclasses
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 import warnings
@@ -45,6 +54,7 @@ from purenn import batch, estimator  # noqa: E402
 from purenn.errors import PurennError  # noqa: E402
 from purenn.estimator import Classifier  # noqa: E402
 from purenn.metrics import argmax_index  # noqa: E402
+from purenn.presets import PRESETS, get_preset  # noqa: E402
 from purenn.scaling import apply_scaling  # noqa: E402
 from purenn.splits import class_list  # noqa: E402
 from purenn.train import History  # noqa: E402
@@ -58,9 +68,10 @@ _BLAS_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
 # -- purenn -----------------------------------------------------------------------------------
 
 
-def _prepare(changes: Dict[str, Any], seed: int) -> Prepared:
-    """Classifier(seed=seed, **changes) on the split of `purenn train --seed seed`, ready to fit."""
-    return prepare_training(Classifier(**changes, seed=seed), DataSource("digits"), Recipe(seed=seed))
+def _prepare(preset: str, changes: Dict[str, Any], seed: int) -> Prepared:
+    """The preset's Classifier with changes, on the split of `purenn train --preset P --seed S`."""
+    params = {**get_preset(preset).params, **changes, "seed": seed}
+    return prepare_training(Classifier(**params), DataSource("digits"), Recipe(preset, seed=seed))
 
 
 def _rows(prepared: Prepared) -> Split:
@@ -188,7 +199,7 @@ def _load_sklearn() -> Optional[Callable[[Split, int], SklearnRun]]:
 
     def run(data: Split, seed: int) -> SklearnRun:
         train_inputs, train_labels, test_inputs, test_labels = data
-        X = numpy.asarray(train_inputs) / 16.0
+        X = numpy.asarray(train_inputs, dtype=float) / 16.0
         y = numpy.asarray(train_labels)
         model = MLPClassifier(hidden_layer_sizes=(100,), random_state=seed)
         with warnings.catch_warnings():
@@ -199,10 +210,66 @@ def _load_sklearn() -> Optional[Callable[[Split, int], SklearnRun]]:
             seconds = time.perf_counter() - started
             if limits is not None:
                 limits.restore_original_limits()
-        accuracy = float(model.score(numpy.asarray(test_inputs) / 16.0, numpy.asarray(test_labels)))
+        accuracy = float(
+            model.score(numpy.asarray(test_inputs, dtype=float) / 16.0, numpy.asarray(test_labels))
+        )
         return SklearnRun(seconds, int(model.n_iter_), accuracy)
 
     return run
+
+
+class SklearnProcess:
+    """MLPClassifier's fit timed in a subprocess of another interpreter, started once.
+
+    Each call sends the rows and the seed as one JSON line; the worker (this script with
+    --sklearn-worker) fits, times and answers one JSON line (a SklearnRun's fields).
+    """
+
+    def __init__(self, python: str) -> None:
+        self.python = python
+        self.process = subprocess.Popen(
+            [python, str(Path(__file__).resolve()), "--sklearn-worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.version = self._ask({"version": True})["version"]
+
+    def _ask(self, message: Dict[str, Any]) -> Dict[str, Any]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps(message) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise SystemExit(f"time_to_accuracy.py: the scikit-learn worker ({self.python}) stopped")
+        result: Dict[str, Any] = json.loads(answer)
+        if "error" in result:
+            raise SystemExit(
+                f"time_to_accuracy.py: the scikit-learn worker ({self.python}): {result['error']}"
+            )
+        return result
+
+    def __call__(self, data: Split, seed: int) -> SklearnRun:
+        return SklearnRun(**self._ask({"data": data, "seed": seed}))
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def sklearn_worker() -> None:
+    """The subprocess side of SklearnProcess: JSON lines in, JSON lines out, until stdin ends."""
+    sklearn = _load_sklearn()
+    for line in sys.stdin:
+        message = json.loads(line)
+        if sklearn is None:
+            answer: Dict[str, Any] = {"error": "scikit-learn not found: pip install scikit-learn"}
+        elif "version" in message:
+            answer = {"version": f"Python {sys.version.split()[0]}"}
+        else:
+            answer = dataclasses.asdict(sklearn(tuple(message["data"]), message["seed"]))  # type: ignore[arg-type]
+        print(json.dumps(answer), flush=True)
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -230,21 +297,22 @@ def _setting(text: str) -> Tuple[str, Any]:
         return name, value
 
 
-def _changes(settings: Sequence[Tuple[str, Any]]) -> Dict[str, Any]:
-    """The --settings as Classifier parameters, checked (PurennError names the first wrong one)."""
+def _changes(preset: str, settings: Sequence[Tuple[str, Any]]) -> Dict[str, Any]:
+    """The --settings as Classifier parameters, checked with the preset's (PurennError names the first
+    wrong one)."""
     changes = dict(settings)
-    Classifier(**changes).settings()
+    Classifier(**{**get_preset(preset).params, **changes}).settings()
     return changes
 
 
-def _changed(changes: Dict[str, Any]) -> str:
-    defaults = Classifier().get_params()
+def _changed(preset: str, changes: Dict[str, Any]) -> str:
+    defaults = {**Classifier().get_params(), **get_preset(preset).params}
     changed = [
         f"{name}={changes[name]!r}"
         for name in defaults
         if name in changes and changes[name] != defaults[name]
     ]
-    return ", ".join(changed) or "the defaults"
+    return f"preset {preset}" + (f", {', '.join(changed)}" if changed else "")
 
 
 # -- main -------------------------------------------------------------------------------------
@@ -257,7 +325,8 @@ def _median(values: Sequence[Optional[float]]) -> Optional[float]:
 
 def _summary(
     purenn_runs: List[PurennRun], sklearn_runs: List[SklearnRun], target: float, why_not: str
-) -> None:
+) -> Optional[float]:
+    """Print the medians and the ratio; return the ratio (None: no MLPClassifier, or target missed)."""
     purenn_time = _median([run.reached_seconds for run in purenn_runs])
     if purenn_time is None:
         print(f"purenn        {100 * target:g}% not reached in at least one round: no median")
@@ -266,20 +335,26 @@ def _summary(
         print(f"purenn        median {purenn_time:.2f} s to {100 * target:g}% (epoch {epochs})")
     if not sklearn_runs:
         print(f"MLPClassifier not run ({why_not}): no ratio")
-        return
+        return None
     sklearn_time = statistics.median(run.seconds for run in sklearn_runs)
     accuracy = statistics.median(run.accuracy for run in sklearn_runs)
     print(f"MLPClassifier median fit {sklearn_time:.2f} s, test {100 * accuracy:.2f}%")
-    if purenn_time is not None:
-        print(
-            f"ratio         purenn time to {100 * target:g}% / MLPClassifier fit time = "
-            f"{purenn_time / sklearn_time:.2f}"
-        )
+    if purenn_time is None:
+        return None
+    print(
+        f"ratio         purenn time to {100 * target:g}% / MLPClassifier fit time = "
+        f"{purenn_time / sklearn_time:.2f}"
+    )
+    return purenn_time / sklearn_time
 
 
-def main() -> None:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0, help="split, weights and training draws (default 0)")
+    parser.add_argument("--seeds", type=int, nargs="+", metavar="S", help="several seeds, one after another")
+    parser.add_argument(
+        "--preset", default="default", choices=sorted(PRESETS), help="purenn's recipe (default: default)"
+    )
     parser.add_argument("--repeats", type=int, default=3, help="rounds of each, alternating (default 3)")
     parser.add_argument("--target", type=float, default=0.97, help="test accuracy to reach (default 0.97)")
     parser.add_argument(
@@ -292,37 +367,76 @@ def main() -> None:
     )
     parser.add_argument("--to-end", action="store_true", help="train every epoch; report the final accuracy")
     parser.add_argument("--no-sklearn", action="store_true", help="purenn only")
-    args = parser.parse_args()
-    if args.repeats < 1:
-        parser.error(f"--repeats must be at least 1, got {args.repeats}")
-    try:
-        changes = _changes(args.settings)
-    except PurennError as error:
-        parser.error(str(error))
-    sklearn = None if args.no_sklearn else _load_sklearn()
-    data = _rows(_prepare(changes, args.seed))
-    print(
-        f"Python {sys.version.split()[0]}, seed {args.seed}, stratified 75/25 split "
-        f"({len(data[1])} train, {len(data[3])} test); purenn settings: {_changed(changes)}"
+    parser.add_argument(
+        "--sklearn-python",
+        metavar="PY",
+        help="run MLPClassifier in a subprocess of the interpreter PY (one with scikit-learn installed)",
     )
-    if sklearn is None and not args.no_sklearn:
-        print("scikit-learn not found: purenn only")
+    parser.add_argument("--sklearn-worker", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def _one_seed(
+    args: argparse.Namespace, changes: Dict[str, Any], seed: int, sklearn: Any, why_not: str
+) -> Optional[float]:
+    """The alternating rounds of one seed; its ratio (None: none)."""
+    data = _rows(_prepare(args.preset, changes, seed))
+    print(
+        f"Python {sys.version.split()[0]}, seed {seed}, {len(data[1])} train, {len(data[3])} test; "
+        f"purenn: {_changed(args.preset, changes)}"
+    )
     purenn_runs: List[PurennRun] = []
     sklearn_runs: List[SklearnRun] = []
     for round_number in range(1, args.repeats + 1):
-        purenn_runs.append(run_purenn(_prepare(changes, args.seed), args.target, args.to_end))
+        purenn_runs.append(run_purenn(_prepare(args.preset, changes, seed), args.target, args.to_end))
         described = _describe_purenn(purenn_runs[-1], args.target)
         print(f"round {round_number} purenn        {described}", flush=True)
         if sklearn is not None:
-            sklearn_runs.append(sklearn(data, args.seed))
+            sklearn_runs.append(sklearn(data, seed))
             run = sklearn_runs[-1]
             print(
                 f"round {round_number} MLPClassifier fit {run.seconds:.2f} s, {run.iterations} iterations, "
                 f"test {100 * run.accuracy:.2f}% (one BLAS thread)",
                 flush=True,
             )
-    why_not = "--no-sklearn" if args.no_sklearn else "scikit-learn not found: pip install scikit-learn"
-    _summary(purenn_runs, sklearn_runs, args.target, why_not)
+    return _summary(purenn_runs, sklearn_runs, args.target, why_not)
+
+
+def _sklearn_runner(args: argparse.Namespace) -> Tuple[Any, str]:
+    """What times MLPClassifier (None: nothing), and why not when nothing does."""
+    if args.no_sklearn:
+        return None, "--no-sklearn"
+    if args.sklearn_python:
+        runner = SklearnProcess(args.sklearn_python)
+        print(f"MLPClassifier runs in a subprocess: {runner.version} ({args.sklearn_python})")
+        return runner, ""
+    sklearn = _load_sklearn()
+    if sklearn is None:
+        print("scikit-learn not found: purenn only")
+    return sklearn, "scikit-learn not found: pip install scikit-learn, or --sklearn-python PY"
+
+
+def main() -> None:
+    parser = _parser()
+    args = parser.parse_args()
+    if args.sklearn_worker:
+        sklearn_worker()
+        return
+    if args.repeats < 1:
+        parser.error(f"--repeats must be at least 1, got {args.repeats}")
+    try:
+        changes = _changes(args.preset, args.settings)
+    except PurennError as error:
+        parser.error(str(error))
+    sklearn, why_not = _sklearn_runner(args)
+    seeds = args.seeds or [args.seed]
+    ratios = {seed: _one_seed(args, changes, seed, sklearn, why_not) for seed in seeds}
+    if isinstance(sklearn, SklearnProcess):
+        sklearn.close()
+    if len(seeds) > 1 and sklearn is not None:
+        shown = ", ".join(f"{seed}: {'-' if r is None else f'{r:.2f}'}" for seed, r in ratios.items())
+        at_most_one = sum(1 for r in ratios.values() if r is not None and r <= 1.0)
+        print(f"ratios by seed {shown}; at most 1.0 on {at_most_one} of {len(seeds)} seeds")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,49 @@ def test_time_to_accuracy_reaches_a_low_target() -> None:
     assert "50% at epoch 1" in output and "s to 50% (epoch 1)" in output
 
 
+def test_time_to_accuracy_takes_a_preset_and_several_seeds() -> None:
+    output = _run(
+        "time_to_accuracy.py",
+        "--no-sklearn",
+        "--repeats",
+        "1",
+        "--target",
+        "0.3",
+        "--preset",
+        "sigmoid-sgd",
+        "--seeds",
+        "0",
+        "1",
+        "--settings",
+        "epochs=2",
+    )
+    assert output.count("purenn: preset sigmoid-sgd, epochs=2") == 2
+    assert "seed 0, 1000 train, 797 test" in output and "seed 1, 1000 train, 797 test" in output
+
+
+def test_time_to_accuracy_times_mlpclassifier_in_another_interpreter() -> None:
+    """--sklearn-python: MLPClassifier's fit in a subprocess (here this interpreter, with scikit-learn)."""
+    pytest.importorskip("sklearn")
+    output = _run(
+        "time_to_accuracy.py",
+        "--repeats",
+        "1",
+        "--target",
+        "0.5",
+        "--seeds",
+        "0",
+        "1",
+        "--settings",
+        "hidden=16",
+        "dropout=0.0",
+        "epochs=2",
+        "--sklearn-python",
+        sys.executable,
+    )
+    assert f"MLPClassifier runs in a subprocess: Python {sys.version.split()[0]}" in output
+    assert output.count("round 1 MLPClassifier fit") == 2 and "at most 1.0 on" in output
+
+
 def test_memory_trains_on_synthetic_idx_images() -> None:
     """Exit status 1 says the peak passed 200 MB (PyPy's does): the benchmark's verdict, not a failure."""
     output = _run("memory.py", "--images", "300", statuses=(0, 1))
