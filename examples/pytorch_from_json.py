@@ -28,7 +28,7 @@ ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "identit
 
 
 class Scaling(nn.Module):
-    """(x - shift) / divisor: purenn's "none", "divide" and "standardize" scalings."""
+    """(x - shift) / divisor: purenn's "none", "divide", "standardize" and "global-variance" scalings."""
 
     def __init__(self, shift: torch.Tensor, divisor: torch.Tensor) -> None:
         super().__init__()
@@ -47,6 +47,9 @@ def scaling_module(scaling: Dict[str, Any], dtype: torch.dtype) -> Scaling:
         return Scaling(torch.tensor(0.0, dtype=dtype), torch.tensor(scaling["by"], dtype=dtype))
     if kind == "standardize":
         return Scaling(torch.tensor(scaling["mean"], dtype=dtype), torch.tensor(scaling["std"], dtype=dtype))
+    if kind == "global-variance":  # one mean and one variance over every input value
+        mean, variance = scaling["mean"], scaling["variance"]
+        return Scaling(torch.tensor(mean, dtype=dtype), torch.tensor(variance, dtype=dtype))
     raise ValueError(f"unknown scaling kind {kind!r}")
 
 

@@ -130,7 +130,9 @@ def _add_mat_options(parser: argparse.ArgumentParser) -> None:
 def _add_training_options(parser: argparse.ArgumentParser) -> None:
     """The training flags: each one's dest is the Classifier parameter (Settings' field) it sets;
     default None leaves the preset's value, or Settings' default (tests/test_settings.py)."""
-    group = parser.add_argument_group("network and training (each overrides the preset's value, its default)")
+    group = parser.add_argument_group(
+        "network and training (each overrides the preset's value; defaults shown: the default preset's)"
+    )
     option = group.add_argument
     paired = [loss.output_activation for loss in LOSSES.values()]  # softmax, sigmoid, identity
     option("--preset", default="default", choices=sorted(PRESETS), help="a named recipe")
@@ -200,6 +202,25 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="skip measuring the training accuracy after every epoch (a quarter of an epoch's time)",
     )
+    _show_preset_defaults(group)
+
+
+# What a training flag falls back to when its default parameter value is None.
+_NONE_MEANS = {"divide_by": "the largest |input|"}
+
+
+def _show_preset_defaults(group: Any) -> None:
+    """End each training flag's help with the default preset's value, the one it falls back to:
+    Classifier's default (flags default to None, so a preset's own value shows through).
+    Flags that are off by default (--early-stopping) or unset (--tol) show nothing."""
+    defaults = Classifier().get_params()
+    for action in group._group_actions:
+        value = _NONE_MEANS.get(action.dest) if defaults.get(action.dest) is None else defaults[action.dest]
+        if action.dest not in defaults or value is None or isinstance(value, bool):
+            continue
+        if action.help and "(default" not in action.help:
+            shown = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+            action.help += f" (default: {shown})".replace("%", "%%")
 
 
 def _parser() -> argparse.ArgumentParser:

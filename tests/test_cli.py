@@ -143,6 +143,29 @@ def test_help_everywhere(capsys: Any) -> None:
         assert status == 0 and "usage:" in stdout
 
 
+def test_train_help_shows_each_training_flags_default(capsys: Any) -> None:
+    """Every training flag's help ends with the default preset's value (what it falls back to)."""
+    status, stdout, _ = _run(capsys, "train", "--help")
+    text = " ".join(stdout.split())  # argparse wraps the lines
+    assert status == 0
+    for shown in (
+        "--hidden SIZES hidden layer sizes, e.g. 64 or 128,64 (default: 256)",
+        "(default: relu)",
+        "number of passes over the training data (default: 60)",
+        "learning rate (default: 0.1)",
+        "(default: cosine)",
+        "L2 regularisation lambda (biases excluded) (default: 0.0001)",
+        "in [0, 1) (default: 0.5)",
+        "0 = full batch (default: 32)",
+        "(default: divide)",
+        "(default: sgd)",
+        "(default: argmax)",
+        "(default: the largest |input|)",
+    ):
+        assert shown in text, shown
+    assert "(default: None)" not in text and "(default: False)" not in text
+
+
 def _corrupt_model(tmp_path: Path) -> str:
     path = tmp_path / "corrupt.json"
     path.write_text('{"format": "purenn-model", "version": 1, "layers": [')

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import List
 
 import pytest
 
@@ -90,3 +91,34 @@ def test_pytorch_loads_the_json_and_agrees_with_purenn(tmp_path: Path) -> None:
     assert "Linear(in_features=16, out_features=8, bias=True)" in output and "Tanh()" in output
     worst = float(output.split("max abs difference from purenn on 1797 digits: ")[1].split()[0])
     assert worst < 1e-12 and "same class (largest output): 1797/1797" in output
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        [
+            "--scaling",
+            "global-variance",
+            "--hidden",
+            "16",
+            "--activation",
+            "sigmoid",
+            "--output-activation",
+            "identity",
+        ]
+        + ["--loss", "squared_error"],
+        ["--scaling", "none", "--hidden", "", "--loss", "squared_error", "--output-activation", "sigmoid"],
+    ],
+    ids=["global-variance-sigmoid-identity", "none-no-hidden-sigmoid"],
+)
+def test_pytorch_loads_every_scaling_and_activation(tmp_path: Path, flags: List[str]) -> None:
+    """The other scalings and output activations, in float64 and float32 (needs torch)."""
+    pytest.importorskip("torch")
+    from purenn.cli import main
+
+    model = tmp_path / "model.json"
+    assert main(["train", *flags, "--epochs", "1", "--quiet", "--out", str(model)]) == 0
+    for precision, bound in (([], 1e-12), (["--float32"], 1e-5)):
+        output = _run("pytorch_from_json.py", str(model), *precision)
+        worst = float(output.split("max abs difference from purenn on 1797 digits: ")[1].split()[0])
+        assert worst < bound, output

@@ -37,6 +37,7 @@ CASES = [
     (["sigmoid"], "sigmoid", "binary_cross_entropy", {"kind": "none"}),
     (["identity", "softmax"], "identity", "squared_error", {"kind": "divide", "by": 100.0}),
     ([], "softmax", "cross_entropy", "standardize"),
+    (["relu"], "identity", "squared_error", {"kind": "global-variance", "mean": 4.88, "variance": 36.2}),
 ]
 
 

@@ -95,3 +95,28 @@ def test_the_wheel_carries_the_data_its_card_and_the_license_metadata(built: Pat
     assert "Classifier: Programming Language :: Python :: 3.13" in metadata
     assert "Classifier: Operating System :: OS Independent" in metadata
     assert os.path.basename(str(wheel)).endswith("-py3-none-any.whl")
+
+
+@pytest.mark.slow
+def test_the_unpacked_sdist_runs_its_own_tests(built: Path, tmp_path: Path) -> None:
+    """pytest inside the unpacked sdist, on its own purenn: conftest.py, strategies.py and the data load."""
+    (sdist,) = built.glob("purenn-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        if sys.version_info >= (3, 12):
+            archive.extractall(tmp_path, filter="data")
+        else:
+            archive.extractall(tmp_path)
+    (unpacked,) = tmp_path.glob("purenn-*")
+    env = {**os.environ, "PYTHONPATH": str(unpacked), "HYPOTHESIS_PROFILE": "ci"}
+    done = subprocess.run(
+        [sys.executable, "-c", "import purenn; print(purenn.__file__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=unpacked,
+    )
+    assert done.stdout.startswith(str(unpacked)), done.stdout + done.stderr
+    files = ["tests/test_vectors.py", "tests/test_activations.py", "tests/test_packaging.py"]
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow", *files]
+    done = subprocess.run(argv, cwd=unpacked, capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0 and " passed" in done.stdout and "error" not in done.stdout, done.stdout

@@ -205,3 +205,44 @@ def test_a_csv_of_features_alone_with_label_column_none(
     assert load_dataset(str(features), label_column=None) == (DIGITS[:20], [])
     status, _, stderr = _run(capsys, "predict", str(model_path), "--data", str(features))  # 63 features
     assert status == 2 and "expects 64 inputs" in stderr
+
+
+def test_predict_every_row_of_idx_gzipped_idx_and_mat_files(
+    model_path: Path, tmp_path: Path, capsys: Any
+) -> None:
+    """IDX (its labels file found beside it), gzipped IDX and a MAT-file: the same lines as the CSV."""
+    from test_data import idx_bytes
+    from test_matlab import mat_file, matrix
+
+    rows, labels = DIGITS[:30], LABELS[:30]
+    images = idx_bytes(0x08, [30, 8, 8], [int(value) for row in rows for value in row])
+    (tmp_path / "t-images-idx3-ubyte").write_bytes(images)
+    (tmp_path / "t-labels-idx1-ubyte").write_bytes(idx_bytes(0x08, [30], labels))
+    (tmp_path / "g-images-idx3-ubyte.gz").write_bytes(gzip.compress(images))
+    (tmp_path / "g-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(0x08, [30], labels)))
+    mat = mat_file("<", matrix("<", "X", rows), matrix("<", "y", [[label] for label in labels]))
+    (tmp_path / "d.mat").write_bytes(mat)
+    csv_path = tmp_path / "d.csv"
+    csv_path.write_text("".join(",".join(map(str, [*map(int, r), y])) + "\n" for r, y in zip(rows, labels)))
+    expected = _run(capsys, "predict", str(model_path), "--data", str(csv_path))[1]
+    assert expected.count("\n") == 31
+    for name in ("t-images-idx3-ubyte", "g-images-idx3-ubyte.gz", "d.mat"):
+        status, stdout, stderr = _run(capsys, "predict", str(model_path), "--data", str(tmp_path / name))
+        assert (status, stdout, stderr) == (0, expected, ""), name
+    completed = subprocess.run(  # standard input: CSV, exactly as from the file
+        [sys.executable, "-m", "purenn", "predict", str(model_path), "--data", "-"],
+        input=csv_path.read_bytes(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert completed.returncode == 0 and completed.stdout.decode() == expected, completed.stderr
+    completed = subprocess.run(  # IDX cannot be told from CSV on a stream: refused in one line
+        [sys.executable, "-m", "purenn", "predict", str(model_path), "--data", "-"],
+        input=images,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert completed.returncode == 2 and completed.stderr.count(b"\n") == 1
+    assert b"give the file's name" in completed.stderr

@@ -102,10 +102,16 @@ def test_the_cli_choices_and_help_lists_come_from_the_registries() -> None:
     assert flags["solver"].choices == list(SOLVERS)
     assert flags["dropout_order"].choices == list(DROPOUT_ORDERS)
     assert flags["scaling"].choices == list(SCALING_KINDS)
-    assert flags["activation"].help == "hidden activation: " + ", ".join(ACTIVATIONS)
-    assert flags["loss"].help == "cross_entropy, binary_cross_entropy or squared_error"
+    # each ends with the default preset's value (cli._show_preset_defaults)
+    assert flags["activation"].help == "hidden activation: " + ", ".join(ACTIVATIONS) + " (default: relu)"
+    assert (
+        flags["loss"].help == "cross_entropy, binary_cross_entropy or squared_error (default: cross_entropy)"
+    )
     assert list(LOSSES) == ["cross_entropy", "binary_cross_entropy", "squared_error"]
-    assert flags["output_activation"].help == "output activation: softmax, sigmoid, identity, ..."
+    assert (
+        flags["output_activation"].help
+        == "output activation: softmax, sigmoid, identity, ... (default: softmax)"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
