@@ -418,6 +418,26 @@ def _silence_stdout() -> None:
         pass
 
 
+def _say(line: str) -> None:
+    """Write one line to standard error, if it can take it (closed or full, the status still tells)."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _open_closed_streams() -> None:
+    """Give a closed standard output or error (`>&-`, `2>&-`: None in sys) the null device.
+
+    Closed standard output is a reader that has gone (files are still written, the status is 0);
+    closed standard error loses the messages, not the status, and never sends them to stdout.
+    """
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - for the run
+
+
 def interrupted(command: str = "purenn") -> int:
     """Say, in one line, that Ctrl-C stopped the command; return its exit status, 130.
 
@@ -425,10 +445,9 @@ def interrupted(command: str = "purenn") -> int:
     """
     try:
         start = "\n" if sys.stderr.isatty() else ""
-        sys.stderr.write(f"{start}{command}: interrupted\n")
-        sys.stderr.flush()
     except (OSError, ValueError, AttributeError):
-        pass
+        start = ""
+    _say(f"{start}{command}: interrupted")
     return 130
 
 
@@ -456,10 +475,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     output that cannot be written (`> /dev/full`) is an error, reported after every file is saved.
     """
     names = ["purenn"]
+    _open_closed_streams()
     try:
         return _run(argv, names)
     except PurennError as error:
-        print(f"{names[0]}: error: {error}", file=sys.stderr)
+        _say(f"{names[0]}: error: {error}")
         return 2
     except BrokenPipeError:  # e.g. `purenn evaluate model.json | head`: the reader left, nothing to say
         _silence_stdout()
@@ -467,7 +487,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except OSError as error:
         _silence_stdout()
         where = error.filename or "standard output"
-        print(f"{names[0]}: error: {where}: {error.strerror or error}", file=sys.stderr)
+        _say(f"{names[0]}: error: {where}: {error.strerror or error}")
         return 2
     except KeyboardInterrupt:
         return interrupted(names[0])
