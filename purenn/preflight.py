@@ -13,6 +13,7 @@ Every check raises PurennError with one line naming the flag; nothing here loads
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -92,6 +93,28 @@ def _nearest_existing(path: str) -> str:
     return path
 
 
+def _probe_new_directory(directory: str, parent: str) -> None:
+    """Make the missing directories of directory (below parent, which exists) and a file in the
+    last, then remove them all: a name too long or a read-only place is refused before any work."""
+    missing: List[str] = []
+    path = os.path.abspath(directory)
+    while path != parent:
+        missing.append(path)
+        path = os.path.dirname(path)
+    made: List[str] = []
+    try:
+        for path in reversed(missing):
+            os.mkdir(path)
+            made.append(path)
+        probe_directory(os.path.join(directory, PLOT_NAMES[0]), "--plots")
+    except OSError as error:
+        raise PurennError(f"--plots {directory}: cannot make it: {error.strerror or error}") from None
+    finally:
+        for path in reversed(made):
+            with contextlib.suppress(OSError):
+                os.rmdir(path)
+
+
 def check_plots(directory: str, inputs: Sequence[Tuple[str, str]]) -> None:
     """Refuse a --plots directory that cannot receive every figure, before any work.
 
@@ -107,7 +130,7 @@ def check_plots(directory: str, inputs: Sequence[Tuple[str, str]]) -> None:
         parent = _nearest_existing(directory)
         if not os.path.isdir(parent):
             raise PurennError(f"--plots {directory}: {parent} is not a directory")
-        probe_directory(os.path.join(parent, PLOT_NAMES[0]), "--plots")
+        _probe_new_directory(directory, parent)
         return
     for name in PLOT_NAMES:
         check_output(os.path.join(directory, name), "--plots", inputs)

@@ -578,3 +578,28 @@ def test_conflicting_or_unused_flags_are_one_line_and_exit_2(
     assert status == 2, stderr
     _assert_the_invariant(status, stderr, before, _snapshot(workdir), [])
     assert not os.path.exists("o.json")
+
+
+# Found by the audit of issue 12: each failed before its fix.
+
+
+def test_evaluate_plots_are_never_written_over_the_training_data_the_model_records(
+    workdir: Path, capsys: Any
+) -> None:
+    (workdir / "pl").mkdir()
+    os.symlink("../tiny.csv", workdir / "pl" / "confusion.svg")  # written through, it would be the data
+    before = _snapshot(workdir)
+    status, stderr = _run_main(["evaluate", "m.json", "--plots", "pl"], capsys)
+    assert status == 2 and "the model's training data" in stderr, stderr
+    _assert_the_invariant(status, stderr, before, _snapshot(workdir), [])
+
+
+@pytest.mark.parametrize("plots", ["n" * 256, "new/" + "n" * 256, "n" * 256 + "/x", "tiny.csv/x/y"])
+def test_a_new_plots_directory_that_cannot_be_made_is_refused_before_training(
+    workdir: Path, capsys: Any, plots: str
+) -> None:
+    (workdir / "o.json").write_bytes(b"old")  # an earlier model, which a late failure replaced
+    before = _snapshot(workdir)
+    status, stderr = _run_main(["train", "--data", "tiny.csv", *QUICK_TRAIN, "--out", "o.json", "--plots", plots], capsys)
+    assert status == 2 and "--plots" in stderr, stderr
+    _assert_the_invariant(status, stderr, before, _snapshot(workdir), [])
