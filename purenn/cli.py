@@ -305,7 +305,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SIZES",
         help="layer sizes, inputs first",
     )
-    gradcheck.add_argument("--activation", default="tanh", help="hidden activation")
+    gradcheck.add_argument(
+        "--activation", help=f"hidden activation: {', '.join(ACTIVATIONS)} (default tanh; needs a hidden layer)"
+    )
     gradcheck.add_argument(
         "--loss",
         default="cross_entropy",
@@ -348,6 +350,23 @@ def _unused_training_flags(args: argparse.Namespace, params: Dict[str, Any]) -> 
         for flag, given in (("--activation", args.activation), ("--dropout", args.dropout)):
             if given is not None:
                 unused[flag] = "the network has no hidden layers"
+    if args.momentum is not None and effective["solver"] == "adam":
+        unused["--momentum"] = "--solver adam keeps its own moments (beta_1, beta_2), not momentum"
+    if args.dropout_order is not None and not effective["dropout"]:
+        unused["--dropout-order"] = "it orders the dropout mask, and the dropout is 0"
+    if args.fit_scaling_on is not None and effective["scaling"] == "none":
+        unused["--fit-scaling-on"] = "the scaling is none: there is nothing to fit"
+    unused.update(_unused_with_resume(args))
+    return unused
+
+
+def _unused_with_resume(args: argparse.Namespace) -> Dict[str, str]:
+    """The flags --resume makes do nothing: a resumed model keeps its scaling and recorded split."""
+    unused = {}
+    if args.resume and args.fit_scaling_on is not None:
+        unused["--fit-scaling-on"] = "a resumed model keeps the scaling it was fitted with"
+    if args.resume and args.test_fraction is not None and args.split is None:
+        unused["--test-fraction"] = "a resumed model keeps its recorded split: give --split too for another"
     return unused
 
 
