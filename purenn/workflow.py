@@ -231,10 +231,14 @@ def _all_rows_settings(
         classifier.set_params(loss_tolerance_divisor=len(labels))
 
 
-def _check_train_size(classifier: Classifier, inputs: Rows, labels: Sequence[Label]) -> Optional[str]:
-    """Refuse a network no model file holds or memory fits, before it is made; a warning when large."""
+def _check_train_size(
+    classifier: Classifier, inputs: Rows, labels: Sequence[Label], train_rows: int
+) -> Optional[str]:
+    """Refuse a network no model file holds or memory fits, before it is made; a warning when large.
+    A step's rows count too: batch_size of them, or every training row for full batches (0)."""
     sizes = [len(inputs[0]), *classifier.hidden, len({str(label) for label in labels})]
-    return check_network_fits(sizes)
+    batch = classifier.batch_size if isinstance(classifier.batch_size, int) else 1
+    return check_network_fits(sizes, rows_per_step=min(batch, train_rows) if batch > 0 else train_rows)
 
 
 @dataclasses.dataclass
@@ -362,7 +366,7 @@ def prepare_training(
     train_rows, test_rows = _split_rows(labels, split)
     if not recipe.resumed_from:  # a resumed model keeps its own scaling and stopping rule
         _all_rows_settings(classifier, get_preset(recipe.preset), recipe.fit_scaling_on, inputs, labels)
-    warning = _check_train_size(classifier, inputs, labels)
+    warning = _check_train_size(classifier, inputs, labels, len(train_rows))
     if warning and notice:
         notice("warning", warning)
     return Prepared(
