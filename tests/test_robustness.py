@@ -631,3 +631,20 @@ def test_more_flags_that_would_do_nothing_are_refused(workdir: Path, capsys: Any
         flag = next(a for a in argv[3:] if a.startswith("--") and a != "--preset")
     assert flag in stderr, stderr
     _assert_the_invariant(status, stderr, before, _snapshot(workdir), [])
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--activation", "nope"], "--activation: unknown activation"),
+        (["--output-activation", "nope"], "--output-activation: unknown"),
+        (["--epochs", "9" * 20], "--epochs must be at most"),
+        (["--jobs", "2", "--batch-size", "1"], "--jobs 2 needs --batch-size > 1"),
+        (["--dropout-order", "mask-after-output", "--batch-size", "8"], "--dropout-order 'mask-after-output'"),
+    ],
+)
+def test_the_command_line_names_the_flag_not_the_parameter(
+    workdir: Path, capsys: Any, flags: List[str], named: str
+) -> None:
+    status, stderr = _run_main(["train", "--data", "tiny.csv", "--out", "o.json", "--quiet", *flags], capsys)
+    assert status == 2 and named in stderr, stderr
