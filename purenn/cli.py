@@ -306,7 +306,8 @@ def _parser() -> argparse.ArgumentParser:
         help="layer sizes, inputs first",
     )
     gradcheck.add_argument(
-        "--activation", help=f"hidden activation: {', '.join(ACTIVATIONS)} (default tanh; needs a hidden layer)"
+        "--activation",
+        help=f"hidden activation: {', '.join(ACTIVATIONS)} (default tanh; needs a hidden layer)",
     )
     gradcheck.add_argument(
         "--loss",

@@ -152,7 +152,9 @@ class Settings:
         _check_count("rounds", self.rounds, minimum=0)
         _check_count("round_size", self.round_size, minimum=0)
         if self.rounds and self.round_size < 1:
-            raise PurennError(f"rounds {self.rounds} needs round_size >= 1 (samples a round), got {self.round_size}")
+            raise PurennError(
+                f"rounds {self.rounds} needs round_size >= 1 (samples a round), got {self.round_size}"
+            )
         if self.loss_tolerance is not None:
             _check_number("loss_tolerance", self.loss_tolerance, low=0.0, low_open=True)
         if self.loss_tolerance_divisor is not None:
@@ -163,7 +165,8 @@ class Settings:
         if self.n_jobs > parallel.most_jobs():
             most = parallel.most_jobs()
             raise PurennError(
-                f"n_jobs must be at most {most} (4 per core here; 0 = one per core), got {_brief(self.n_jobs)}"
+                f"n_jobs must be at most {most} (4 per core here; 0 = one per core), "
+                f"got {_brief(self.n_jobs)}"
             )
         if self.n_jobs != 1 and self.batch_size == 1:
             raise PurennError(f"n_jobs {self.n_jobs} needs batch_size > 1 or 0: per-sample SGD runs serially")

@@ -454,7 +454,9 @@ def test_ctrl_c_caught_inside_a_string_exec_still_exits_130(tmp_path: Path) -> N
 def _shell(line: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = f"exec {sys.executable} -m purenn {line}"
-    return subprocess.run(["sh", "-c", command], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        ["sh", "-c", command], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
 
 
 def test_closed_standard_output_is_a_reader_gone(tiny: Path) -> None:

@@ -600,7 +600,9 @@ def test_a_new_plots_directory_that_cannot_be_made_is_refused_before_training(
 ) -> None:
     (workdir / "o.json").write_bytes(b"old")  # an earlier model, which a late failure replaced
     before = _snapshot(workdir)
-    status, stderr = _run_main(["train", "--data", "tiny.csv", *QUICK_TRAIN, "--out", "o.json", "--plots", plots], capsys)
+    status, stderr = _run_main(
+        ["train", "--data", "tiny.csv", *QUICK_TRAIN, "--out", "o.json", "--plots", plots], capsys
+    )
     assert status == 2 and "--plots" in stderr, stderr
     _assert_the_invariant(status, stderr, before, _snapshot(workdir), [])
 
@@ -620,7 +622,9 @@ UNUSED_FOUND_BY_THE_AUDIT = [
 ]
 
 
-@pytest.mark.parametrize("argv", UNUSED_FOUND_BY_THE_AUDIT, ids=[" ".join(a) for a in UNUSED_FOUND_BY_THE_AUDIT])
+@pytest.mark.parametrize(
+    "argv", UNUSED_FOUND_BY_THE_AUDIT, ids=[" ".join(a) for a in UNUSED_FOUND_BY_THE_AUDIT]
+)
 def test_more_flags_that_would_do_nothing_are_refused(workdir: Path, capsys: Any, argv: List[str]) -> None:
     before = _snapshot(workdir)
     extra = ["--out", "o.json", "--epochs", "1", "--quiet"] if argv[0] == "train" else []
@@ -640,7 +644,10 @@ def test_more_flags_that_would_do_nothing_are_refused(workdir: Path, capsys: Any
         (["--output-activation", "nope"], "--output-activation: unknown"),
         (["--epochs", "9" * 20], "--epochs must be at most"),
         (["--jobs", "2", "--batch-size", "1"], "--jobs 2 needs --batch-size > 1"),
-        (["--dropout-order", "mask-after-output", "--batch-size", "8"], "--dropout-order 'mask-after-output'"),
+        (
+            ["--dropout-order", "mask-after-output", "--batch-size", "8"],
+            "--dropout-order 'mask-after-output'",
+        ),
     ],
 )
 def test_the_command_line_names_the_flag_not_the_parameter(

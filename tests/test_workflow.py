@@ -137,10 +137,14 @@ def test_the_memory_warning_counts_the_rows_of_a_full_batch() -> None:
     81 MB at 32; the weights alone (150 000) said 38 MB. A full batch's layers are counted too."""
     told: List[Tuple[str, str]] = []
     prepare_training(
-        Classifier(hidden=(20000,), batch_size=0), DataSource("digits"), notice=lambda *said: told.append(said)
+        Classifier(hidden=(20000,), batch_size=0),
+        DataSource("digits"),
+        notice=lambda *said: told.append(said),
     )
     assert [kind for kind, _ in told] == ["warning"], told
     assert "batches of 1347 rows" in told[0][1], told
     told.clear()
-    prepare_training(Classifier(hidden=(20000,), batch_size=32), DataSource("digits"), notice=lambda *s: told.append(s))
+    prepare_training(
+        Classifier(hidden=(20000,), batch_size=32), DataSource("digits"), notice=lambda *s: told.append(s)
+    )
     assert told == []

@@ -42,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
         raise PurennError("--sizes needs at least an input and an output size, e.g. 6,3")
     preflight.check_network_fits(sizes, "--sizes")
     if args.activation is not None and len(sizes) == 2:
-        preflight.refuse_unused_flags({"--activation": f"--sizes {','.join(map(str, sizes))} has no hidden layer"})
+        preflight.refuse_unused_flags(
+            {"--activation": f"--sizes {','.join(map(str, sizes))} has no hidden layer"}
+        )
     hidden_activation = args.activation or "tanh"
     try:
         get_activation(hidden_activation)

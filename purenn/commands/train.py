@@ -42,7 +42,8 @@ def in_flag_words(error: PurennError, args: argparse.Namespace) -> PurennError:
     """A Classifier's message in the command line's words: the parameter a flag sets named as the
     flag (a leading name, and every snake_case one), never as the API spells it.
 
-    >>> print(in_flag_words(PurennError("n_jobs 2 needs batch_size > 1"), argparse.Namespace(n_jobs=2, batch_size=1)))
+    >>> flags = argparse.Namespace(n_jobs=2, batch_size=1)
+    >>> print(in_flag_words(PurennError("n_jobs 2 needs batch_size > 1"), flags))
     --jobs 2 needs --batch-size > 1
     """
     words = str(error).split(" ")
