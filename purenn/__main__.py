@@ -26,8 +26,12 @@ def run() -> None:
     try:
         from .cli import main
     except KeyboardInterrupt:
-        start = "\n" if sys.stderr.isatty() else ""
-        sys.stderr.write(f"{start}purenn: interrupted\n")
+        try:  # standard error may be closed (None) or full
+            start = "\n" if sys.stderr.isatty() else ""
+            sys.stderr.write(f"{start}purenn: interrupted\n")
+            sys.stderr.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
         _exit(INTERRUPTED)
     _exit(main())
 

@@ -326,7 +326,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SIZES",
         help="layer sizes, inputs first",
     )
-    gradcheck.add_argument("--activation", default="tanh", help="hidden activation")
+    gradcheck.add_argument(
+        "--activation",
+        help=f"hidden activation: {', '.join(ACTIVATIONS)} (default tanh; needs a hidden layer)",
+    )
     gradcheck.add_argument(
         "--loss",
         default="cross_entropy",
@@ -369,6 +372,23 @@ def _unused_training_flags(args: argparse.Namespace, params: Dict[str, Any]) -> 
         for flag, given in (("--activation", args.activation), ("--dropout", args.dropout)):
             if given is not None:
                 unused[flag] = "the network has no hidden layers"
+    if args.momentum is not None and effective["solver"] == "adam":
+        unused["--momentum"] = "--solver adam keeps its own moments (beta_1, beta_2), not momentum"
+    if args.dropout_order is not None and not effective["dropout"]:
+        unused["--dropout-order"] = "it orders the dropout mask, and the dropout is 0"
+    if args.fit_scaling_on is not None and effective["scaling"] == "none":
+        unused["--fit-scaling-on"] = "the scaling is none: there is nothing to fit"
+    unused.update(_unused_with_resume(args))
+    return unused
+
+
+def _unused_with_resume(args: argparse.Namespace) -> Dict[str, str]:
+    """The flags --resume makes do nothing: a resumed model keeps its scaling and recorded split."""
+    unused = {}
+    if args.resume and args.fit_scaling_on is not None:
+        unused["--fit-scaling-on"] = "a resumed model keeps the scaling it was fitted with"
+    if args.resume and args.test_fraction is not None and args.split is None:
+        unused["--test-fraction"] = "a resumed model keeps its recorded split: give --split too for another"
     return unused
 
 
@@ -439,6 +459,26 @@ def _silence_stdout() -> None:
         pass
 
 
+def _say(line: str) -> None:
+    """Write one line to standard error, if it can take it (closed or full, the status still tells)."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _open_closed_streams() -> None:
+    """Give a closed standard output or error (`>&-`, `2>&-`: None in sys) the null device.
+
+    Closed standard output is a reader that has gone (files are still written, the status is 0);
+    closed standard error loses the messages, not the status, and never sends them to stdout.
+    """
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - for the run
+
+
 def interrupted(command: str = "purenn") -> int:
     """Say, in one line, that Ctrl-C stopped the command; return its exit status, 130.
 
@@ -446,10 +486,9 @@ def interrupted(command: str = "purenn") -> int:
     """
     try:
         start = "\n" if sys.stderr.isatty() else ""
-        sys.stderr.write(f"{start}{command}: interrupted\n")
-        sys.stderr.flush()
     except (OSError, ValueError, AttributeError):
-        pass
+        start = ""
+    _say(f"{start}{command}: interrupted")
     return 130
 
 
@@ -477,10 +516,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     output that cannot be written (`> /dev/full`) is an error, reported after every file is saved.
     """
     names = ["purenn"]
+    _open_closed_streams()
     try:
         return _run(argv, names)
     except PurennError as error:
-        print(f"{names[0]}: error: {error}", file=sys.stderr)
+        _say(f"{names[0]}: error: {error}")
         return 2
     except BrokenPipeError:  # e.g. `purenn evaluate model.json | head`: the reader left, nothing to say
         _silence_stdout()
@@ -488,7 +528,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except OSError as error:
         _silence_stdout()
         where = error.filename or "standard output"
-        print(f"{names[0]}: error: {where}: {error.strerror or error}", file=sys.stderr)
+        _say(f"{names[0]}: error: {where}: {error.strerror or error}")
         return 2
     except KeyboardInterrupt:
         return interrupted(names[0])

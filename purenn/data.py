@@ -158,6 +158,8 @@ def load_csv(
 
 def read_stdin() -> bytes:
     """All of standard input, as bytes (it can be read only once: keep them)."""
+    if sys.stdin is None:  # `<&-`
+        raise DataError("standard input is closed: give a file, or pipe the CSV into -")
     try:
         return sys.stdin.buffer.read()
     except (OSError, AttributeError, ValueError) as error:

@@ -13,6 +13,7 @@ Every check raises PurennError with one line naming the flag; nothing here loads
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -36,6 +37,9 @@ PLOT_NAMES = ("digits.png", "weights.svg", "confusion.svg", "learning_curves.svg
 # took 310 MB more than a 64-2000-3 one, 254 bytes per weight (a float object and its list slot
 # in the weights, the velocities, the gradients, the last good copy, the JSON text).
 BYTES_PER_WEIGHT = 256
+# Measured: 64-2000-10 on the digits took 477 MB at --batch-size 0 (1347 rows a step) and 81 MB at
+# 32: about 146 bytes for each row of a step and each unit (sums, activations, deltas, as floats).
+BYTES_PER_ROW_UNIT = 150
 WARN_BYTES = 1 << 30  # say so above 1 GiB
 
 
@@ -92,6 +96,28 @@ def _nearest_existing(path: str) -> str:
     return path
 
 
+def _probe_new_directory(directory: str, parent: str) -> None:
+    """Make the missing directories of directory (below parent, which exists) and a file in the
+    last, then remove them all: a name too long or a read-only place is refused before any work."""
+    missing: List[str] = []
+    path = os.path.abspath(directory)
+    while path != parent:
+        missing.append(path)
+        path = os.path.dirname(path)
+    made: List[str] = []
+    try:
+        for path in reversed(missing):
+            os.mkdir(path)
+            made.append(path)
+        probe_directory(os.path.join(directory, PLOT_NAMES[0]), "--plots")
+    except OSError as error:
+        raise PurennError(f"--plots {directory}: cannot make it: {error.strerror or error}") from None
+    finally:
+        for path in reversed(made):
+            with contextlib.suppress(OSError):
+                os.rmdir(path)
+
+
 def check_plots(directory: str, inputs: Sequence[Tuple[str, str]]) -> None:
     """Refuse a --plots directory that cannot receive every figure, before any work.
 
@@ -107,7 +133,7 @@ def check_plots(directory: str, inputs: Sequence[Tuple[str, str]]) -> None:
         parent = _nearest_existing(directory)
         if not os.path.isdir(parent):
             raise PurennError(f"--plots {directory}: {parent} is not a directory")
-        probe_directory(os.path.join(parent, PLOT_NAMES[0]), "--plots")
+        _probe_new_directory(directory, parent)
         return
     for name in PLOT_NAMES:
         check_output(os.path.join(directory, name), "--plots", inputs)
@@ -129,26 +155,31 @@ def available_memory() -> Optional[int]:
     return None
 
 
-def check_network_fits(sizes: Sequence[int], flag: str = "--hidden") -> Optional[str]:
+def check_network_fits(sizes: Sequence[int], flag: str = "--hidden", rows_per_step: int = 1) -> Optional[str]:
     """Refuse a network of these layer sizes no model file holds, or too large for memory.
 
+    memory = weights * 256 + rows_per_step * units * 150 bytes (units: every layer but the
+    inputs; rows_per_step: the batch size, every training row for full batches).
     Returns a warning (one line) when training would need more than 1 GiB, else None.
 
     >>> check_network_fits([64, 32, 10]) is None
     True
+    >>> check_network_fits([64, 20000, 10], rows_per_step=1347)
+    'training a 64-20000-10 network (1500010 weights, batches of 1347 rows) needs about 4.4 GB of memory'
     """
     try:
         weights = check_size(sizes)
     except PurennError as error:
         raise PurennError(f"{flag}: {error}") from None
-    needed = weights * BYTES_PER_WEIGHT
+    needed = weights * BYTES_PER_WEIGHT + rows_per_step * sum(sizes[1:]) * BYTES_PER_ROW_UNIT
     available = available_memory()
-    shape = "-".join(map(str, sizes))
+    what = f"a {'-'.join(map(str, sizes))} network ({weights} weights"
+    what += f", batches of {rows_per_step} rows)" if rows_per_step > 1 else ")"
     if available is not None and needed > available:
         raise PurennError(
-            f"{flag}: training a {shape} network ({weights} weights) needs about {_gigabytes(needed)} "
+            f"{flag}: training {what} needs about {_gigabytes(needed)} "
             f"of memory, and {_gigabytes(available)} is available"
         )
     if needed > WARN_BYTES:
-        return f"training a {shape} network ({weights} weights) needs about {_gigabytes(needed)} of memory"
+        return f"training {what} needs about {_gigabytes(needed)} of memory"
     return None

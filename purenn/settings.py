@@ -44,6 +44,8 @@ __all__ = [
 # "inverted": the textbook order (the output sees the masked layer); "mask-after-output": 000's.
 DROPOUT_ORDERS = ("inverted", "mask-after-output")
 
+MOST_EPOCHS = 2**53  # every count of epochs up to it is exact as a float
+
 # "constant": the same rate every epoch; "cosine": from rate in the first epoch towards 0 in the last.
 SCHEDULES = ("constant", "cosine")
 
@@ -145,8 +147,14 @@ class Settings:
         _check_number("dropout", self.dropout, low=0.0, high=1.0, high_open=True)
         _check_count("batch_size", self.batch_size, minimum=0)
         _check_count("epochs", self.epochs, minimum=1)
+        if self.epochs > MOST_EPOCHS:  # the schedule divides by it as a float
+            raise PurennError(f"epochs must be at most 2**53, got {_brief(self.epochs)}")
         _check_count("rounds", self.rounds, minimum=0)
-        _check_count("round_size", self.round_size, minimum=1 if self.rounds else 0)
+        _check_count("round_size", self.round_size, minimum=0)
+        if self.rounds and self.round_size < 1:
+            raise PurennError(
+                f"rounds {self.rounds} needs round_size >= 1 (samples a round), got {self.round_size}"
+            )
         if self.loss_tolerance is not None:
             _check_number("loss_tolerance", self.loss_tolerance, low=0.0, low_open=True)
         if self.loss_tolerance_divisor is not None:
@@ -157,7 +165,8 @@ class Settings:
         if self.n_jobs > parallel.most_jobs():
             most = parallel.most_jobs()
             raise PurennError(
-                f"n_jobs must be at most {most} (4 per core here; 0 = one per core), got {self.n_jobs}"
+                f"n_jobs must be at most {most} (4 per core here; 0 = one per core), "
+                f"got {_brief(self.n_jobs)}"
             )
         if self.n_jobs != 1 and self.batch_size == 1:
             raise PurennError(f"n_jobs {self.n_jobs} needs batch_size > 1 or 0: per-sample SGD runs serially")
@@ -176,6 +185,11 @@ class Settings:
         if self.decision not in DECISIONS:
             raise PurennError(f"decision must be {_either(DECISIONS)}, got {self.decision!r}")
         check_initialiser(self.init)
+        for name in ("activation", "output_activation"):
+            try:
+                get_activation(getattr(self, name))
+            except PurennError as error:
+                raise PurennError(f"{name}: {error}") from None
         functions = [get_activation(name) for name in self.activations()]
         resolve_loss(self.loss, functions[-1])
 
@@ -250,8 +264,11 @@ def _describe_range(low: Optional[float], high: Optional[float], low_open: bool,
 
 
 def _brief(value: object) -> str:
-    """repr(value), cut to 40 characters (a 10**400 has 401 digits)."""
-    text = repr(value)
+    """repr(value), cut to 40 characters (a 10**400 has 401 digits; 10**5000's repr is refused)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int longer than sys.get_int_max_str_digits()
+        return "a number of thousands of digits"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -359,6 +376,9 @@ def _check_estimator_params(params: Dict[str, Any]) -> None:
         raise PurennError(f"validation_fraction must be in [0, 1), got {params['validation_fraction']!r}")
     if isinstance(params["seed"], bool) or not isinstance(params["seed"], numbers.Integral):
         raise PurennError(f"seed must be an integer, got {params['seed']!r}")
+    for name in ("warm_start", "verbose"):
+        if not isinstance(params.get(name, False), bool):
+            raise PurennError(f"{name} must be True or False, got {_brief(params[name])}")
     if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence):
         raise PurennError(f"hidden must be a sequence of layer sizes, such as (64,), got {hidden!r}")
     for size in hidden:

@@ -14,6 +14,7 @@
 - Trained: the fitted Classifier, its Model with the provenance in its training record, and what
   `purenn train` prints: the seconds, the rows trained and tested, the accuracy.
 - recorded_test_split: the test rows a model file records, read again (`purenn evaluate MODEL`).
+- recorded_inputs: the files recorded_test_split would read, as (what, path), for check_output.
 - load: a DataSource's (inputs, labels), the labels renamed as its options say.
 - image_order: how a source's rows unroll their square images.
 - data_identity, recorded_path: a data file's size and SHA-256; its path as a model records it.
@@ -61,6 +62,7 @@ __all__ = [
     "image_order",
     "load",
     "prepare_training",
+    "recorded_inputs",
     "recorded_path",
     "recorded_test_split",
     "train_recipe",
@@ -229,10 +231,14 @@ def _all_rows_settings(
         classifier.set_params(loss_tolerance_divisor=len(labels))
 
 
-def _check_train_size(classifier: Classifier, inputs: Rows, labels: Sequence[Label]) -> Optional[str]:
-    """Refuse a network no model file holds or memory fits, before it is made; a warning when large."""
+def _check_train_size(
+    classifier: Classifier, inputs: Rows, labels: Sequence[Label], train_rows: int
+) -> Optional[str]:
+    """Refuse a network no model file holds or memory fits, before it is made; a warning when large.
+    A step's rows count too: batch_size of them, or every training row for full batches (0)."""
     sizes = [len(inputs[0]), *classifier.hidden, len({str(label) for label in labels})]
-    return check_network_fits(sizes)
+    batch = classifier.batch_size if isinstance(classifier.batch_size, int) else 1
+    return check_network_fits(sizes, rows_per_step=min(batch, train_rows) if batch > 0 else train_rows)
 
 
 @dataclasses.dataclass
@@ -360,7 +366,7 @@ def prepare_training(
     train_rows, test_rows = _split_rows(labels, split)
     if not recipe.resumed_from:  # a resumed model keeps its own scaling and stopping rule
         _all_rows_settings(classifier, get_preset(recipe.preset), recipe.fit_scaling_on, inputs, labels)
-    warning = _check_train_size(classifier, inputs, labels)
+    warning = _check_train_size(classifier, inputs, labels, len(train_rows))
     if warning and notice:
         notice("warning", warning)
     return Prepared(
@@ -421,6 +427,19 @@ def _check_identity(model_path: str, path: Optional[str], recorded: object, fiel
             f"{recorded.get('bytes')} bytes then, {now and now['bytes']} now, or a different "
             "SHA-256): its test split would be other rows; give DATA to evaluate on it anyway"
         )
+
+
+def recorded_inputs(model_path: str, training: Mapping[str, Any]) -> List[Tuple[str, str]]:
+    """The data and labels files a model records (what recorded_test_split reads), as (what, path).
+
+    >>> recorded_inputs("m.json", {"data": "/data/train.csv"})
+    [("the model's training data", '/data/train.csv')]
+    """
+    inputs = []
+    for what, recorded in (("training data", training.get("data")), ("labels", training.get("labels_file"))):
+        if isinstance(recorded, str) and recorded not in ("-", "digits"):
+            inputs.append((f"the model's {what}", _find_recorded(model_path, recorded) or recorded))
+    return inputs
 
 
 def recorded_test_split(

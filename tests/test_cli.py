@@ -283,3 +283,17 @@ def test_progress_bar_draws_one_line_per_epoch() -> None:
         "epoch 2/2 [####################] 100%  0:02 elapsed, ~0:00 left  loss 0.2500  train 95.0%  "
         "validation 93.0%\x1b[K\n",
     ]
+
+
+def test_the_progress_line_never_wraps_on_a_narrow_terminal() -> None:
+    """Found by the audit of issue 12: a 5-column terminal got 10 characters, which wrap and stay."""
+    import io
+
+    from purenn.commands.printing import ProgressBar
+
+    for columns in (1, 2, 5, 11, 30):
+        stream = io.StringIO()
+        ProgressBar(stream, clock=lambda: 1.0, columns=columns).step(1, 2, 1, 10)
+        drawn = stream.getvalue()
+        assert drawn.startswith("\r") and drawn.endswith("\x1b[K"), drawn
+        assert len(drawn) - len("\r\x1b[K") <= max(columns - 1, 1), (columns, drawn)

@@ -445,3 +445,36 @@ def test_ctrl_c_caught_inside_a_string_exec_still_exits_130(tmp_path: Path) -> N
         import signal
 
         assert run("plain").returncode == -signal.SIGINT  # what purenn's exit has to undo
+
+
+# Standard streams closed (`>&-`, `2>&-`, `<&-`) or full (`2>/dev/full`): the same statuses, no
+# traceback, no message on the wrong stream (found by the audit of issue 12).
+
+
+def _shell(line: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = f"exec {sys.executable} -m purenn {line}"
+    return subprocess.run(
+        ["sh", "-c", command], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
+
+
+def test_closed_standard_output_is_a_reader_gone(tiny: Path) -> None:
+    version = _shell("--version 1>&-", tiny.parent)
+    assert (version.returncode, version.stderr) == (0, ""), version.stderr
+    trained = _shell("train --data tiny.csv --out m.json --epochs 1 --hidden 4 --quiet 1>&-", tiny.parent)
+    assert (trained.returncode, trained.stderr) == (0, ""), trained.stderr
+    load_model(tiny.parent / "m.json")
+
+
+def test_closed_or_full_standard_error_keeps_the_status_and_stdout_clean(tiny: Path) -> None:
+    closed = _shell("evaluate nosuch.json 2>&-", tiny.parent)
+    assert (closed.returncode, closed.stdout) == (2, ""), closed.stdout
+    for line in ("evaluate nosuch.json 2>/dev/full", "evaluate nosuch.json >/dev/full 2>/dev/full"):
+        assert _shell(line, tiny.parent).returncode == 2, line
+
+
+def test_closed_standard_input_as_data_is_one_line(tiny: Path) -> None:
+    completed = _shell("train --data - --out m.json --epochs 1 --hidden 4 --quiet 0<&-", tiny.parent)
+    assert "standard input is closed" in _one_line(completed, 2)
+    assert not (tiny.parent / "m.json").exists()

@@ -394,3 +394,29 @@ def test_fit_stops_when_its_progress_callback_returns_true(verbose: bool) -> Non
     two = Classifier(hidden=(8,), epochs=6, seed=1)
     two.fit(X, y, progress=lambda record, epochs: record.epoch == 2)
     assert two.network_ == model.network_ and two.loss_curve_ == model.loss_curve_
+
+
+# Found by the audit of issue 12: each parameter's wrong value is a PurennError naming it.
+AUDIT_X = [[i % 2, i % 3, i % 5, i % 7] for i in range(40)]
+AUDIT_Y = [i % 2 for i in range(40)]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("epochs", 10**400),
+        ("epochs", 10**5000),
+        ("verbose", "yes"),
+        ("verbose", [1]),
+        ("verbose", float("nan")),
+        ("warm_start", "False"),
+        ("warm_start", (1,)),
+        ("output_activation", "swish"),
+        ("rounds", 2),
+        ("n_jobs", 10**5000),
+    ],
+    ids=lambda value: value if isinstance(value, str) else type(value).__name__,
+)
+def test_every_wrong_parameter_is_a_purenn_error_naming_it(name: str, value: object) -> None:
+    with pytest.raises(PurennError, match=name):
+        Classifier(**{"hidden": (3,), "epochs": 1, name: value}).fit(AUDIT_X, AUDIT_Y)

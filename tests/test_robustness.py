@@ -578,3 +578,80 @@ def test_conflicting_or_unused_flags_are_one_line_and_exit_2(
     assert status == 2, stderr
     _assert_the_invariant(status, stderr, before, _snapshot(workdir), [])
     assert not os.path.exists("o.json")
+
+
+# Found by the audit of issue 12: each failed before its fix.
+
+
+def test_evaluate_plots_are_never_written_over_the_training_data_the_model_records(
+    workdir: Path, capsys: Any
+) -> None:
+    (workdir / "pl").mkdir()
+    os.symlink("../tiny.csv", workdir / "pl" / "confusion.svg")  # written through, it would be the data
+    before = _snapshot(workdir)
+    status, stderr = _run_main(["evaluate", "m.json", "--plots", "pl"], capsys)
+    assert status == 2 and "the model's training data" in stderr, stderr
+    _assert_the_invariant(status, stderr, before, _snapshot(workdir), [])
+
+
+@pytest.mark.parametrize("plots", ["n" * 256, "new/" + "n" * 256, "n" * 256 + "/x", "tiny.csv/x/y"])
+def test_a_new_plots_directory_that_cannot_be_made_is_refused_before_training(
+    workdir: Path, capsys: Any, plots: str
+) -> None:
+    (workdir / "o.json").write_bytes(b"old")  # an earlier model, which a late failure replaced
+    before = _snapshot(workdir)
+    status, stderr = _run_main(
+        ["train", "--data", "tiny.csv", *QUICK_TRAIN, "--out", "o.json", "--plots", plots], capsys
+    )
+    assert status == 2 and "--plots" in stderr, stderr
+    _assert_the_invariant(status, stderr, before, _snapshot(workdir), [])
+
+
+UNUSED_FOUND_BY_THE_AUDIT = [
+    ["train", "--data", "tiny.csv", "--momentum", "0.9", "--solver", "adam"],
+    ["train", "--data", "tiny.csv", "--preset", "sigmoid-sgd", "--dropout-order", "inverted"],
+    ["train", "--data", "tiny.csv", "--dropout", "0", "--dropout-order", "mask-after-output"],
+    ["train", "--data", "tiny.csv", "--fit-scaling-on", "all", "--scaling", "none"],
+    ["train", "--data", "tiny.csv", "--resume", "m.json", "--test-fraction", "0.5"],
+    ["train", "--data", "tiny.csv", "--resume", "m.json", "--fit-scaling-on", "all"],
+    ["predict", "m.json", "--pixels", "1 2 3 4", "--inputs-variable", "X"],
+    ["predict", "m.json", "--pixels", "1 2 3 4", "--labels-variable", "y"],
+    ["predict", "m.json", "--pixels", "1 2 3 4", "--relabel", "1=0"],
+    ["gradcheck", "--sizes", "3,2", "--activation", "relu"],
+    ["gradcheck", "--activation", "nonsense"],
+]
+
+
+@pytest.mark.parametrize(
+    "argv", UNUSED_FOUND_BY_THE_AUDIT, ids=[" ".join(a) for a in UNUSED_FOUND_BY_THE_AUDIT]
+)
+def test_more_flags_that_would_do_nothing_are_refused(workdir: Path, capsys: Any, argv: List[str]) -> None:
+    before = _snapshot(workdir)
+    extra = ["--out", "o.json", "--epochs", "1", "--quiet"] if argv[0] == "train" else []
+    status, stderr = _run_main([argv[0], *extra, *argv[1:]], capsys)
+    assert status == 2, stderr
+    flag = argv[-2] if argv[-2].startswith("--") and argv[0] != "gradcheck" else "--activation"
+    if argv[0] == "train" and "--resume" not in argv:
+        flag = next(a for a in argv[3:] if a.startswith("--") and a != "--preset")
+    assert flag in stderr, stderr
+    _assert_the_invariant(status, stderr, before, _snapshot(workdir), [])
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--activation", "nope"], "--activation: unknown activation"),
+        (["--output-activation", "nope"], "--output-activation: unknown"),
+        (["--epochs", "9" * 20], "--epochs must be at most"),
+        (["--jobs", "2", "--batch-size", "1"], "--jobs 2 needs --batch-size > 1"),
+        (
+            ["--dropout-order", "mask-after-output", "--batch-size", "8"],
+            "--dropout-order 'mask-after-output'",
+        ),
+    ],
+)
+def test_the_command_line_names_the_flag_not_the_parameter(
+    workdir: Path, capsys: Any, flags: List[str], named: str
+) -> None:
+    status, stderr = _run_main(["train", "--data", "tiny.csv", "--out", "o.json", "--quiet", *flags], capsys)
+    assert status == 2 and named in stderr, stderr

@@ -131,7 +131,10 @@ def test_every_preset_names_classifier_parameters_that_pass_the_checks(name: str
         ({"schedule": "nope"}, "schedule must be 'constant' or 'cosine', got 'nope'"),
         ({"decision": "nope"}, "decision must be 'argmax' or 'strict', got 'nope'"),
         ({"solver": "nope"}, "solver must be 'sgd' or 'adam', got 'nope'"),
-        ({"activation": "nope"}, "unknown activation 'nope'; known: identity, relu, sigmoid, softmax, tanh"),
+        (
+            {"activation": "nope"},
+            "activation: unknown activation 'nope'; known: identity, relu, sigmoid, softmax, tanh",
+        ),
         ({"loss": "nope"}, "unknown loss 'nope'; known: binary_cross_entropy, cross_entropy, squared_error"),
         ({"dropout_order": "nope"}, "dropout_order must be one of inverted, mask-after-output, got 'nope'"),
     ],

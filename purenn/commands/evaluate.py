@@ -16,7 +16,7 @@ from ..metrics import accuracy, confusion_matrix, format_report
 from ..model import load_model
 from ..predictions import evaluation_json
 from ..vectors import Label
-from ..workflow import image_order, recorded_test_split
+from ..workflow import image_order, recorded_inputs, recorded_test_split
 from .common import check_input_size, data_options, load, write_plots
 from .printing import percent, print_json
 
@@ -43,10 +43,12 @@ def _model_data(
 
 def run(args: argparse.Namespace) -> int:
     """`purenn evaluate`."""
-    if args.plots is not None:
-        inputs_read = [("MODEL", args.model), *preflight.data_inputs(args.data, args.labels)]
-        preflight.check_plots(args.plots, inputs_read)
     model = load_model(args.model)
+    if args.plots is not None:  # before any work: not over the model, DATA, or the data it records
+        inputs_read = [("MODEL", args.model), *preflight.data_inputs(args.data, args.labels)]
+        if not args.data:
+            inputs_read += recorded_inputs(args.model, model.training)
+        preflight.check_plots(args.plots, inputs_read)
     classifier = Classifier.from_model(model, source=args.model)
     inputs, labels, described = _model_data(args.model, model.training, args)
     check_input_size(args.model, classifier, inputs, described)

@@ -13,6 +13,7 @@ import random
 from typing import List, Tuple
 
 from .. import preflight
+from ..activations import get_activation
 from ..errors import PurennError
 from ..gradcheck import RELU_MARGIN, activations_for, push_relus_off_the_kink, verdict
 from ..network import Network, make_network
@@ -40,12 +41,21 @@ def run(args: argparse.Namespace) -> int:
     if len(sizes) < 2:
         raise PurennError("--sizes needs at least an input and an output size, e.g. 6,3")
     preflight.check_network_fits(sizes, "--sizes")
+    if args.activation is not None and len(sizes) == 2:
+        preflight.refuse_unused_flags(
+            {"--activation": f"--sizes {','.join(map(str, sizes))} has no hidden layer"}
+        )
+    hidden_activation = args.activation or "tanh"
+    try:
+        get_activation(hidden_activation)
+    except PurennError as error:
+        raise PurennError(f"--activation: {error}") from None
     rng = random.Random(args.seed)
     network = make_network(sizes, rng, init="uniform", low=-1.0, high=1.0)
-    activations = activations_for(args.loss, args.activation, len(sizes) - 2)
+    activations = activations_for(args.loss, hidden_activation, len(sizes) - 2)
     output = activations[-1]
     Settings(
-        hidden=tuple(sizes[1:-1]), activation=args.activation, output_activation=output, loss=args.loss
+        hidden=tuple(sizes[1:-1]), activation=hidden_activation, output_activation=output, loss=args.loss
     ).check()
     results = [_gradcheck_sample(network, rng, sizes, activations, args) for _ in range(args.samples)]
     errors = [error for error, _, _ in results]

@@ -77,7 +77,14 @@ def run(args: argparse.Namespace) -> int:
     """`purenn predict`."""
     image_option = "--pixels" if args.pixels is not None else "--image" if args.image is not None else None
     if image_option is not None:
-        given = {"--data": args.data, "--labels": args.labels, "--label-column": args.label_column}
+        given = {
+            "--data": args.data,
+            "--labels": args.labels,
+            "--label-column": args.label_column,
+            "--inputs-variable": args.inputs_variable,
+            "--labels-variable": args.labels_variable,
+            "--relabel": args.relabel,
+        }
         preflight.refuse_unused_flags(
             {
                 flag: f"the image comes from {image_option}"

@@ -76,7 +76,7 @@ class ProgressBar:
         text = f"epoch {epoch:>{len(str(epochs))}}/{epochs} [{'#' * filled}{'.' * (width - filled)}]"
         text += f" {100 * share:3.0f}%  {timing}{self.summary}"
         columns = self.columns or shutil.get_terminal_size((80, 24)).columns
-        self.stream.write("\r" + text[: max(columns - 1, 10)] + "\x1b[K")
+        self.stream.write("\r" + text[: max(columns - 1, 1)] + "\x1b[K")
         self.stream.flush()
         self.last_drawn = self.clock()
 

@@ -15,7 +15,7 @@ import sys
 from typing import Any, Dict, List, Sequence, Tuple
 
 from .. import preflight
-from ..errors import DivergenceError, WorkerError
+from ..errors import DivergenceError, PurennError, WorkerError
 from ..estimator import Classifier
 from ..files import check_output
 from ..model import save_model
@@ -33,6 +33,26 @@ def _check_train_paths(args: argparse.Namespace, read: Sequence[Tuple[str, str]]
     check_output(args.out, "--out", inputs)
     if args.plots is not None:
         preflight.check_plots(args.plots, [*inputs, ("--out", args.out)])
+
+
+_FLAG_OF = {"n_jobs": "--jobs", "measure_train_accuracy": "--no-train-accuracy"}  # dest != option
+
+
+def in_flag_words(error: PurennError, args: argparse.Namespace) -> PurennError:
+    """A Classifier's message in the command line's words: the parameter a flag sets named as the
+    flag (a leading name, and every snake_case one), never as the API spells it.
+
+    >>> flags = argparse.Namespace(n_jobs=2, batch_size=1)
+    >>> print(in_flag_words(PurennError("n_jobs 2 needs batch_size > 1"), flags))
+    --jobs 2 needs --batch-size > 1
+    """
+    words = str(error).split(" ")
+    flags = {name: _FLAG_OF.get(name, "--" + name.replace("_", "-")) for name in vars(args)}
+    for index, word in enumerate(words):
+        name, tail = (word[:-1], word[-1]) if word.endswith((":", ",")) else (word, "")
+        if name in flags and (index == 0 or "_" in name):
+            words[index] = flags[name] + tail
+    return PurennError(" ".join(words))
 
 
 def _notice(kind: str, text: str) -> None:
@@ -90,7 +110,10 @@ def run(args: argparse.Namespace, params: Dict[str, Any], given: Dict[str, Any])
     inputs_read = [("--resume", args.resume)] if args.resume else []
     resumed = resume(args.resume, given, args.seed) if args.resume else None
     classifier = resumed[0] if resumed else Classifier(**params)
-    classifier.settings()  # every setting checked before the data is read
+    try:
+        classifier.settings()  # every setting checked before the data is read
+    except PurennError as error:
+        raise in_flag_words(error, args) from None
     preflight.check_data_flags(args.data, args.labels, args.label_column)
     _check_train_paths(args, inputs_read)
     recipe = Recipe(
