@@ -139,6 +139,25 @@ def load(source: DataSource) -> Tuple[Rows, List[Label]]:
     return inputs, relabel(labels, [(old, new) for old, new in renames]) if renames else labels
 
 
+def _check_renames_used(labels: Sequence[Label], renames: Sequence[Sequence[Label]]) -> None:
+    """Refuse a rename of a label the training data does not have (it would do nothing).
+
+    After the renaming, each new name is a label of the data exactly when the old one was.
+
+    >>> _check_renames_used([0, 1], [[11, 0]])
+    >>> _check_renames_used([1, 2], [[11, 0]])
+    Traceback (most recent call last):
+      ...
+    purenn.errors.PurennError: relabel 11=0: the data has no label 11, so the renaming would do nothing
+    """
+    present = set(labels)
+    for old, new in renames:
+        if new not in present:
+            raise PurennError(
+                f"relabel {old}={new}: the data has no label {old!r}, so the renaming would do nothing"
+            )
+
+
 def image_order(options: Mapping[str, Any], source: Optional[str]) -> str:
     """How the images of source unroll: as stated, else column-major for MAT-files, else row-major.
 
@@ -358,6 +377,7 @@ def prepare_training(
     identities = (data_identity(source.path), data_identity(source.labels))
     inputs, labels = load(source)
     options = dict(source.options or {})
+    _check_renames_used(labels, options.get("relabel") or [])
     note = _labels_note(source.path, labels, options)
     if note and notice:
         notice("note", note)

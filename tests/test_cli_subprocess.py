@@ -296,6 +296,13 @@ def test_flags_without_effect_are_refused(tiny: Path, flags: List[str]) -> None:
     assert not (tiny.parent / "m.json").exists()
 
 
+def test_a_relabel_of_a_label_the_data_does_not_have_is_refused(tiny: Path) -> None:
+    argv = ["train", "--data", "tiny.csv", "--out", "m.json", "--epochs", "1", "--relabel", "11=7"]
+    line = _one_line(_purenn(argv, tiny.parent), 2)
+    assert "relabel 11=7" in line and "no label 11" in line
+    assert not (tiny.parent / "m.json").exists()
+
+
 def test_a_network_too_large_for_a_model_file_or_memory_is_refused_before_training(tiny: Path) -> None:
     for hidden in ("4000000", "3000,3000"):
         line = _one_line(_purenn(["train", "--data", "tiny.csv", "--hidden", hidden], tiny.parent), 2)
