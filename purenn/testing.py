@@ -283,6 +283,8 @@ def _count(value: Any) -> str:
 
 def _shape_problem(computed: Any, network: Network) -> Optional[str]:
     """Say where `computed` does not have the network's nested shape (or holds a non-number)."""
+    if computed is None:
+        return "the computed gradient is None: did the function return it?"
     if _count(computed) != str(len(network)):
         return f"the computed gradient has {_count(computed)} layers; the network has {len(network)}"
     for index, (layer_grads, layer) in enumerate(zip(computed, network)):
@@ -334,7 +336,13 @@ def _factor_hint(factor: float) -> str:
     for value, text in named.items():
         if abs(factor - value) <= 1e-3 * abs(value):
             return f"every weight is {text}"
-    return f"every weight is {factor:.6g} times the true gradient: a constant factor left in or out"
+    if factor == 0.0:
+        return "every weight of the computed gradient is 0 where the true one is not: it was never filled in"
+    sign = "the wrong sign and " if factor < 0 else ""
+    return (
+        f"every weight is {factor:.6g} times the true gradient: {sign}a constant factor left in or out "
+        "(a learning rate, a mean over samples or outputs)"
+    )
 
 
 def _l2_hint(wrong: List[Position], computed: Network, numeric: Network, case: TrainingCase) -> Optional[str]:
@@ -367,7 +375,8 @@ def _layer_hint(wrong_layers: List[int], last: int) -> Optional[str]:
     if wrong_layers == [last]:
         return (
             f"only the output layer (layer {last}) is wrong and the layers below it are right: the output "
-            "deltas reach them correctly, so look at this layer's dC/dw = delta_j * h_k (its input h)"
+            "deltas reach them correctly, so look at this layer's dC/dw = delta_j * h_k (its input h, "
+            "the bias's 1)"
         )
     if wrong_layers == list(range(wrong_layers[-1] + 1)):
         top = wrong_layers[-1]
@@ -389,11 +398,13 @@ def _hints(computed: Network, numeric: Network, wrong: List[Position], case: Tra
     """What the pattern of wrong weights suggests: the classic backpropagation bugs."""
     factor = _common_factor(computed, numeric)
     l2_hint = _l2_hint(wrong, computed, numeric, case)
-    if factor is not None:
+    if factor is not None and factor != 0.0:
         # Where the rest of a gradient is 0, an L2 term counted twice (or missing) also scales every
         # wrong weight by one factor: the exact +-lambda * w pattern is the more specific answer.
         return [l2_hint] if l2_hint else [_factor_hint(factor)]
-    hints = []
+    # A gradient of 0s is said first, and where the true one too is 0 but for a few weights (a
+    # bias input of 0 in a network of 0s), where those are is said as well.
+    hints = [] if factor is None else [_factor_hint(factor)]
     if l2_hint:
         hints.append(l2_hint)
     wrong_layers = sorted({layer for layer, _, _ in wrong})
@@ -417,10 +428,16 @@ def _hints(computed: Network, numeric: Network, wrong: List[Position], case: Tra
     layer_hint = _layer_hint(wrong_layers, len(case.network) - 1)
     if layer_hint:
         hints.append(layer_hint)
-    if silent:
-        names = ", ".join(map(str, silent))
+    elif biases_only and not l2_hint:
         hints.append(
-            f"(the inputs of layer {names} are (nearly) 0 here, so only its biases can show a wrong delta)"
+            "only bias weights are wrong, and here the other weights' gradients are (nearly) 0: a wrong "
+            "dC/dw_bias = delta_j (the bias's input being 1) and a wrong delta_j would both look like this"
+        )
+    if silent:
+        names = ("layer " if len(silent) == 1 else "layers ") + ", ".join(map(str, silent))
+        hints.append(
+            f"(every weight of {names} but the biases has a (nearly) 0 gradient here, computed and "
+            "true, so only the biases can show a wrong delta)"
         )
     return hints
 
@@ -431,7 +448,8 @@ def assert_gradients_match(computed: Network, case: TrainingCase, tolerance: flo
     `computed` has the network's nested shape (layer -> neuron -> weights, bias last). The error
     of each weight is |computed - numeric| / max(|computed|, |numeric|, 1e-6)
     (purenn.gradcheck.relative_errors); every weight's must be <= tolerance. The case's network
-    is probed in place and restored exactly.
+    is probed in place and restored exactly. A tolerance that is not a finite number >= 0 is a
+    ValueError; a gradient of the wrong shape fails with where it differs.
 
     >>> case = TrainingCase([[[1.0, 0.0]]], [2.0], [0.0], ["identity"], "squared_error", 0.0, None)
     >>> assert_gradients_match([[[4.0, 2.0]]], case) < 1e-9
@@ -443,6 +461,8 @@ def assert_gradients_match(computed: Network, case: TrainingCase, tolerance: flo
       worst: layer 0, neuron 0, weight 0: computed 8, central differences 4, relative error 0.5
       hint: every weight is twice the true gradient: a missing 1/2 (C = 1/2 (a - y)**2, so dC/da = a - y)
     """
+    if not (isinstance(tolerance, (int, float)) and 0.0 <= tolerance < math.inf):
+        raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
     problem = _shape_problem(computed, case.network)
     if problem:
         raise AssertionError(problem)

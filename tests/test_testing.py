@@ -286,3 +286,105 @@ def test_purenn_testing_without_hypothesis_says_what_to_install() -> None:
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
     assert last == "ImportError: purenn.testing needs Hypothesis: pip install purenn[testing]"
+
+
+# ---------------------------------------------------------------------------------------------
+# Deeper students: any number of sigmoid or tanh hidden layers
+
+
+DEEP_CASES = training_cases(
+    activations=["sigmoid", "tanh"], losses=["squared_error"], max_hidden_layers=3, max_width=4
+)
+SLOPES = {"sigmoid": lambda a: a * (1.0 - a), "tanh": lambda a: 1.0 - a * a}
+
+
+def deep_student_gradients(case: TrainingCase, bug: Optional[str] = None) -> Network:
+    """Backpropagation through every layer, loop by loop; `bug` names the mistake made."""
+    run = forward_pass(case.network, case.x, case.activations)
+    bias_input = 0.0 if bug == "bias input 0" else 1.0
+    deltas = [(a - y) * SLOPES[case.activations[-1]](a) for a, y in zip(run.outputs[-1], case.target)]
+    grads: Network = []
+    for index in range(len(case.network) - 1, -1, -1):
+        grads.insert(0, [[d * h for h in run.inputs[index]] + [d * bias_input] for d in deltas])
+        if index > 0:
+            layer = case.network[index]
+            sent_down = [dot(deltas, [neuron[k] for neuron in layer]) for k in range(len(layer[0]) - 1)]
+            slope = SLOPES[case.activations[index - 1]]
+            deltas = [slope(a) * e for a, e in zip(run.outputs[index - 1], sent_down)]
+    if bug == "the step, not the gradient":  # w - rate * g - w with rate 0.1
+        return [[[-0.1 * g for g in neuron] for neuron in layer] for layer in grads]
+    if bug == "never filled in":
+        return [[[0.0 for _ in neuron] for neuron in layer] for layer in grads]
+    return grads
+
+
+def _hint_lines(computed: Network, case: TrainingCase) -> Optional[List[str]]:
+    """The hints of the check's failure; None if it passed."""
+    try:
+        assert_gradients_match(computed, case)
+    except AssertionError as failure:
+        return [line[len("  hint: ") :] for line in str(failure).splitlines() if line.startswith("  hint: ")]
+    return None
+
+
+@given(DEEP_CASES)
+def test_the_deep_student_passes(case: TrainingCase) -> None:
+    assert _hint_lines(deep_student_gradients(case), case) is None
+
+
+@given(DEEP_CASES)
+def test_a_step_handed_in_for_the_gradient_is_named_with_its_sign(case: TrainingCase) -> None:
+    hints = _hint_lines(deep_student_gradients(case, "the step, not the gradient"), case)
+    assert hints is None or hints == [
+        "every weight is -0.1 times the true gradient: the wrong sign and a constant factor left in or out "
+        "(a learning rate, a mean over samples or outputs)"
+    ]
+
+
+@given(DEEP_CASES)
+def test_a_gradient_never_filled_in_is_named(case: TrainingCase) -> None:
+    hints = _hint_lines(deep_student_gradients(case, "never filled in"), case)
+    if hints is not None:
+        assert hints[0] == (
+            "every weight of the computed gradient is 0 where the true one is not: it was never filled in"
+        )
+        assert not any("times the true gradient" in hint for hint in hints)
+
+
+@given(DEEP_CASES)
+@example(
+    TrainingCase([[[0.0, 0.0]], [[0.0, 0.0]]], [0.0], [0.0], ["tanh", "sigmoid"], "squared_error", 0.0, None)
+)
+def test_a_bias_input_of_0_is_named_at_any_depth(case: TrainingCase) -> None:
+    hints = _hint_lines(deep_student_gradients(case, "bias input 0"), case)
+    assert hints is not None, "the true bias gradients are delta_j, the computed ones 0"
+    assert any(hint.startswith("only bias weights are wrong") or "the bias's 1" in hint for hint in hints)
+    assert not any("times the true gradient" in hint for hint in hints), hints
+
+
+def test_the_note_on_zero_gradients_says_what_it_saw() -> None:
+    """README's counterexample: x = 0, so layer 0's weights have gradient 0 whatever its delta."""
+    case = TrainingCase(
+        [[[0.0, 0.0]], [[0.0, 0.0]]], [0.0], [0.0], ["sigmoid"] * 2, "squared_error", 0.0, None
+    )
+    computed = [[[0.0, -0.001953125]], [[0.0625, 0.125]]]  # the update-first bug's gradient
+    hints = _hint_lines(computed, case)
+    assert hints is not None and hints[0].startswith("only layer 0 is wrong and the layers above are right")
+    assert hints[1] == (
+        "(every weight of layer 0 but the biases has a (nearly) 0 gradient here, computed and true, so only "
+        "the biases can show a wrong delta)"
+    )
+
+
+def test_a_missing_return_is_named() -> None:
+    case = TrainingCase([[[0.5, -0.25]]], [1.0], [0.0], ["sigmoid"], "squared_error", 0.0, None)
+    missing = r"^the computed gradient is None: did the function return it\?$"
+    with pytest.raises(AssertionError, match=missing):
+        assert_gradients_match(None, case)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("tolerance", [math.nan, -1e-6, math.inf, "1e-6"])
+def test_a_tolerance_that_is_no_bound_is_refused(tolerance: object) -> None:
+    case = TrainingCase([[[0.5, -0.25]]], [1.0], [0.0], ["sigmoid"], "squared_error", 0.0, None)
+    with pytest.raises(ValueError, match="tolerance must be a finite number >= 0"):
+        assert_gradients_match(case.call(gradients), case, tolerance)  # type: ignore[arg-type]
