@@ -7,6 +7,8 @@ Every z, a, delta, dC/dw and updated weight is printed with the formula of netwo
 losses.py's) docstring it evaluates, and the numbers that go in. Weights and inputs are drawn from
 the seed and rounded to two decimals, so a learner can redo each line by hand. At the end the
 gradients are checked against central differences (purenn.gradcheck) and the verdict printed.
+The network is tiny (2 to 5 layer sizes of 1 to 8 units), the rate in (0, 100] and lambda in
+[0, 10]: anything else is a PurennError (exit status 2), as is a bad flag.
 
 - worked_step: the step as a dict (what --json prints): the sample, the network, every layer's
   input h, sums z and outputs a, the loss, every layer's delta and dC/dh, dC/dw, the updated

@@ -6,6 +6,7 @@ import copy
 import json
 import math
 import re
+from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
@@ -157,3 +158,15 @@ def test_the_library_refuses_what_the_command_refuses() -> None:
     for rate, l2 in ((0.0, 0.0), (-0.5, 0.0), (MAX_RATE * 2, 0.0), (math.nan, 0.0), (0.5, MAX_L2 * 2)):
         with pytest.raises(PurennError):
             worked_step([2, 2, 1], ["sigmoid", "sigmoid"], "squared_error", 0, rate, l2)
+
+
+def test_the_readmes_excerpt_is_what_explain_prints() -> None:
+    """README's `purenn explain` excerpt: each shown line, in order, is a line of the default step."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("and checks itself against central\ndifferences:\n\n```text\n")[1].split("```")[0]
+    shown = [line for line in block.splitlines() if line != "..."]
+    printed = format_step(worked_step([2, 2, 1], ["sigmoid", "sigmoid"], "squared_error", 0, 0.5, 0.0))
+    lines = printed.splitlines()
+    positions = [lines.index(line) if line in lines else -1 for line in shown]
+    assert -1 not in positions, [line for line, at in zip(shown, positions) if at == -1]
+    assert positions == sorted(positions) and len(shown) >= 5
