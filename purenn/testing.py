@@ -121,6 +121,30 @@ def weights(bound: float = 1.0) -> st.SearchStrategy[float]:
     return st.floats(-bound, bound, allow_nan=False, allow_infinity=False)
 
 
+def _check_limits(
+    max_hidden_layers: int, max_width: int, min_hidden_layers: int, max_inputs: int, max_outputs: int
+) -> None:
+    for name, value, least in (
+        ("min_hidden_layers", min_hidden_layers, 0),
+        ("max_width", max_width, 1),
+        ("max_inputs", max_inputs, 1),
+        ("max_outputs", max_outputs, 1),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise InvalidArgument(f"{name} must be a whole number >= {least}; got {value!r}")
+    if isinstance(max_hidden_layers, bool) or not isinstance(max_hidden_layers, int):
+        raise InvalidArgument(f"max_hidden_layers must be a whole number; got {max_hidden_layers!r}")
+    if max_hidden_layers < min_hidden_layers:
+        raise InvalidArgument(
+            f"max_hidden_layers={max_hidden_layers} is below min_hidden_layers={min_hidden_layers}"
+            + (
+                " (pass min_hidden_layers=0 for networks without a hidden layer)"
+                if max_hidden_layers == 0
+                else ""
+            )
+        )
+
+
 @st.composite
 def layer_shapes(
     draw: st.DrawFn,
@@ -131,7 +155,12 @@ def layer_shapes(
     max_inputs: int = 5,
     max_outputs: int = 4,
 ) -> List[int]:
-    """[inputs, hidden..., outputs]: 1 to max_inputs inputs, min..max hidden layers of 1 to max_width."""
+    """[inputs, hidden..., outputs]: 1 to max_inputs inputs, min..max hidden layers of 1 to max_width.
+
+    Limits no network meets (max_width 0, max_hidden_layers below min_hidden_layers, ...) are an
+    InvalidArgument that names them.
+    """
+    _check_limits(max_hidden_layers, max_width, min_hidden_layers, max_inputs, max_outputs)
     hidden = draw(st.lists(st.integers(1, max_width), min_size=min_hidden_layers, max_size=max_hidden_layers))
     return [draw(st.integers(1, max_inputs))] + hidden + [draw(st.integers(1, max_outputs))]
 
@@ -401,7 +430,13 @@ def _hints(computed: Network, numeric: Network, wrong: List[Position], case: Tra
     if factor is not None and factor != 0.0:
         # Where the rest of a gradient is 0, an L2 term counted twice (or missing) also scales every
         # wrong weight by one factor: the exact +-lambda * w pattern is the more specific answer.
-        return [l2_hint] if l2_hint else [_factor_hint(factor)]
+        if l2_hint:
+            return [l2_hint]
+        biases_only = all(k == len(case.network[layer][neuron]) - 1 for layer, neuron, k in wrong)
+        note = "(only bias weights are wrong, the others' gradients being (nearly) 0 here: a bias's gradient"
+        return [_factor_hint(factor)] + (
+            [note + " off by this factor would look the same)"] if biases_only else []
+        )
     # A gradient of 0s is said first, and where the true one too is 0 but for a few weights (a
     # bias input of 0 in a network of 0s), where those are is said as well.
     hints = [] if factor is None else [_factor_hint(factor)]

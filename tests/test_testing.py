@@ -239,6 +239,11 @@ def test_the_output_activation_fits_the_loss(case: TrainingCase) -> None:
     assert case.activations[-1] == expected
 
 
+@given(training_cases(max_hidden_layers=0, min_hidden_layers=0, losses=["cross_entropy"]))
+def test_networks_without_a_hidden_layer_are_drawn_when_asked(case: TrainingCase) -> None:
+    assert len(case.network) == 1 and case.activations == ["softmax"] and case.dropout is None
+
+
 @given(st.data())
 def test_networks_have_the_sizes_asked_for(data: st.DataObject) -> None:
     sizes: List[int] = data.draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
@@ -253,6 +258,17 @@ def test_networks_have_the_sizes_asked_for(data: st.DataObject) -> None:
         ({"activations": ["sigmoid"], "losses": ["cross_entropy"]}, "none of the losses"),
         ({"activations": ["swish"]}, "activations must be a non-empty list of"),
         ({"losses": []}, "losses must be a non-empty list of"),
+        (
+            {"max_hidden_layers": 0},
+            r"max_hidden_layers=0 is below min_hidden_layers=1 \(pass min_hidden_layers=0 for networks",
+        ),
+        (
+            {"max_hidden_layers": 1, "min_hidden_layers": 2},
+            "max_hidden_layers=1 is below min_hidden_layers=2\n",
+        ),
+        ({"max_width": 0}, "max_width must be a whole number >= 1; got 0"),
+        ({"min_hidden_layers": -1}, "min_hidden_layers must be a whole number >= 0; got -1"),
+        ({"max_hidden_layers": 2.5}, "max_hidden_layers must be a whole number; got 2.5"),
     ],
 )
 def test_impossible_limits_are_refused(arguments: dict, message: str) -> None:
@@ -360,6 +376,16 @@ def test_a_bias_input_of_0_is_named_at_any_depth(case: TrainingCase) -> None:
     assert hints is not None, "the true bias gradients are delta_j, the computed ones 0"
     assert any(hint.startswith("only bias weights are wrong") or "the bias's 1" in hint for hint in hints)
     assert not any("times the true gradient" in hint for hint in hints), hints
+
+
+def test_a_factor_seen_only_on_biases_says_so() -> None:
+    """Where only the biases have a gradient, a doubled bias gradient doubles every weight."""
+    case = TrainingCase(
+        [[[0.0, 0.0]], [[0.0, 0.0]]], [0.0], [0.0], ["tanh", "sigmoid"], "squared_error", 0.0, None
+    )
+    hints = _hint_lines([[[0.0, 0.0]], [[0.0, 0.25]]], case)  # the true output bias gradient is 0.125
+    assert hints is not None and hints[0].startswith("every weight is twice the true gradient")
+    assert hints[1].startswith("(only bias weights are wrong, the others' gradients being (nearly) 0 here")
 
 
 def test_the_note_on_zero_gradients_says_what_it_saw() -> None:
