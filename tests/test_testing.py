@@ -105,6 +105,17 @@ L2_CASES = training_cases(
 
 
 @given(L2_CASES)
+@example(
+    TrainingCase(
+        [[[3.4874159025654665e-12, 0.0]], [[0.0, 0.0]]],
+        [0.0],
+        [0.0],
+        ["sigmoid"] * 2,
+        "squared_error",
+        0.5,
+        None,
+    )
+)
 def test_a_forgotten_l2_term_is_named(case: TrainingCase) -> None:
     _caught_with(student_gradients(case), case, "the L2 term lambda * w is missing")
 
@@ -139,8 +150,15 @@ DOUBLED_L2_ONLY = TrainingCase(
 )
 
 
+# Found by a random run: lambda * w (1.2e-6) tiny next to the gradient (0.0625), so "missing" fit too.
+TINY_L2_TERM = TrainingCase(
+    [[[0.0, 0.0]], [[2.428793576605399e-06, 0.0]]], [0.0], [0.0], ["sigmoid"] * 2, "squared_error", 0.5, None
+)
+
+
 @given(L2_CASES)
 @example(DOUBLED_L2_ONLY)
+@example(TINY_L2_TERM)
 def test_the_l2_term_counted_twice_is_named(case: TrainingCase) -> None:
     computed = student_gradients(case, l2=2 * case.l2)
     _caught_with(computed, case, "the L2 term is counted twice")
@@ -351,10 +369,12 @@ def test_the_deep_student_passes(case: TrainingCase) -> None:
 @given(DEEP_CASES)
 def test_a_step_handed_in_for_the_gradient_is_named_with_its_sign(case: TrainingCase) -> None:
     hints = _hint_lines(deep_student_gradients(case, "the step, not the gradient"), case)
-    assert hints is None or hints == [
+    assert hints is None or hints[0] == (
         "every weight is -0.1 times the true gradient: the wrong sign and a constant factor left in or out "
         "(a learning rate, a mean over samples or outputs)"
-    ]
+    )
+    # Where only biases have a gradient, the note that a bias bug would look the same may follow.
+    assert hints is None or all(hint.startswith("(only bias weights are wrong") for hint in hints[1:])
 
 
 @given(DEEP_CASES)
@@ -372,8 +392,11 @@ def test_a_gradient_never_filled_in_is_named(case: TrainingCase) -> None:
     TrainingCase([[[0.0, 0.0]], [[0.0, 0.0]]], [0.0], [0.0], ["tanh", "sigmoid"], "squared_error", 0.0, None)
 )
 def test_a_bias_input_of_0_is_named_at_any_depth(case: TrainingCase) -> None:
-    hints = _hint_lines(deep_student_gradients(case, "bias input 0"), case)
-    assert hints is not None, "the true bias gradients are delta_j, the computed ones 0"
+    computed = deep_student_gradients(case, "bias input 0")
+    hints = _hint_lines(computed, case)
+    if hints is None:  # every delta_j is 0 here, so a bias input of 0 changes nothing
+        assert relative_error(computed, case.call(gradients)) <= 1e-6
+        return
     assert any(hint.startswith("only bias weights are wrong") or "the bias's 1" in hint for hint in hints)
     assert not any("times the true gradient" in hint for hint in hints), hints
 
