@@ -7,6 +7,8 @@ Every z, a, delta, dC/dw and updated weight is printed with the formula of netwo
 losses.py's) docstring it evaluates, and the numbers that go in. Weights and inputs are drawn from
 the seed and rounded to two decimals, so a learner can redo each line by hand. At the end the
 gradients are checked against central differences (purenn.gradcheck) and the verdict printed.
+The network is tiny (2 to 5 layer sizes of 1 to 8 units), the rate in (0, 100] and lambda in
+[0, 10]: anything else is a PurennError (exit status 2), as is a bad flag.
 
 - worked_step: the step as a dict (what --json prints): the sample, the network, every layer's
   input h, sums z and outputs a, the loss, every layer's delta and dC/dh, dC/dw, the updated
@@ -28,6 +30,7 @@ import random
 from typing import Any, Dict, List, Sequence
 
 from .activations import Activation, ElementwiseActivation
+from .commands import arguments
 from .errors import PurennError
 from .gradcheck import numerical_gradients, push_relus_off_the_kink, relative_error
 from .losses import LOSSES, get_loss, l2_penalty
@@ -60,6 +63,11 @@ DERIVATIVES = {"sigmoid": "a * (1 - a)", "tanh": "1 - a**2", "relu": "1 if a > 0
 MAX_UNITS = 8
 MAX_LAYERS = 4
 CHECK_BOUND = 1e-6
+# The largest learning rate and L2 strength explain takes. The rate only scales the update; an L2
+# strength much above 10 makes the loss so large next to the biases' gradients that central
+# differences can no longer resolve them (with lambda = 300 the check failed for right gradients).
+MAX_RATE = 100.0
+MAX_L2 = 10.0
 
 
 def _sizes(text: str) -> List[int]:
@@ -110,8 +118,10 @@ def worked_step(
 ) -> Dict[str, Any]:
     """One step of gradient descent on one sample, every quantity kept (see the module docstring)."""
     check_l2(l2)
-    if not math.isfinite(rate):
-        raise PurennError(f"the learning rate must be a finite number, got {rate!r}")
+    if not (math.isfinite(rate) and 0.0 < rate <= MAX_RATE):
+        raise PurennError(f"the learning rate must be a number in (0, {MAX_RATE:g}], got {rate!r}")
+    if l2 > MAX_L2:
+        raise PurennError(f"l2 must be at most {MAX_L2:g} here (explain checks itself), got {l2!r}")
     rng = random.Random(seed)
     network: Network = [
         [_round(neuron) for neuron in layer] for layer in make_network(sizes, rng, init="uniform")
@@ -342,8 +352,15 @@ def add_parser(commands: Any) -> None:
         help="the loss of the step",
     )
     explain.add_argument("--seed", type=int, default=0, help="seed of the weights and the sample")
-    explain.add_argument("--rate", type=float, default=0.5, help="learning rate")
-    explain.add_argument("--l2", type=float, default=0.0, help="L2 strength lambda")
+    explain.add_argument(
+        "--rate", type=arguments.positive_number, default=0.5, help=f"learning rate, at most {MAX_RATE:g}"
+    )
+    explain.add_argument(
+        "--l2",
+        type=arguments.non_negative_number,
+        default=0.0,
+        help=f"L2 strength lambda, at most {MAX_L2:g}",
+    )
     explain.add_argument("--json", action="store_true", help="print the step as JSON, for tools")
 
 

@@ -121,6 +121,30 @@ def weights(bound: float = 1.0) -> st.SearchStrategy[float]:
     return st.floats(-bound, bound, allow_nan=False, allow_infinity=False)
 
 
+def _check_limits(
+    max_hidden_layers: int, max_width: int, min_hidden_layers: int, max_inputs: int, max_outputs: int
+) -> None:
+    for name, value, least in (
+        ("min_hidden_layers", min_hidden_layers, 0),
+        ("max_width", max_width, 1),
+        ("max_inputs", max_inputs, 1),
+        ("max_outputs", max_outputs, 1),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise InvalidArgument(f"{name} must be a whole number >= {least}; got {value!r}")
+    if isinstance(max_hidden_layers, bool) or not isinstance(max_hidden_layers, int):
+        raise InvalidArgument(f"max_hidden_layers must be a whole number; got {max_hidden_layers!r}")
+    if max_hidden_layers < min_hidden_layers:
+        raise InvalidArgument(
+            f"max_hidden_layers={max_hidden_layers} is below min_hidden_layers={min_hidden_layers}"
+            + (
+                " (pass min_hidden_layers=0 for networks without a hidden layer)"
+                if max_hidden_layers == 0
+                else ""
+            )
+        )
+
+
 @st.composite
 def layer_shapes(
     draw: st.DrawFn,
@@ -131,7 +155,12 @@ def layer_shapes(
     max_inputs: int = 5,
     max_outputs: int = 4,
 ) -> List[int]:
-    """[inputs, hidden..., outputs]: 1 to max_inputs inputs, min..max hidden layers of 1 to max_width."""
+    """[inputs, hidden..., outputs]: 1 to max_inputs inputs, min..max hidden layers of 1 to max_width.
+
+    Limits no network meets (max_width 0, max_hidden_layers below min_hidden_layers, ...) are an
+    InvalidArgument that names them.
+    """
+    _check_limits(max_hidden_layers, max_width, min_hidden_layers, max_inputs, max_outputs)
     hidden = draw(st.lists(st.integers(1, max_width), min_size=min_hidden_layers, max_size=max_hidden_layers))
     return [draw(st.integers(1, max_inputs))] + hidden + [draw(st.integers(1, max_outputs))]
 
@@ -283,6 +312,8 @@ def _count(value: Any) -> str:
 
 def _shape_problem(computed: Any, network: Network) -> Optional[str]:
     """Say where `computed` does not have the network's nested shape (or holds a non-number)."""
+    if computed is None:
+        return "the computed gradient is None: did the function return it?"
     if _count(computed) != str(len(network)):
         return f"the computed gradient has {_count(computed)} layers; the network has {len(network)}"
     for index, (layer_grads, layer) in enumerate(zip(computed, network)):
@@ -334,7 +365,13 @@ def _factor_hint(factor: float) -> str:
     for value, text in named.items():
         if abs(factor - value) <= 1e-3 * abs(value):
             return f"every weight is {text}"
-    return f"every weight is {factor:.6g} times the true gradient: a constant factor left in or out"
+    if factor == 0.0:
+        return "every weight of the computed gradient is 0 where the true one is not: it was never filled in"
+    sign = "the wrong sign and " if factor < 0 else ""
+    return (
+        f"every weight is {factor:.6g} times the true gradient: {sign}a constant factor left in or out "
+        "(a learning rate, a mean over samples or outputs)"
+    )
 
 
 def _l2_hint(wrong: List[Position], computed: Network, numeric: Network, case: TrainingCase) -> Optional[str]:
@@ -346,8 +383,10 @@ def _l2_hint(wrong: List[Position], computed: Network, numeric: Network, case: T
         for layer, neuron, k in wrong:
             w = case.network[layer][neuron][k]
             difference = computed[layer][neuron][k] - numeric[layer][neuron][k]
-            scale = max(abs(case.l2 * w), abs(numeric[layer][neuron][k]), _FLOOR)
-            if abs(difference - sign * case.l2 * w) > 1e-4 * scale:
+            # Within a thousandth of lambda * w itself (not of the gradient, which can dwarf it and
+            # then let "missing" fit a term counted twice), or the differences' own rounding.
+            noise = max(1e-9 * abs(numeric[layer][neuron][k]), 1e-13)  # wrong means |difference| > 1e-12
+            if abs(difference - sign * case.l2 * w) > max(1e-3 * abs(case.l2 * w), noise):
                 return False
         return True
 
@@ -367,7 +406,8 @@ def _layer_hint(wrong_layers: List[int], last: int) -> Optional[str]:
     if wrong_layers == [last]:
         return (
             f"only the output layer (layer {last}) is wrong and the layers below it are right: the output "
-            "deltas reach them correctly, so look at this layer's dC/dw = delta_j * h_k (its input h)"
+            "deltas reach them correctly, so look at this layer's dC/dw = delta_j * h_k (its input h, "
+            "the bias's 1)"
         )
     if wrong_layers == list(range(wrong_layers[-1] + 1)):
         top = wrong_layers[-1]
@@ -389,11 +429,19 @@ def _hints(computed: Network, numeric: Network, wrong: List[Position], case: Tra
     """What the pattern of wrong weights suggests: the classic backpropagation bugs."""
     factor = _common_factor(computed, numeric)
     l2_hint = _l2_hint(wrong, computed, numeric, case)
-    if factor is not None:
+    if factor is not None and factor != 0.0:
         # Where the rest of a gradient is 0, an L2 term counted twice (or missing) also scales every
         # wrong weight by one factor: the exact +-lambda * w pattern is the more specific answer.
-        return [l2_hint] if l2_hint else [_factor_hint(factor)]
-    hints = []
+        if l2_hint:
+            return [l2_hint]
+        biases_only = all(k == len(case.network[layer][neuron]) - 1 for layer, neuron, k in wrong)
+        note = "(only bias weights are wrong, the others' gradients being (nearly) 0 here: a bias's gradient"
+        return [_factor_hint(factor)] + (
+            [note + " off by this factor would look the same)"] if biases_only else []
+        )
+    # A gradient of 0s is said first, and where the true one too is 0 but for a few weights (a
+    # bias input of 0 in a network of 0s), where those are is said as well.
+    hints = [] if factor is None else [_factor_hint(factor)]
     if l2_hint:
         hints.append(l2_hint)
     wrong_layers = sorted({layer for layer, _, _ in wrong})
@@ -417,10 +465,16 @@ def _hints(computed: Network, numeric: Network, wrong: List[Position], case: Tra
     layer_hint = _layer_hint(wrong_layers, len(case.network) - 1)
     if layer_hint:
         hints.append(layer_hint)
-    if silent:
-        names = ", ".join(map(str, silent))
+    elif biases_only and not l2_hint:
         hints.append(
-            f"(the inputs of layer {names} are (nearly) 0 here, so only its biases can show a wrong delta)"
+            "only bias weights are wrong, and here the other weights' gradients are (nearly) 0: a wrong "
+            "dC/dw_bias = delta_j (the bias's input being 1) and a wrong delta_j would both look like this"
+        )
+    if silent:
+        names = ("layer " if len(silent) == 1 else "layers ") + ", ".join(map(str, silent))
+        hints.append(
+            f"(every weight of {names} but the biases has a (nearly) 0 gradient here, computed and "
+            "true, so only the biases can show a wrong delta)"
         )
     return hints
 
@@ -431,7 +485,8 @@ def assert_gradients_match(computed: Network, case: TrainingCase, tolerance: flo
     `computed` has the network's nested shape (layer -> neuron -> weights, bias last). The error
     of each weight is |computed - numeric| / max(|computed|, |numeric|, 1e-6)
     (purenn.gradcheck.relative_errors); every weight's must be <= tolerance. The case's network
-    is probed in place and restored exactly.
+    is probed in place and restored exactly. A tolerance that is not a finite number >= 0 is a
+    ValueError; a gradient of the wrong shape fails with where it differs.
 
     >>> case = TrainingCase([[[1.0, 0.0]]], [2.0], [0.0], ["identity"], "squared_error", 0.0, None)
     >>> assert_gradients_match([[[4.0, 2.0]]], case) < 1e-9
@@ -443,6 +498,8 @@ def assert_gradients_match(computed: Network, case: TrainingCase, tolerance: flo
       worst: layer 0, neuron 0, weight 0: computed 8, central differences 4, relative error 0.5
       hint: every weight is twice the true gradient: a missing 1/2 (C = 1/2 (a - y)**2, so dC/da = a - y)
     """
+    if not (isinstance(tolerance, (int, float)) and 0.0 <= tolerance < math.inf):
+        raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
     problem = _shape_problem(computed, case.network)
     if problem:
         raise AssertionError(problem)

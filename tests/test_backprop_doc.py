@@ -10,6 +10,7 @@ from typing import Dict, List, Tuple
 
 import pytest
 
+from purenn.explain import worked_step
 from purenn.gradcheck import check_gradients
 from purenn.network import backpropagate, forward_pass, gradients, loss
 
@@ -98,3 +99,12 @@ def test_the_worked_example_is_what_the_engine_computes() -> None:
     for name, values in computed.items():
         assert shown[name] == pytest.approx(values, rel=5e-6, abs=1e-12), name  # 6 significant digits
     assert check_gradients(network, x, y) < 1e-12
+
+
+def test_the_worked_example_is_what_purenn_explain_draws() -> None:
+    """The document says `purenn explain` (2-2-1, sigmoid, squared error, seed 0) draws this sample."""
+    shown = _worked_example()
+    step = worked_step([2, 2, 1], ["sigmoid", "sigmoid"], "squared_error", 0, shown["rate"][0], 0.0)
+    assert "`purenn explain` (2-2-1, sigmoid layers, squared error, seed 0, rate 0.5)" in DOC
+    assert step["network"] == [[shown["w[0][0]"], shown["w[0][1]"]], [shown["w[1][0]"]]]
+    assert (step["x"], step["target"]) == (shown["x"], shown["y"])

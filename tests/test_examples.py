@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -77,6 +78,54 @@ def test_the_student_examples_bug_is_named_in_its_failure(tmp_path: Path) -> Non
     assert "hint: only layer 0 is wrong and the layers above are right" in done.stdout
     assert "use layer 1's weights from before the update" in done.stdout
     assert "Falsifying example" in done.stdout or "Failing test case" in done.stdout
+
+
+SLOW_MACHINE = """
+import time
+import hypothesis
+import purenn.testing
+
+hypothesis.settings.register_profile("few", max_examples=3)
+hypothesis.settings.load_profile("few")
+_numerical_gradients = purenn.testing.numerical_gradients
+
+
+def numerical_gradients(*arguments, **options):
+    time.sleep(0.3)  # a busy machine: every example takes longer than Hypothesis's 200 ms deadline
+    return _numerical_gradients(*arguments, **options)
+
+
+purenn.testing.numerical_gradients = numerical_gradients
+"""
+
+
+def test_the_student_example_passes_on_a_busy_machine(tmp_path: Path) -> None:
+    """Hypothesis's default deadline would fail the right backprop when examples run slowly."""
+    (tmp_path / "slow_machine.py").write_text(SLOW_MACHINE, encoding="utf-8")
+    argv = [sys.executable, "-m", "pytest", str(EXAMPLES / "test_student_backprop.py"), "-p", "slow_machine"]
+    argv += ["-p", "no:cacheprovider", "-q", "-k", "textbook", "--hypothesis-seed=0"]
+    environment = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run(argv, cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"\b1 passed, 1 deselected\b", done.stdout), done.stdout
+
+
+def _readme_counterexample() -> List[str]:
+    """The E lines of the README's block after the --runxfail command."""
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("--runxfail --hypothesis-seed=0` shows the shrunk")[1].split("```text\n")[1]
+    return block.split("```")[0].strip().splitlines()
+
+
+def test_the_readme_shows_the_counterexample_running_it_shows(tmp_path: Path) -> None:
+    """README's shrunk counterexample and hints are, line for line, what --runxfail prints now."""
+    done = _pytest_on_the_student_example(tmp_path, "--runxfail")
+    printed = [line.rstrip() for line in done.stdout.splitlines()]
+    shown = _readme_counterexample()
+    assert len(shown) >= 5 and all(line.startswith("E   ") for line in shown), shown
+    start = printed.index(shown[0]) if shown[0] in printed else -1
+    assert start >= 0, f"README's first line {shown[0]!r} is not in the output:\n{done.stdout}"
+    assert printed[start : start + len(shown)] == shown, done.stdout
 
 
 def test_pytorch_loads_the_json_and_agrees_with_purenn(tmp_path: Path) -> None:

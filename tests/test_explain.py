@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
+from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
@@ -13,7 +15,8 @@ import purenn.activations
 import purenn.losses
 import purenn.network
 from purenn.cli import main
-from purenn.explain import DERIVATIVES, FORMULAS, format_step, worked_step
+from purenn.errors import PurennError
+from purenn.explain import DERIVATIVES, FORMULAS, MAX_L2, MAX_RATE, format_step, worked_step
 from purenn.network import backpropagate, forward_pass, gradients, loss
 
 SETUPS = [
@@ -111,15 +114,59 @@ def test_the_command_prints_text_and_json(capsys: pytest.CaptureFixture[str]) ->
         (["--activation", "swish"], "unknown activation 'swish'"),
         (["--activation", "relu,relu,relu"], "give one name, or one per layer (2)"),
         (["--activation", "relu,relu", "--loss", "cross_entropy"], "needs a softmax output layer"),
-        (["--l2", "-1"], "l2 must be a finite number >= 0"),
-        (["--rate", "nan"], "the learning rate must be a finite number"),
+        (["--sizes", "0,2"], "explain works a tiny network by hand"),
+        (["--sizes", "2,0,1"], "explain works a tiny network by hand"),
+        (["--sizes", "99999999999999999999999,2"], "explain works a tiny network by hand"),
+        (["--sizes", "2,2,2,2,2,2"], "2 to 5 sizes of 1 to 8 units"),
+        (["--sizes=-2,1"], "explain works a tiny network by hand"),
+        (["--l2", "-1"], "argument --l2: expected a number >= 0, got '-1'"),
+        (["--l2", "nan"], "argument --l2: expected a finite number, got 'nan'"),
+        (["--l2", "11"], "l2 must be at most 10 here (explain checks itself), got 11.0"),
+        (["--l2", "1e308"], "l2 must be at most 10 here"),
+        (["--rate", "nan"], "argument --rate: expected a finite number, got 'nan'"),
+        (["--rate", "-1"], "argument --rate: expected a number > 0, got '-1'"),
+        (["--rate", "0"], "argument --rate: expected a number > 0, got '0'"),
+        (["--rate", "1e308"], "the learning rate must be a number in (0, 100], got 1e+308"),
+        (["--seed", "1.5"], "argument --seed: invalid int value: '1.5'"),
     ],
 )
 def test_bad_options_get_one_line(
     capsys: pytest.CaptureFixture[str], arguments: List[str], message: str
 ) -> None:
-    assert main(["explain", *arguments]) == 2
+    try:
+        status = main(["explain", *arguments])
+    except SystemExit as stop:  # argparse's own usage errors
+        status = stop.code
+    assert status == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and captured.err.startswith("purenn explain: error: ")
     assert message in captured.err
+
+
+@pytest.mark.parametrize("loss_name", ["squared_error", "cross_entropy", "binary_cross_entropy"])
+@pytest.mark.parametrize("seed", range(4))
+def test_the_self_check_holds_at_the_largest_rate_and_l2(loss_name: str, seed: int) -> None:
+    """At MAX_L2 central differences still resolve every gradient (at 1e5 they did not: "DISAGREES")."""
+    output = {"cross_entropy": "softmax", "binary_cross_entropy": "sigmoid"}.get(loss_name, "identity")
+    step = worked_step([3, 4, 3, 2], ["tanh", "sigmoid", output], loss_name, seed, MAX_RATE, MAX_L2)
+    assert step["check"]["agrees"], step["check"]
+    assert all(math.isfinite(w) for layer in step["updated"] for neuron in layer for w in neuron)
+
+
+def test_the_library_refuses_what_the_command_refuses() -> None:
+    for rate, l2 in ((0.0, 0.0), (-0.5, 0.0), (MAX_RATE * 2, 0.0), (math.nan, 0.0), (0.5, MAX_L2 * 2)):
+        with pytest.raises(PurennError):
+            worked_step([2, 2, 1], ["sigmoid", "sigmoid"], "squared_error", 0, rate, l2)
+
+
+def test_the_readmes_excerpt_is_what_explain_prints() -> None:
+    """README's `purenn explain` excerpt: each shown line, in order, is a line of the default step."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("and checks itself against central\ndifferences:\n\n```text\n")[1].split("```")[0]
+    shown = [line for line in block.splitlines() if line != "..."]
+    printed = format_step(worked_step([2, 2, 1], ["sigmoid", "sigmoid"], "squared_error", 0, 0.5, 0.0))
+    lines = printed.splitlines()
+    positions = [lines.index(line) if line in lines else -1 for line in shown]
+    assert -1 not in positions, [line for line, at in zip(shown, positions) if at == -1]
+    assert positions == sorted(positions) and len(shown) >= 5

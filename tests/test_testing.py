@@ -105,6 +105,17 @@ L2_CASES = training_cases(
 
 
 @given(L2_CASES)
+@example(
+    TrainingCase(
+        [[[3.4874159025654665e-12, 0.0]], [[0.0, 0.0]]],
+        [0.0],
+        [0.0],
+        ["sigmoid"] * 2,
+        "squared_error",
+        0.5,
+        None,
+    )
+)
 def test_a_forgotten_l2_term_is_named(case: TrainingCase) -> None:
     _caught_with(student_gradients(case), case, "the L2 term lambda * w is missing")
 
@@ -139,8 +150,15 @@ DOUBLED_L2_ONLY = TrainingCase(
 )
 
 
+# Found by a random run: lambda * w (1.2e-6) tiny next to the gradient (0.0625), so "missing" fit too.
+TINY_L2_TERM = TrainingCase(
+    [[[0.0, 0.0]], [[2.428793576605399e-06, 0.0]]], [0.0], [0.0], ["sigmoid"] * 2, "squared_error", 0.5, None
+)
+
+
 @given(L2_CASES)
 @example(DOUBLED_L2_ONLY)
+@example(TINY_L2_TERM)
 def test_the_l2_term_counted_twice_is_named(case: TrainingCase) -> None:
     computed = student_gradients(case, l2=2 * case.l2)
     _caught_with(computed, case, "the L2 term is counted twice")
@@ -239,6 +257,11 @@ def test_the_output_activation_fits_the_loss(case: TrainingCase) -> None:
     assert case.activations[-1] == expected
 
 
+@given(training_cases(max_hidden_layers=0, min_hidden_layers=0, losses=["cross_entropy"]))
+def test_networks_without_a_hidden_layer_are_drawn_when_asked(case: TrainingCase) -> None:
+    assert len(case.network) == 1 and case.activations == ["softmax"] and case.dropout is None
+
+
 @given(st.data())
 def test_networks_have_the_sizes_asked_for(data: st.DataObject) -> None:
     sizes: List[int] = data.draw(st.lists(st.integers(1, 4), min_size=2, max_size=4))
@@ -253,6 +276,17 @@ def test_networks_have_the_sizes_asked_for(data: st.DataObject) -> None:
         ({"activations": ["sigmoid"], "losses": ["cross_entropy"]}, "none of the losses"),
         ({"activations": ["swish"]}, "activations must be a non-empty list of"),
         ({"losses": []}, "losses must be a non-empty list of"),
+        (
+            {"max_hidden_layers": 0},
+            r"max_hidden_layers=0 is below min_hidden_layers=1 \(pass min_hidden_layers=0 for networks",
+        ),
+        (
+            {"max_hidden_layers": 1, "min_hidden_layers": 2},
+            "max_hidden_layers=1 is below min_hidden_layers=2\n",
+        ),
+        ({"max_width": 0}, "max_width must be a whole number >= 1; got 0"),
+        ({"min_hidden_layers": -1}, "min_hidden_layers must be a whole number >= 0; got -1"),
+        ({"max_hidden_layers": 2.5}, "max_hidden_layers must be a whole number; got 2.5"),
     ],
 )
 def test_impossible_limits_are_refused(arguments: dict, message: str) -> None:
@@ -286,3 +320,120 @@ def test_purenn_testing_without_hypothesis_says_what_to_install() -> None:
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
     assert last == "ImportError: purenn.testing needs Hypothesis: pip install purenn[testing]"
+
+
+# ---------------------------------------------------------------------------------------------
+# Deeper students: any number of sigmoid or tanh hidden layers
+
+
+DEEP_CASES = training_cases(
+    activations=["sigmoid", "tanh"], losses=["squared_error"], max_hidden_layers=3, max_width=4
+)
+SLOPES = {"sigmoid": lambda a: a * (1.0 - a), "tanh": lambda a: 1.0 - a * a}
+
+
+def deep_student_gradients(case: TrainingCase, bug: Optional[str] = None) -> Network:
+    """Backpropagation through every layer, loop by loop; `bug` names the mistake made."""
+    run = forward_pass(case.network, case.x, case.activations)
+    bias_input = 0.0 if bug == "bias input 0" else 1.0
+    deltas = [(a - y) * SLOPES[case.activations[-1]](a) for a, y in zip(run.outputs[-1], case.target)]
+    grads: Network = []
+    for index in range(len(case.network) - 1, -1, -1):
+        grads.insert(0, [[d * h for h in run.inputs[index]] + [d * bias_input] for d in deltas])
+        if index > 0:
+            layer = case.network[index]
+            sent_down = [dot(deltas, [neuron[k] for neuron in layer]) for k in range(len(layer[0]) - 1)]
+            slope = SLOPES[case.activations[index - 1]]
+            deltas = [slope(a) * e for a, e in zip(run.outputs[index - 1], sent_down)]
+    if bug == "the step, not the gradient":  # w - rate * g - w with rate 0.1
+        return [[[-0.1 * g for g in neuron] for neuron in layer] for layer in grads]
+    if bug == "never filled in":
+        return [[[0.0 for _ in neuron] for neuron in layer] for layer in grads]
+    return grads
+
+
+def _hint_lines(computed: Network, case: TrainingCase) -> Optional[List[str]]:
+    """The hints of the check's failure; None if it passed."""
+    try:
+        assert_gradients_match(computed, case)
+    except AssertionError as failure:
+        return [line[len("  hint: ") :] for line in str(failure).splitlines() if line.startswith("  hint: ")]
+    return None
+
+
+@given(DEEP_CASES)
+def test_the_deep_student_passes(case: TrainingCase) -> None:
+    assert _hint_lines(deep_student_gradients(case), case) is None
+
+
+@given(DEEP_CASES)
+def test_a_step_handed_in_for_the_gradient_is_named_with_its_sign(case: TrainingCase) -> None:
+    hints = _hint_lines(deep_student_gradients(case, "the step, not the gradient"), case)
+    assert hints is None or hints[0] == (
+        "every weight is -0.1 times the true gradient: the wrong sign and a constant factor left in or out "
+        "(a learning rate, a mean over samples or outputs)"
+    )
+    # Where only biases have a gradient, the note that a bias bug would look the same may follow.
+    assert hints is None or all(hint.startswith("(only bias weights are wrong") for hint in hints[1:])
+
+
+@given(DEEP_CASES)
+def test_a_gradient_never_filled_in_is_named(case: TrainingCase) -> None:
+    hints = _hint_lines(deep_student_gradients(case, "never filled in"), case)
+    if hints is not None:
+        assert hints[0] == (
+            "every weight of the computed gradient is 0 where the true one is not: it was never filled in"
+        )
+        assert not any("times the true gradient" in hint for hint in hints)
+
+
+@given(DEEP_CASES)
+@example(
+    TrainingCase([[[0.0, 0.0]], [[0.0, 0.0]]], [0.0], [0.0], ["tanh", "sigmoid"], "squared_error", 0.0, None)
+)
+def test_a_bias_input_of_0_is_named_at_any_depth(case: TrainingCase) -> None:
+    computed = deep_student_gradients(case, "bias input 0")
+    hints = _hint_lines(computed, case)
+    if hints is None:  # every delta_j is 0 here, so a bias input of 0 changes nothing
+        assert relative_error(computed, case.call(gradients)) <= 1e-6
+        return
+    assert any(hint.startswith("only bias weights are wrong") or "the bias's 1" in hint for hint in hints)
+    assert not any("times the true gradient" in hint for hint in hints), hints
+
+
+def test_a_factor_seen_only_on_biases_says_so() -> None:
+    """Where only the biases have a gradient, a doubled bias gradient doubles every weight."""
+    case = TrainingCase(
+        [[[0.0, 0.0]], [[0.0, 0.0]]], [0.0], [0.0], ["tanh", "sigmoid"], "squared_error", 0.0, None
+    )
+    hints = _hint_lines([[[0.0, 0.0]], [[0.0, 0.25]]], case)  # the true output bias gradient is 0.125
+    assert hints is not None and hints[0].startswith("every weight is twice the true gradient")
+    assert hints[1].startswith("(only bias weights are wrong, the others' gradients being (nearly) 0 here")
+
+
+def test_the_note_on_zero_gradients_says_what_it_saw() -> None:
+    """README's counterexample: x = 0, so layer 0's weights have gradient 0 whatever its delta."""
+    case = TrainingCase(
+        [[[0.0, 0.0]], [[0.0, 0.0]]], [0.0], [0.0], ["sigmoid"] * 2, "squared_error", 0.0, None
+    )
+    computed = [[[0.0, -0.001953125]], [[0.0625, 0.125]]]  # the update-first bug's gradient
+    hints = _hint_lines(computed, case)
+    assert hints is not None and hints[0].startswith("only layer 0 is wrong and the layers above are right")
+    assert hints[1] == (
+        "(every weight of layer 0 but the biases has a (nearly) 0 gradient here, computed and true, so only "
+        "the biases can show a wrong delta)"
+    )
+
+
+def test_a_missing_return_is_named() -> None:
+    case = TrainingCase([[[0.5, -0.25]]], [1.0], [0.0], ["sigmoid"], "squared_error", 0.0, None)
+    missing = r"^the computed gradient is None: did the function return it\?$"
+    with pytest.raises(AssertionError, match=missing):
+        assert_gradients_match(None, case)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("tolerance", [math.nan, -1e-6, math.inf, "1e-6"])
+def test_a_tolerance_that_is_no_bound_is_refused(tolerance: object) -> None:
+    case = TrainingCase([[[0.5, -0.25]]], [1.0], [0.0], ["sigmoid"], "squared_error", 0.0, None)
+    with pytest.raises(ValueError, match="tolerance must be a finite number >= 0"):
+        assert_gradients_match(case.call(gradients), case, tolerance)  # type: ignore[arg-type]
