@@ -46,6 +46,7 @@ from .commands.gradcheck import run as _gradcheck
 from .commands.predict import run as _predict
 from .commands.show import run as _show
 from .commands.train import run as _run_train
+from .commands.train import unused_training_flags
 from .errors import PurennError
 from .estimator import Classifier
 from .losses import LOSSES
@@ -356,47 +357,13 @@ def _given_params(args: argparse.Namespace) -> Dict[str, Any]:
     return {name: value for name, value in vars(args).items() if name in names and value is not None}
 
 
-def _unused_training_flags(args: argparse.Namespace, params: Dict[str, Any]) -> Dict[str, str]:
-    """The training flags the user gave that the resulting settings would silently ignore."""
-    effective = {**Classifier().get_params(), **params}
-    unused = {}
-    if args.validation_fraction is not None and not effective["early_stopping"]:
-        unused["--validation-fraction"] = "the validation set only serves --early-stopping"
-    if args.n_iter_no_change is not None and not (
-        effective["early_stopping"] or effective["tol"] is not None
-    ):
-        unused["--n-iter-no-change"] = "it counts epochs for --early-stopping or --tol"
-    if args.divide_by is not None and effective["scaling"] != "divide":
-        unused["--divide-by"] = f"it is for --scaling divide, and the scaling is {effective['scaling']}"
-    if not effective["hidden"]:
-        for flag, given in (("--activation", args.activation), ("--dropout", args.dropout)):
-            if given is not None:
-                unused[flag] = "the network has no hidden layers"
-    if args.momentum is not None and effective["solver"] == "adam":
-        unused["--momentum"] = "--solver adam keeps its own moments (beta_1, beta_2), not momentum"
-    if args.dropout_order is not None and not effective["dropout"]:
-        unused["--dropout-order"] = "it orders the dropout mask, and the dropout is 0"
-    if args.fit_scaling_on is not None and effective["scaling"] == "none":
-        unused["--fit-scaling-on"] = "the scaling is none: there is nothing to fit"
-    unused.update(_unused_with_resume(args))
-    return unused
-
-
-def _unused_with_resume(args: argparse.Namespace) -> Dict[str, str]:
-    """The flags --resume makes do nothing: a resumed model keeps its scaling and recorded split."""
-    unused = {}
-    if args.resume and args.fit_scaling_on is not None:
-        unused["--fit-scaling-on"] = "a resumed model keeps the scaling it was fitted with"
-    if args.resume and args.test_fraction is not None and args.split is None:
-        unused["--test-fraction"] = "a resumed model keeps its recorded split: give --split too for another"
-    return unused
-
-
 def _classifier_params(args: argparse.Namespace) -> Dict[str, Any]:
-    """The Classifier parameters: the preset's, overridden by the flags given; unused flags refused."""
+    """The Classifier parameters: the preset's, overridden by the flags given; unused flags refused
+    (with --resume, once the model's own settings are read: commands/train.py)."""
     preset = get_preset(args.preset)
     params = {**preset.params, **_given_params(args)}
-    preflight.refuse_unused_flags(_unused_training_flags(args, params))
+    if not args.resume:
+        preflight.refuse_unused_flags(unused_training_flags(args, params))
     if params.get("scaling", Classifier().scaling) != "divide":
         params.pop("divide_by", None)  # the preset's divisor, for a scaling the user changed
     return params

@@ -77,6 +77,22 @@ def test_resume_refuses_what_does_not_fit_in_one_line(
     assert not out.exists()
 
 
+def test_resume_judges_idle_flags_by_the_model_it_resumes(tmp_path: Path, capsys: Any) -> None:
+    """--momentum does nothing for a resumed Adam model, whatever the preset's solver; and
+    --validation-fraction serves a resumed model that stops early, though the preset does not."""
+    adam, stopping = tmp_path / "adam.json", tmp_path / "stopping.json"
+    assert main(["train", *QUICK, "--solver", "adam", "--rate", "0.01", "--out", str(adam)]) == 0
+    out = tmp_path / "never.json"
+    status, _, stderr = _run(capsys, "train", "--resume", str(adam), "--momentum", "0.5", "--out", str(out))
+    assert status == 2 and stderr.count("\n") == 1 and "--momentum" in stderr, stderr
+    assert not out.exists()
+    assert main(["train", *QUICK, "--early-stopping", "--out", str(stopping)]) == 0
+    argv = ["--resume", str(stopping), "--validation-fraction", "0.2", "--epochs", "1", "--out", str(out)]
+    status, _, stderr = _run(capsys, "train", *argv)
+    assert status == 0, stderr
+    assert out.exists()
+
+
 def test_resume_refuses_other_data_in_one_line(trained: Path, tmp_path: Path, capsys: Any) -> None:
     data = tmp_path / "three.csv"
     data.write_text("\n".join(f"{i % 2},{i % 3},{i % 5},{i % 2}" for i in range(40)) + "\n")

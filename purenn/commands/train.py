@@ -1,5 +1,8 @@
 """`purenn train`: the flags made a recipe, workflow.py trains it, the model is saved, a few lines say how.
 
+- unused_training_flags: the flags the settings would ignore (the CLI refuses them; with --resume
+  they are judged by the resumed model's settings).
+- in_flag_words: a Classifier's message in the command line's flag names.
 - run: the command. The settings, the data flags and every output path are checked before the
   data is read; workflow.prepare_training reads and splits the data (its notes printed as they
   come); Prepared.fit trains, with a progress bar on a terminal; the model is saved before anything
@@ -104,11 +107,50 @@ def _print_results(args: argparse.Namespace, trained: Trained) -> None:
     print(f"saved the model to {args.out}")
 
 
+def unused_training_flags(args: argparse.Namespace, params: Dict[str, Any]) -> Dict[str, str]:
+    """The training flags the user gave that the settings params (a preset's or a resumed model's,
+    with the flags) would silently ignore: {flag: why}."""
+    effective = {**Classifier().get_params(), **params}
+    unused = {}
+    if args.validation_fraction is not None and not effective["early_stopping"]:
+        unused["--validation-fraction"] = "the validation set only serves --early-stopping"
+    if args.n_iter_no_change is not None and not (
+        effective["early_stopping"] or effective["tol"] is not None
+    ):
+        unused["--n-iter-no-change"] = "it counts epochs for --early-stopping or --tol"
+    if args.divide_by is not None and effective["scaling"] != "divide":
+        unused["--divide-by"] = f"it is for --scaling divide, and the scaling is {effective['scaling']}"
+    if not effective["hidden"]:
+        for flag, given in (("--activation", args.activation), ("--dropout", args.dropout)):
+            if given is not None:
+                unused[flag] = "the network has no hidden layers"
+    if args.momentum is not None and effective["solver"] == "adam":
+        unused["--momentum"] = "--solver adam keeps its own moments (beta_1, beta_2), not momentum"
+    if args.dropout_order is not None and not effective["dropout"]:
+        unused["--dropout-order"] = "it orders the dropout mask, and the dropout is 0"
+    if args.fit_scaling_on is not None and effective["scaling"] == "none":
+        unused["--fit-scaling-on"] = "the scaling is none: there is nothing to fit"
+    unused.update(_unused_with_resume(args))
+    return unused
+
+
+def _unused_with_resume(args: argparse.Namespace) -> Dict[str, str]:
+    """The flags --resume makes do nothing: a resumed model keeps its scaling and recorded split."""
+    unused = {}
+    if args.resume and args.fit_scaling_on is not None:
+        unused["--fit-scaling-on"] = "a resumed model keeps the scaling it was fitted with"
+    if args.resume and args.test_fraction is not None and args.split is None:
+        unused["--test-fraction"] = "a resumed model keeps its recorded split: give --split too for another"
+    return unused
+
+
 def run(args: argparse.Namespace, params: Dict[str, Any], given: Dict[str, Any]) -> int:
     """`purenn train`: params are the Classifier's parameters (the preset's, changed by the flags
     given), given the flags' alone (what --resume changes of the model's)."""
     inputs_read = [("--resume", args.resume)] if args.resume else []
     resumed = resume(args.resume, given, args.seed) if args.resume else None
+    if resumed:  # the flags judged by the model's own settings, not the preset's
+        preflight.refuse_unused_flags(unused_training_flags(args, resumed[0].get_params()))
     classifier = resumed[0] if resumed else Classifier(**params)
     try:
         classifier.settings()  # every setting checked before the data is read
