@@ -11,17 +11,25 @@
 - WorkerError: a worker process of a parallel training (n_jobs) raised or died.
 
 Library code raises these; only the command line turns them into a message and exit status 2.
+
+- MOST_INTEGER_BITS: the longest integer a parameter or label may be; a message naming a longer
+  one could not print it (Python refuses to print an int of over 4300 digits).
 """
 
 __all__ = [
     "DataError",
     "DivergenceError",
+    "MOST_INTEGER_BITS",
     "ModelError",
     "NotANumberError",
     "NotFittedError",
     "PurennError",
     "WorkerError",
 ]
+
+
+# No setting or label needs an integer this long: about 3010 decimal digits.
+MOST_INTEGER_BITS = 10_000
 
 
 class PurennError(ValueError):

@@ -21,7 +21,7 @@ import warnings
 from typing import Any, Iterable, Iterator, List, Optional, Sequence
 
 from . import _arrays
-from .errors import NotANumberError, PurennError
+from .errors import MOST_INTEGER_BITS, NotANumberError, PurennError
 from .vectors import Label, Vector
 
 __all__ = ["check_feature_names", "feature_name_error", "labels", "matrix", "sample_weights"]
@@ -114,6 +114,10 @@ def labels(y: Any) -> List[Label]:
 def _label(label: object, index: int) -> Label:
     if isinstance(label, bool):
         raise PurennError(f"y[{index}] is {label!r}: labels are ints or strings (use 0 and 1 for booleans)")
+    if isinstance(label, int) and label.bit_length() > MOST_INTEGER_BITS:
+        raise PurennError(
+            f"y[{index}] is an integer of {label.bit_length()} bits: labels take at most {MOST_INTEGER_BITS}"
+        )
     if isinstance(label, (int, str)):
         return label
     if isinstance(label, numbers.Integral):

@@ -23,7 +23,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import parallel
 from .activations import get_activation
-from .errors import PurennError
+from .errors import MOST_INTEGER_BITS, PurennError
 from .metrics import DECISIONS
 from .network import Network, check_initialiser, make_network, resolve_loss
 from .optimizers import SOLVERS
@@ -350,6 +350,7 @@ def settings_of(params: Dict[str, Any]) -> Settings:
     ...              "validation_fraction": 0.1, "seed": 0, "hidden": [8]}).hidden
     (8,)
     """
+    _refuse_huge_integers(params)
     _check_estimator_params(params)
     names = {field.name for field in fields(Settings)}
     values = {name: plain(value) for name, value in params.items() if name in names}
@@ -357,6 +358,23 @@ def settings_of(params: Dict[str, Any]) -> Settings:
     settings = Settings(**values)
     settings.check()
     return settings
+
+
+def _refuse_huge_integers(params: Dict[str, Any]) -> None:
+    """Refuse an integer parameter (or layer size) of more than MOST_INTEGER_BITS bits, by name.
+
+    >>> _refuse_huge_integers({"seed": 10**5000})
+    Traceback (most recent call last):
+      ...
+    purenn.errors.PurennError: seed is an integer of 16610 bits: no setting takes one over 10000 bits
+    """
+    for name, value in params.items():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(item, int) and item.bit_length() > MOST_INTEGER_BITS:
+                raise PurennError(
+                    f"{name} is an integer of {item.bit_length()} bits: no setting takes one over "
+                    f"{MOST_INTEGER_BITS} bits"
+                )
 
 
 def _check_estimator_params(params: Dict[str, Any]) -> None:

@@ -420,3 +420,21 @@ AUDIT_Y = [i % 2 for i in range(40)]
 def test_every_wrong_parameter_is_a_purenn_error_naming_it(name: str, value: object) -> None:
     with pytest.raises(PurennError, match=name):
         Classifier(**{"hidden": (3,), "epochs": 1, name: value}).fit(AUDIT_X, AUDIT_Y)
+
+
+@pytest.mark.parametrize("shape", ["alone", "in a tuple"])
+@pytest.mark.parametrize(
+    "name", [name for name in Classifier().get_params() if name != "hidden"] + ["hidden"]
+)
+def test_an_integer_too_long_to_print_is_refused_by_name_for_every_parameter(name: str, shape: str) -> None:
+    """10**5000 has more digits than Python will print (4300), so every message naming it failed
+    with a ValueError of its own (found for scaling, rounds, hidden, ... after the issue 12 audit)."""
+    huge = 10**5000
+    value = huge if shape == "alone" else (3, huge)
+    with pytest.raises(PurennError, match=f"^{name} is an integer of 16610 bits"):
+        Classifier(**{"hidden": (3,), "epochs": 1, name: value}).fit(AUDIT_X, AUDIT_Y)
+
+
+def test_a_label_too_long_to_print_is_refused_before_training() -> None:
+    with pytest.raises(PurennError, match=r"y\[0\] is an integer of 16610 bits"):
+        Classifier(hidden=(3,), epochs=1).fit(AUDIT_X, [10**5000] + AUDIT_Y[1:])
