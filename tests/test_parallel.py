@@ -233,8 +233,8 @@ def test_the_jobs_flag(tmp_path: Path, capsys: Any) -> None:
     [
         (["--jobs", "-1"], "argument --jobs: expected a number >= 0, got -1"),
         (["--jobs", "x"], "argument --jobs: expected a whole number, got 'x'"),
-        (["--jobs", "2", "--batch-size", "1"], "n_jobs 2 needs batch_size > 1 or 0"),
-        (["--jobs", "1" * 30], f"n_jobs must be at most {most_jobs()} (4 per core here"),
+        (["--jobs", "2", "--batch-size", "1"], "error: --jobs 2 needs --batch-size > 1 or 0"),
+        (["--jobs", "1" * 30], f"error: --jobs must be at most {most_jobs()} (4 per core here"),
     ],
 )
 def test_bad_jobs_one_line_exit_2(flags: List[str], expected: str, tmp_path: Path, capsys: Any) -> None:
