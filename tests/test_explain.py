@@ -164,9 +164,15 @@ def test_the_readmes_excerpt_is_what_explain_prints() -> None:
     """README's `purenn explain` excerpt: each shown line, in order, is a line of the default step."""
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     block = readme.split("and checks itself against central\ndifferences:\n\n```text\n")[1].split("```")[0]
-    shown = [line for line in block.splitlines() if line != "..."]
+
+    # The check's worst error is rounding, and rounding differs between interpreters (3.12's sums
+    # are not 3.11's): the README's figure stands for any figure there.
+    def any_error(line: str) -> str:
+        return re.sub(r"worst relative error \S+ over", "worst relative error E over", line)
+
+    shown = [any_error(line) for line in block.splitlines() if line != "..."]
     printed = format_step(worked_step([2, 2, 1], ["sigmoid", "sigmoid"], "squared_error", 0, 0.5, 0.0))
-    lines = printed.splitlines()
+    lines = [any_error(line) for line in printed.splitlines()]
     positions = [lines.index(line) if line in lines else -1 for line in shown]
     assert -1 not in positions, [line for line, at in zip(shown, positions) if at == -1]
     assert positions == sorted(positions) and len(shown) >= 5
