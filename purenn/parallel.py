@@ -1,7 +1,8 @@
 """Data-parallel gradients: one minibatch's loss and gradient computed on several processes.
 
 - Workers: N - 1 worker processes and this one, each computing batch.loss_and_gradients on a
-  share of the batch; started at the first step that needs them, stopped by close().
+  share of the batch, or batch.predict_many on a share of the rows (the epochs' accuracy
+  passes); started at the first step that needs them, stopped by close().
 - cores: how many processors this process may run on (what n_jobs = 0 asks for).
 - most_jobs: the largest n_jobs Settings.check accepts (4 per core).
 - split_sizes: how a batch of B samples is cut into the shares.
@@ -162,9 +163,11 @@ def _doubles(raw: bytes) -> List[float]:
 
 
 def _serve(connection: Connection, parent_end: Connection) -> None:
-    """Answer jobs until None comes or the pipe closes: (header, weights) in, ("ok", loss) +
-    gradients out. `parent_end` is the parent's end of the pipe, which a forked child holds a
-    copy of: closed here, so that the parent's death closes the pipe and ends this loop."""
+    """Answer jobs until None comes or the pipe closes: (header, weights) in; out, for a
+    "gradients" job ("ok", loss) + the gradients as doubles, for a "predict" job ("ok", the
+    outputs), or ("error", what) for either. `parent_end` is the parent's end of the pipe, which
+    a forked child holds a copy of: closed here, so that the parent's death closes the pipe and
+    ends this loop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     if hasattr(signal, "pthread_sigmask"):  # blocked by the parent while it started this process
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
@@ -175,25 +178,28 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
             if header is None:
                 return
             weights = _doubles(connection.recv_bytes())
-            shape, inputs, targets, activations, loss_name, dropout, sample_weights = header
+            kind, shape, job = header[0], header[1], header[2:]
         except Exception:  # the pipe closed, or a message cut short by an interrupted parent: stop
             return
         try:
-            loss, grads = batch.loss_and_gradients(
-                _nested(weights, shape),
-                inputs,
-                targets,
-                activations,
-                loss_name,
-                dropout=dropout,
-                weights=sample_weights,
-            )
+            network = _nested(weights, shape)
+            if kind == "predict":
+                inputs, activations = job
+                answer: Any = batch.predict_many(network, inputs, activations, trusted=True)
+            else:
+                inputs, targets, activations, loss_name, dropout, sample_weights = job
+                answer = batch.loss_and_gradients(
+                    network, inputs, targets, activations, loss_name, dropout=dropout, weights=sample_weights
+                )
         except Exception as error:  # reported to the parent, which raises WorkerError
             connection.send(("error", f"{type(error).__name__}: {error}"))
             continue
         try:
-            connection.send(("ok", loss))
-            connection.send_bytes(_flat(grads).tobytes())
+            if kind == "predict":
+                connection.send(("ok", answer))
+            else:
+                connection.send(("ok", answer[0]))
+                connection.send_bytes(_flat(answer[1]).tobytes())
         except OSError:
             return
 
@@ -301,6 +307,38 @@ class Workers:
             self.close(wait=False)
             raise
 
+    def predict_many(self, network: Network, inputs: Rows, activations: ActivationSpec) -> List[List[float]]:
+        """batch.predict_many(trusted=True), the rows cut into shares over the workers and the
+        outputs joined in order: each row's outputs do not depend on the other rows, so they are
+        the one-process outputs exactly. Raises WorkerError as loss_and_gradients does."""
+        if self.size == 1 or len(inputs) < 2:
+            return batch.predict_many(network, inputs, activations, trusted=True)
+        try:
+            return self._predicted_in_shares(network, inputs, activations)
+        except BaseException:  # as in loss_and_gradients: a pipe may hold half an answer
+            self.close(wait=False)
+            raise
+
+    def _shares(self, samples: int) -> Tuple[List[int], List[slice]]:
+        """The share sizes (split_sizes) and their slices of the rows; starts the workers if needed."""
+        if not self._processes:
+            self._start()
+        sizes = split_sizes(samples, self.size)
+        bounds = [sum(sizes[:k]) for k in range(len(sizes) + 1)]
+        return sizes, [slice(bounds[k], bounds[k + 1]) for k in range(len(sizes))]
+
+    def _predicted_in_shares(
+        self, network: Network, inputs: Rows, activations: ActivationSpec
+    ) -> List[List[float]]:
+        sizes, shares = self._shares(len(inputs))
+        shape, raw = _shape(network), _flat(network).tobytes()
+        for k in range(1, len(sizes)):
+            self._send(k, ("predict", shape, inputs[shares[k]], activations), raw)
+        outputs = batch.predict_many(network, inputs[shares[0]], activations, trusted=True)
+        for k in range(1, len(sizes)):
+            outputs += self._reply(k)
+        return outputs
+
     def _in_shares(
         self,
         network: Network,
@@ -312,11 +350,7 @@ class Workers:
         dropout: BatchMasks,
         weights: Optional[Sequence[float]],
     ) -> Tuple[float, Network]:
-        if not self._processes:
-            self._start()
-        sizes = split_sizes(len(inputs), self.size)
-        bounds = [sum(sizes[:k]) for k in range(len(sizes) + 1)]
-        shares = [slice(bounds[k], bounds[k + 1]) for k in range(len(sizes))]
+        sizes, shares = self._shares(len(inputs))
 
         def part(values: Optional[Sequence[Any]], k: int) -> Optional[Sequence[Any]]:
             return None if values is None else values[shares[k]]
@@ -324,7 +358,7 @@ class Workers:
         shape = _shape(network)
         raw = _flat(network).tobytes()
         for k in range(1, len(sizes)):
-            header = (shape, inputs[shares[k]], targets[shares[k]], activations, loss_name)
+            header = ("gradients", shape, inputs[shares[k]], targets[shares[k]], activations, loss_name)
             self._send(k, (*header, part(dropout, k), part(weights, k)), raw)
         first_loss, first_grads = batch.loss_and_gradients(
             network,
@@ -352,14 +386,22 @@ class Workers:
 
     def _answer(self, k: int) -> Tuple[float, Iterable[float]]:
         """Worker k's (loss, flat gradient), or WorkerError saying what became of it."""
+        loss = self._reply(k)
+        try:
+            return loss, _doubles(self._connections[k - 1].recv_bytes())  # as one list: tolist() runs in C
+        except (EOFError, OSError):
+            raise self._died(k) from None
+
+    def _reply(self, k: int) -> Any:
+        """The value of worker k's ("ok", value), or WorkerError saying what became of it."""
         connection, process = self._connections[k - 1], self._processes[k - 1]
         try:
             status, value = connection.recv()
-            if status != "ok":
-                raise WorkerError(f"worker {k} of {self.size} (process {process.pid}) failed: {value}")
-            return value, _doubles(connection.recv_bytes())  # as one list: tolist() runs in C
         except (EOFError, OSError):
             raise self._died(k) from None
+        if status != "ok":
+            raise WorkerError(f"worker {k} of {self.size} (process {process.pid}) failed: {value}")
+        return value
 
     def _died(self, k: int) -> WorkerError:
         process = self._processes[k - 1]

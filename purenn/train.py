@@ -89,10 +89,15 @@ class TrainingResult:
 
 
 def _accuracy(
-    network: Network, inputs: Sequence[Vector], classes: Sequence[int], settings: Settings
+    workers: parallel.Workers,
+    network: Network,
+    inputs: Sequence[Vector],
+    classes: Sequence[int],
+    settings: Settings,
 ) -> float:
+    """The fraction of `inputs` whose decided output is their class, the rows shared by `workers`."""
     decide = DECISIONS[settings.decision]
-    outputs = batch.predict_many(network, inputs, settings.activations(), trusted=True)
+    outputs = workers.predict_many(network, inputs, settings.activations())
     return sum(decide(o) == c for o, c in zip(outputs, classes)) / len(classes)
 
 
@@ -390,10 +395,12 @@ def _train(
                 f"the weights of epoch {epoch - 1} were kept (try a smaller learning rate)"
             )
         train_accuracy = (
-            _accuracy(network, inputs, train_classes, settings) if settings.measure_train_accuracy else None
+            _accuracy(workers, network, inputs, train_classes, settings)
+            if settings.measure_train_accuracy
+            else None
         )
         validation_accuracy = (
-            _accuracy(network, validation[0], validation_classes, settings)
+            _accuracy(workers, network, validation[0], validation_classes, settings)
             if validation and validation_classes
             else None
         )

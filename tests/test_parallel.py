@@ -126,6 +126,46 @@ def test_spawned_workers_give_what_forked_ones_give(two: Workers) -> None:
         assert spawned.loss_and_gradients(*arguments, l2=0.01) == two.loss_and_gradients(*arguments, l2=0.01)
 
 
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), samples=st.integers(1, 40))
+def test_shared_predictions_are_the_one_process_predictions(three: Workers, seed: int, samples: int) -> None:
+    rng = random.Random(seed)
+    net = make_network([6, 7, 5, 3], rng, init="he")
+    inputs, _ = _data(seed, samples)
+    activations = ["relu", "tanh", "softmax"]
+    assert three.predict_many(net, inputs, activations) == purenn.batch.predict_many(net, inputs, activations)
+
+
+def test_the_accuracy_passes_are_shared_and_exact() -> None:
+    """With n_jobs 2 the epochs' accuracies are those of the trained weights, row for row."""
+    inputs, _ = _data(5, 60)
+    classes = [i % 3 for i in range(60)]
+    targets = [[1.0 if c == k else 0.0 for c in range(3)] for k in classes]
+    chosen = Settings(hidden=(5,), epochs=1, batch_size=30, n_jobs=2)
+    net = chosen.new_network(6, 3, random.Random(1))
+    result = train(net, inputs, targets, chosen, random.Random(2))
+    outputs = purenn.batch.predict_many(net, inputs, chosen.activations())
+    correct = sum(max(range(3), key=o.__getitem__) == c for o, c in zip(outputs, classes))
+    assert 0 < correct < len(inputs)  # a figure that could be off
+    assert result.history[-1].train_accuracy == correct / len(inputs)
+
+
+@fork_only
+def test_a_worker_whose_prediction_raises_is_reported(monkeypatch: Any, two: Workers) -> None:
+    parent, original = os.getpid(), purenn.batch.predict_many
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("boom")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(purenn.batch, "predict_many", failing)
+    failure = r"worker 1 of 2 \(process \d+\) failed: RuntimeError: boom"
+    with Workers(2) as workers, pytest.raises(WorkerError, match=failure):
+        workers.predict_many([[[1.0, 0.0]]], [[1.0], [2.0]], "identity")
+    assert _new_children() == []
+
+
 def _train(jobs: int, **changes: Any) -> "tuple[list[Any], list[float]]":
     inputs, targets = _data(7, 90)
     options = {"hidden": (5,), "epochs": 3, "batch_size": 16, "n_jobs": jobs, "dropout": 0.3, **changes}
