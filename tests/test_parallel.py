@@ -152,14 +152,7 @@ def test_the_accuracy_passes_are_shared_and_exact() -> None:
 
 @fork_only
 def test_a_worker_whose_prediction_raises_is_reported(monkeypatch: Any, two: Workers) -> None:
-    parent, original = os.getpid(), purenn.batch.predict_many
-
-    def failing(*args: Any, **kwargs: Any) -> Any:
-        if os.getpid() != parent:
-            raise RuntimeError("boom")
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(purenn.batch, "predict_many", failing)
+    _make_the_workers_raise(monkeypatch, "predict_many")
     failure = r"worker 1 of 2 \(process \d+\) failed: RuntimeError: boom"
     with Workers(2) as workers, pytest.raises(WorkerError, match=failure):
         workers.predict_many([[[1.0, 0.0]]], [[1.0], [2.0]], "identity")
@@ -194,16 +187,16 @@ def test_no_process_is_left_after_training() -> None:
     assert _new_children() == []
 
 
-def _make_the_workers_raise(monkeypatch: Any) -> None:
-    """batch.loss_and_gradients raises in every process but this one (forked workers share the patch)."""
-    parent, original = os.getpid(), purenn.batch.loss_and_gradients
+def _make_the_workers_raise(monkeypatch: Any, name: str = "loss_and_gradients") -> None:
+    """batch.`name` raises in every process but this one (forked workers share the patch)."""
+    parent, original = os.getpid(), getattr(purenn.batch, name)
 
     def failing(*args: Any, **kwargs: Any) -> Any:
         if os.getpid() != parent:
             raise RuntimeError("boom")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(purenn.batch, "loss_and_gradients", failing)
+    monkeypatch.setattr(purenn.batch, name, failing)
 
 
 @fork_only
