@@ -3,7 +3,8 @@
 - layer_sums(W, H): Z[i] = W h_i, every sample's weighted sums.
 - errors_below(W, D, needed): E[i] = W^T delta_i without the bias column, only at `needed`.
 - gradient_sums(D, H): G = mean_i delta_i h_i^T, the gradient of the weights.
-- KERNELS: both forms of the three, by name; FORM: the one this interpreter uses.
+- nonzero_positions: where a vector is not 0, when enough of it is 0 to leave those out.
+- FORM: the dot product this interpreter runs them with.
 
 For one layer with weights W (n_out rows of n_in + 1, bias last), a batch of B inputs H (B rows of
 n_in + 1, a 1 appended to each) and the deltas D (B rows of n_out, D[i][j] = dC_i/dz_j):
@@ -12,18 +13,16 @@ n_in + 1, a 1 appended to each) and the deltas D (B rows of n_out, D[i][j] = dC_
     errors below      E[i][k] = sum_j D[i][j] * W[j][k]     (dC/dh = W^T delta, k < n_in)
     gradient sums     G[j][k] = sum_i D[i][j] / B * H[i][k] (mean of delta h^T; k = n_in: bias)
 
-Each has two forms, and the interpreter picks one at import (KERNELS):
+Every entry is a dot product of two rows once a matrix is transposed (zip(*rows) turns columns
+into rows, in C), and a row of entries is one _dots call, which runs no bytecode per
+multiplication: map(math.sumprod, ...) on 3.12+, sum(map(mul, ...)) before. Zeros of the inputs
+are skipped (pixels are often 0, and so are ReLU and dropout outputs). This is batch.py's
+"layers" engine, CPython's; PyPy runs sample_loops.py's index loops instead, which its JIT
+compiles to machine code.
 
-- "calls" (CPython): every entry is a dot product of two rows once a matrix is transposed
-  (zip(*rows) turns columns into rows, in C), and a row of entries is one _dots call, which runs
-  no bytecode per multiplication: map(math.sumprod, ...) on 3.12+, sum(map(mul, ...)) before.
-  Zeros of the inputs are skipped (pixels are often 0, and so are ReLU and dropout outputs).
-- "loops" (PyPy): plain index loops, which its JIT compiles to machine code; they too leave out
-  the inputs' zeros, by looping over the positions of the nonzero ones.
-
-Both sum every dot product in the reference's order (or, with math.sumprod, in extended precision
-exactly as vectors.dot does), so the sums and errors equal network.py's; a skipped zero term can
-change only the sign of a zero. Only the gradient's sum over the batch is new.
+Every dot product is summed in the reference's order (or, with math.sumprod, in extended
+precision exactly as vectors.dot does), so the sums and errors equal network.py's; a skipped
+zero term can change only the sign of a zero. Only the gradient's sum over the batch is new.
 (bench/floor.py measures what one multiply-add costs in each form.)
 
 >>> weights = [[1.0, 2.0, 0.5]]  # one neuron: two weights and the bias 0.5
@@ -39,22 +38,18 @@ change only the sign of a zero. Only the gradient's sum over the batch is new.
 from __future__ import annotations
 
 import math
-import platform
 from itertools import compress, repeat
 from operator import itemgetter, mul, truediv
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple, cast
+from typing import Callable, Iterable, List, Optional, Sequence, Tuple, cast
 
 from .vectors import Matrix, Vector
 
-__all__ = ["FORM", "KERNELS", "errors_below", "gradient_sums", "layer_sums", "nonzero_positions"]
+__all__ = ["FORM", "errors_below", "gradient_sums", "layer_sums", "nonzero_positions"]
 
 Rows = Sequence[Sequence[float]]
 Needed = Sequence[Optional[List[int]]]  # per sample: the positions to compute, or None for all
 Kernel = Callable[[Rows, Rows], Matrix]
 ErrorsKernel = Callable[[Rows, Rows, Needed], Matrix]
-
-# ---------------------------------------------------------------------------------------------
-# The "calls" form: each row of results is one C-level call
 
 
 def _dots_by_sumprod(rows: Iterable[Sequence[float]], vector: Sequence[float]) -> Vector:
@@ -72,11 +67,8 @@ _sumprod = cast(Callable[[Sequence[float], Sequence[float]], float], getattr(mat
 # _dots(rows, v) == [vectors.dot(row, v) for row in rows]: the same function, looped in C.
 _dots = _dots_by_sumprod if hasattr(math, "sumprod") else _dots_by_map
 
-_ON_PYPY = platform.python_implementation() == "PyPy"
-
 # The share of zeros from which leaving them out pays. Gathering the nonzero columns costs about as
-# much per value as a multiplication with math.sumprod, a fifth of one without it (measured); on
-# PyPy, looping over positions instead of over all values pays from a fifth of zeros.
+# much per value as a multiplication with math.sumprod, a fifth of one without it (measured).
 _SKIP_ZEROS_FROM = 0.35 if hasattr(math, "sumprod") else 0.2
 
 
@@ -95,8 +87,6 @@ def nonzero_positions(
     width = len(values) if width is None else width
     if values.count(0.0) < skip_from * width:
         return None
-    if _ON_PYPY:  # its JIT compiles the loop; compress is slower there (2.4 us per sample, measured)
-        return [k for k in range(width) if values[k] != 0.0]
     return list(compress(range(width), values))
 
 
@@ -170,88 +160,9 @@ def _gradient_sums_by_calls(deltas: Rows, inputs: Rows) -> Matrix:
     return [list(row) for row in zip(*by_input)]
 
 
-# ---------------------------------------------------------------------------------------------
-# The "loops" form: the same sums, in the same order, as index loops
-#
-# Each innermost loop is a function of its own: PyPy's JIT then compiles it as one tight loop,
-# whatever the loops around it do (written inline, the traces depended on what ran first and
-# were up to 3 times slower).
+layer_sums: Kernel = _sums_by_calls
+errors_below: ErrorsKernel = _errors_by_calls
+gradient_sums: Kernel = _gradient_sums_by_calls
 
-
-def _dot_by_index(v: Sequence[float], w: Sequence[float]) -> float:
-    total = 0.0
-    for k in range(len(v)):
-        total += v[k] * w[k]
-    return total
-
-
-def _dot_at(v: Sequence[float], w: Sequence[float], positions: List[int]) -> float:
-    """The sum of v[k] * w[k] over the k in positions, in their order: a dot skipping w's zeros."""
-    total = 0.0
-    for k in positions:
-        total += v[k] * w[k]
-    return total
-
-
-def _add_multiple(target: List[float], factor: float, v: Sequence[float]) -> None:
-    """target[k] += factor * v[k] for every k < len(target), in place."""
-    for k in range(len(target)):
-        target[k] += factor * v[k]
-
-
-def _add_multiple_at(target: List[float], factor: float, v: Sequence[float], positions: List[int]) -> None:
-    """target[k] += factor * v[k] for every k in positions, in place."""
-    for k in positions:
-        target[k] += factor * v[k]
-
-
-def _sums_by_loops(layer: Rows, inputs: Rows) -> Matrix:
-    result = []
-    for h in inputs:
-        positions = nonzero_positions(h)
-        if positions is None:
-            result.append([_dot_by_index(neuron, h) for neuron in layer])
-        else:
-            result.append([_dot_at(neuron, h, positions) for neuron in layer])
-    return result
-
-
-def _errors_by_loops(layer: Rows, deltas: Rows, needed: Needed) -> Matrix:
-    result = []
-    for delta, positions in zip(deltas, needed):
-        errors = [0.0] * (len(layer[0]) - 1)
-        for d, neuron in zip(delta, layer):
-            if positions is None:
-                _add_multiple(errors, d, neuron)
-            else:
-                _add_multiple_at(errors, d, neuron, positions)
-        result.append(errors)
-    return result
-
-
-def _gradient_sums_by_loops(deltas: Rows, inputs: Rows) -> Matrix:
-    samples = len(deltas)
-    sums = [[0.0] * len(inputs[0]) for _ in deltas[0]]
-    for delta, h in zip(deltas, inputs):
-        positions = nonzero_positions(h)
-        for d, row in zip(delta, sums):
-            if positions is None:
-                _add_multiple(row, d / samples, h)
-            else:
-                _add_multiple_at(row, d / samples, h, positions)
-    return sums
-
-
-KERNELS: Dict[str, Tuple[Kernel, ErrorsKernel, Kernel]] = {
-    "calls": (_sums_by_calls, _errors_by_calls, _gradient_sums_by_calls),
-    "loops": (_sums_by_loops, _errors_by_loops, _gradient_sums_by_loops),
-}
-_CHOSEN = "loops" if _ON_PYPY else "calls"
-layer_sums, errors_below, gradient_sums = KERNELS[_CHOSEN]
-
-# What this interpreter runs, in words (bench/train_speed.py prints it).
-FORM = (
-    "loops"
-    if _CHOSEN == "loops"
-    else "calls, " + ("math.sumprod" if hasattr(math, "sumprod") else "sum(map(mul))")
-)
+# The dot product this interpreter runs, in words (bench/train_speed.py prints it).
+FORM = "math.sumprod" if hasattr(math, "sumprod") else "sum(map(mul))"

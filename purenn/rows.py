@@ -15,6 +15,7 @@ gradient (batch.loss_and_gradients, a public function) still checks the batch it
 
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 import warnings
@@ -23,6 +24,8 @@ from typing import Any, Iterable, Iterator, List, Optional, Sequence
 from . import _arrays
 from .errors import MOST_INTEGER_BITS, NotANumberError, PurennError
 from .vectors import Label, Vector
+
+_PLAIN_NUMBERS = {float, int}  # exactly these types (not bool, not NumPy's): float() is all they need
 
 __all__ = ["check_feature_names", "feature_name_error", "labels", "matrix", "sample_weights"]
 
@@ -76,6 +79,11 @@ def _rows(X: Iterable[Iterable[object]], what: str) -> Iterator[List[object]]:
 
 def _float_row(values: List[object], what: str, index: int) -> Vector:
     """One row of X as floats (a float stays the same object); PurennError names a bad value."""
+    if set(map(type, values)) <= _PLAIN_NUMBERS:  # the common case, checked in C-level calls
+        with contextlib.suppress(OverflowError):  # an int such as 10**400: named below
+            floats = list(map(float, values))
+            if all(map(math.isfinite, floats)):
+                return floats
     floats = []
     for column, value in enumerate(values):
         if isinstance(value, (bool, str, bytes, complex)):

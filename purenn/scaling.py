@@ -134,6 +134,8 @@ def _check_row(index: int, row: Sequence[float], width: int) -> None:
     """Check one input row has width finite numbers."""
     if len(row) != width:
         raise DataError(f"inputs row {index}: expected {width} features, found {len(row)}")
+    if set(map(type, row)) <= {float} and all(map(math.isfinite, row)):  # the common case, in C
+        return
     if not all(_finite_real(x) is not None for x in row):
         raise DataError(f"inputs row {index}: every feature must be a finite number")
 

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import copy
 import math
-import platform
 import random
 import re
 from contextlib import contextmanager
 from fractions import Fraction
-from typing import Any, Dict, Iterator, List, Sequence
+from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 import pytest
 from hypothesis import given
@@ -52,20 +51,25 @@ from purenn.testing import targets_for, weights
 UNIT_ROUNDOFF = 2.0**-53
 SMALLEST_SUBNORMAL = 2.0**-1074
 SECOND_ORDER = 1.0 + 1e-6
-# The other kernel sums in the reference's order too unless math.sumprod is the reference's dot.
-SAME_ORDER_IN_BOTH_KERNELS = not hasattr(math, "sumprod")
-NATIVE_KERNEL = "loops" if platform.python_implementation() == "PyPy" else "calls"
+# The two engines sum in the reference's order unless math.sumprod is the reference's dot.
+SAME_ORDER_IN_BOTH_ENGINES = not hasattr(math, "sumprod")
 
 
 @contextmanager
-def kernels_called(name: str) -> Iterator[None]:
-    """Run the batch engine with the kernels called `name` ("calls" or "loops")."""
-    saved = kernels.layer_sums, kernels.errors_below, kernels.gradient_sums
-    kernels.layer_sums, kernels.errors_below, kernels.gradient_sums = kernels.KERNELS[name]
+def engine_used(name: str) -> Iterator[None]:
+    """Run the batch module with the engine called `name` ("layers" or "samples")."""
+    saved = batch.ENGINE
+    batch.ENGINE = name
     try:
         yield
     finally:
-        kernels.layer_sums, kernels.errors_below, kernels.gradient_sums = saved
+        batch.ENGINE = saved
+
+
+# The tests that take `engine` run once with each, whichever this interpreter uses; where
+# math.sumprod is the reference's dot (CPython 3.12+), only with "layers": the "samples" loops
+# (PyPy's engine) sum each z in plain floats, not in sumprod's extended precision.
+each_engine = pytest.mark.parametrize("engine", batch.ENGINES if SAME_ORDER_IN_BOTH_ENGINES else ["layers"])
 
 
 def _input_values() -> st.SearchStrategy[float]:
@@ -94,7 +98,7 @@ def batch_cases(draw: Any) -> Dict[str, Any]:
     return case
 
 
-def _batch_call(case: Dict[str, Any]) -> Any:
+def _batch_call(case: Dict[str, Any], weights: Optional[List[float]] = None) -> Any:
     return batch.loss_and_gradients(
         case["network"],
         case["inputs"],
@@ -103,6 +107,7 @@ def _batch_call(case: Dict[str, Any]) -> Any:
         case["loss_name"],
         l2=case["l2"],
         dropout=case["batch_dropout"],
+        weights=weights,
     )
 
 
@@ -153,22 +158,32 @@ def _assert_mean_of_reference(case: Dict[str, Any]) -> None:
 # The mean of the reference
 
 
-@given(batch_cases())
-def test_loss_and_gradients_are_the_mean_of_the_reference(case: Dict[str, Any]) -> None:
-    _assert_mean_of_reference(case)
+@each_engine
+@given(case=batch_cases())
+def test_loss_and_gradients_are_the_mean_of_the_reference(engine: str, case: Dict[str, Any]) -> None:
+    with engine_used(engine):
+        _assert_mean_of_reference(case)
 
 
-@pytest.mark.skipif(not SAME_ORDER_IN_BOTH_KERNELS, reason="math.sumprod is the reference's dot here")
-@given(batch_cases())
-def test_the_other_kernels_agree_bit_for_bit(case: Dict[str, Any]) -> None:
-    native = _batch_call(case)
-    with kernels_called("calls" if NATIVE_KERNEL == "loops" else "loops"):
-        other = _batch_call(case)
-    assert other == native
+@pytest.mark.skipif(not SAME_ORDER_IN_BOTH_ENGINES, reason="math.sumprod is the reference's dot here")
+@given(batch_cases(), st.sampled_from([None, 0.5, 3.0]))
+def test_the_two_engines_agree_bit_for_bit(case: Dict[str, Any], weight: Any) -> None:
+    """Layers and samples: the same sums in the same order (sample weights too), the same floats;
+    predict_many's outputs too."""
+    weights = None if weight is None else [weight * (i + 1) for i in range(len(case["inputs"]))]
+    results = {}
+    for name in batch.ENGINES:
+        with engine_used(name):
+            results[name] = (
+                _batch_call(case, weights=weights),
+                batch.predict_many(case["network"], case["inputs"], case["activations"]),
+            )
+    assert results["layers"] == results["samples"]
 
 
-@given(batch_cases())
-def test_a_batch_of_one_is_the_reference_exactly(case: Dict[str, Any]) -> None:
+@each_engine
+@given(case=batch_cases())
+def test_a_batch_of_one_is_the_reference_exactly(engine: str, case: Dict[str, Any]) -> None:
     """B = 1: dividing by 1 and summing one term are exact, so nothing may differ at all."""
     case.update(
         inputs=case["inputs"][:1],
@@ -179,22 +194,25 @@ def test_a_batch_of_one_is_the_reference_exactly(case: Dict[str, Any]) -> None:
     assert _batch_call(case) == expected  # the public function hands B = 1 to the reference
     network, activations = case["network"], case["activations"]
     functions = resolve_activations(network, activations)
-    kernels_only = batch._minibatch(
-        network,
-        functions,
-        resolve_loss(case["loss_name"], functions[-1]),
-        case["inputs"],
-        case["targets"],
-        case["l2"],
-        case["batch_dropout"],
-    )
-    assert kernels_only == expected  # and the batch kernels agree with it exactly
+    with engine_used(engine):
+        engine_only = batch._minibatch(
+            network,
+            functions,
+            resolve_loss(case["loss_name"], functions[-1]),
+            case["inputs"],
+            case["targets"],
+            case["l2"],
+            case["batch_dropout"],
+        )
+    assert engine_only == expected  # and the engine agrees with it exactly
 
 
-@given(batch_cases())
-def test_the_network_is_not_changed(case: Dict[str, Any]) -> None:
+@each_engine
+@given(case=batch_cases())
+def test_the_network_is_not_changed(engine: str, case: Dict[str, Any]) -> None:
     before = copy.deepcopy(case["network"])
-    _batch_call(case)
+    with engine_used(engine):
+        _batch_call(case)
     assert case["network"] == before
 
 
@@ -217,28 +235,23 @@ def _digits_sized_case(hidden: int, samples: int, seed: int, keep: float) -> Dic
     }
 
 
-def test_a_digits_sized_batch() -> None:
+@each_engine
+def test_a_digits_sized_batch(engine: str) -> None:
     """64-16-10 softmax, 40 sparse 'images' (about half zeros): the sizes where skipping pays."""
-    _assert_mean_of_reference(_digits_sized_case(16, 40, 5, keep=1.0))
+    with engine_used(engine):
+        _assert_mean_of_reference(_digits_sized_case(16, 40, 5, keep=1.0))
 
 
+@each_engine
 @pytest.mark.parametrize("samples", [1, 7])
-def test_sample_weights_scale_each_samples_share(samples: int) -> None:
+def test_sample_weights_scale_each_samples_share(engine: str, samples: int) -> None:
     """weights s_i: loss = mean_i s_i C_i + P and dC/dw = mean_i s_i g_i + lambda w, where C_i,
     g_i are the reference's (without L2); a batch of one takes the weighted path too."""
     case = _digits_sized_case(6, samples, 3, keep=0.5)
     network, l2 = case["network"], case["l2"]
     weights = [0.5 * (1 + i % 3) for i in range(samples)]
-    value, grads = batch.loss_and_gradients(
-        network,
-        case["inputs"],
-        case["targets"],
-        case["activations"],
-        case["loss_name"],
-        l2=l2,
-        dropout=case["batch_dropout"],
-        weights=weights,
-    )
+    with engine_used(engine):
+        value, grads = _batch_call(case, weights=weights)
     per_sample = [
         loss_and_gradients(network, x, t, case["activations"], case["loss_name"], dropout=m)
         for x, t, m in zip(case["inputs"], case["targets"], case["batch_dropout"])
@@ -281,15 +294,12 @@ def _matrices(rows: int, columns: int) -> st.SearchStrategy[List[List[float]]]:
     return st.lists(row, min_size=rows, max_size=rows)
 
 
-@pytest.mark.parametrize("name", sorted(kernels.KERNELS))
 @given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 6), st.data())
-def test_each_kernel_is_within_the_dot_product_bound(
-    name: str, outs: int, ins: int, samples: int, data: Any
-) -> None:
+def test_each_kernel_is_within_the_dot_product_bound(outs: int, ins: int, samples: int, data: Any) -> None:
     layer = data.draw(_matrices(outs, ins + 1))
     inputs = [row + [1.0] for row in data.draw(_matrices(samples, ins))]
     deltas = data.draw(_matrices(samples, outs))
-    layer_sums, errors_below, gradient_sums = kernels.KERNELS[name]
+    layer_sums, errors_below, gradient_sums = kernels.layer_sums, kernels.errors_below, kernels.gradient_sums
 
     for h, sums in zip(inputs, layer_sums(layer, inputs)):
         for neuron, z in zip(layer, sums):
@@ -313,22 +323,22 @@ def test_each_kernel_is_within_the_dot_product_bound(
             assert _within(grads[j][k], exact, bound + (samples + 1) * SMALLEST_SUBNORMAL)
 
 
-@pytest.mark.parametrize("name", sorted(kernels.KERNELS))
 @given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 4), st.data())
-def test_errors_below_only_where_needed(name: str, outs: int, ins: int, samples: int, data: Any) -> None:
-    """With positions, each kernel gives the full result's entries there and 0.0 elsewhere."""
+def test_errors_below_only_where_needed(outs: int, ins: int, samples: int, data: Any) -> None:
+    """With positions, the kernel gives the full result's entries there and 0.0 elsewhere."""
     layer = data.draw(_matrices(outs, ins + 1))
     deltas = data.draw(_matrices(samples, outs))
     positions = st.lists(st.integers(0, ins - 1), unique=True).map(sorted)
     needed = [data.draw(st.one_of(st.none(), positions)) for _ in range(samples)]
-    errors_below = kernels.KERNELS[name][1]
+    errors_below = kernels.errors_below
     full = errors_below(layer, deltas, [None] * samples)
     for errors, complete, wanted in zip(errors_below(layer, deltas, needed), full, needed):
         expected = complete if wanted is None else [e if k in wanted else 0.0 for k, e in enumerate(complete)]
         assert errors == expected
 
 
-def test_relu_and_dropout_zeros_are_skipped_in_a_digits_sized_batch() -> None:
+@each_engine
+def test_relu_and_dropout_zeros_are_skipped_in_a_digits_sized_batch(engine: str) -> None:
     """64-24-10, ReLU and dropout 0.5: most hidden units drop out; the batch still equals the reference."""
     case = _digits_sized_case(24, 20, 7, keep=0.5)
     network, dropout = case["network"], case["batch_dropout"]
@@ -338,11 +348,13 @@ def test_relu_and_dropout_zeros_are_skipped_in_a_digits_sized_batch() -> None:
     )[0][1]
     needed = batch._needed_errors(hidden_inputs, None, ACTIVATIONS["relu"])
     assert sum(positions is not None for positions in needed) >= 15  # skipping happens
-    _assert_mean_of_reference(case)
+    with engine_used(engine):
+        _assert_mean_of_reference(case)
 
 
+@each_engine
 @pytest.mark.parametrize("hidden", ["tanh", "identity"])
-def test_zero_outputs_of_tanh_and_identity_still_pass_the_gradient(hidden: str) -> None:
+def test_zero_outputs_of_tanh_and_identity_still_pass_the_gradient(engine: str, hidden: str) -> None:
     """Units whose weights are all 0 output a = 0, where tanh' and identity' are 1: nothing is skipped."""
     network = [
         [[0.0, 0.0, 0.0, 0.0], [0.5, -1.0, 0.25, 0.1], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]],
@@ -357,9 +369,10 @@ def test_zero_outputs_of_tanh_and_identity_still_pass_the_gradient(hidden: str) 
         "l2": 0.0,
         "batch_dropout": None,
     }
-    _, grads = _batch_call(case)
-    assert grads[0][0][:3] != [0.0, 0.0, 0.0]  # the zero unit still learns
-    _assert_mean_of_reference(case)
+    with engine_used(engine):
+        _, grads = _batch_call(case)
+        assert grads[0][0][:3] != [0.0, 0.0, 0.0]  # the zero unit still learns
+        _assert_mean_of_reference(case)
 
 
 def test_skipping_zeros_changes_nothing() -> None:
@@ -377,13 +390,12 @@ def test_skipping_zeros_changes_nothing() -> None:
         assert kernels._dots_skipping_zeros(rows, columns, vector) == expected
 
 
-@pytest.mark.parametrize("name", sorted(kernels.KERNELS))
-def test_blank_inputs_give_zero_gradients_and_the_bias_sums(name: str) -> None:
+def test_blank_inputs_give_zero_gradients_and_the_bias_sums() -> None:
     """Inputs that are 0 in every sample of a batch: exact zeros in the gradient, sums = bias."""
     layer = [[0.5, -1.25, 3.0], [1.0, 2.0, -0.75]]
     inputs = [[0.0, 0.0, 1.0], [0.0, 0.0, 1.0], [0.0, 4.0, 1.0], [0.0, 0.0, 1.0]]  # B = 4
     deltas = [[1.0, -2.0], [0.5, 0.25], [3.0, 1.0], [-0.5, 2.75]]
-    layer_sums, _, gradient_sums = kernels.KERNELS[name]
+    layer_sums, gradient_sums = kernels.layer_sums, kernels.gradient_sums
     assert layer_sums(layer, inputs) == [[3.0, -0.75], [3.0, -0.75], [-2.0, 7.25], [3.0, -0.75]]
     assert gradient_sums(deltas, inputs) == [[0.0, 3.0, 1.0], [0.0, 1.0, 0.5]]
 
@@ -392,15 +404,19 @@ def test_blank_inputs_give_zero_gradients_and_the_bias_sums(name: str) -> None:
 # predict_many
 
 
-@given(batch_cases())
-def test_predict_many_equals_predict_for_each_input(case: Dict[str, Any]) -> None:
-    many = batch.predict_many(case["network"], case["inputs"], case["activations"])
+@each_engine
+@given(case=batch_cases())
+def test_predict_many_equals_predict_for_each_input(engine: str, case: Dict[str, Any]) -> None:
+    with engine_used(engine):
+        many = batch.predict_many(case["network"], case["inputs"], case["activations"])
     assert many == [predict(case["network"], x, case["activations"]) for x in case["inputs"]]
 
 
-def test_predict_many_accepts_tuples_and_keeps_the_order() -> None:
+@each_engine
+def test_predict_many_accepts_tuples_and_keeps_the_order(engine: str) -> None:
     network = [[[1.0, 0.0], [-1.0, 0.0]], [[1.0, 1.0, 0.5]]]
-    outputs = batch.predict_many(network, [(2.0,), (-3.0,), (0.0,)], ["relu", "identity"])
+    with engine_used(engine):
+        outputs = batch.predict_many(network, [(2.0,), (-3.0,), (0.0,)], ["relu", "identity"])
     assert outputs == [[2.5], [3.5], [0.5]]
 
 
@@ -491,19 +507,24 @@ def _mean_of_reference(network: Any, inputs: Any, targets: Any, **options: Any) 
     return mean_loss, grads
 
 
+@each_engine
 @pytest.mark.parametrize("samples", [2, 3])
 @pytest.mark.parametrize("l2", [0.0, 1.0, 0.5])
-def test_small_batches_with_any_l2_are_the_mean_of_the_reference(samples: int, l2: float) -> None:
+def test_small_batches_with_any_l2_are_the_mean_of_the_reference(
+    engine: str, samples: int, l2: float
+) -> None:
     inputs = [[1.0, 2.0], [-0.5, 0.25], [0.0, 3.0]][:samples]
     targets = [[0.0], [1.0], [0.5]][:samples]
-    value, grads = batch.loss_and_gradients(NET, inputs, targets, l2=l2)
+    with engine_used(engine):
+        value, grads = batch.loss_and_gradients(NET, inputs, targets, l2=l2)
     mean_loss, mean_grads = _mean_of_reference(NET, inputs, targets, l2=l2)
     assert value == pytest.approx(mean_loss, rel=1e-12)
     for layer, mean_layer in zip(grads, mean_grads):
         for neuron, mean_neuron in zip(layer, mean_layer):
             assert neuron == pytest.approx(mean_neuron, rel=1e-12, abs=1e-15)
     if l2 == 0.0:
-        assert batch.loss_and_gradients(NET, inputs, targets) == (value, grads)  # no L2 by default
+        with engine_used(engine):
+            assert batch.loss_and_gradients(NET, inputs, targets) == (value, grads)  # no L2 by default
 
 
 def test_every_samples_masks_are_checked_even_after_a_sample_without() -> None:
@@ -523,10 +544,8 @@ def test_the_sumprod_kernel_takes_each_rows_dot_with_the_vector(monkeypatch: pyt
     assert kernels._dots_by_sumprod(iter(rows), (1.0, 1.0)) == [3.0, -1.0, 0.5]
 
 
-@pytest.mark.parametrize("on_pypy", [False, True])
-def test_nonzero_positions_on_both_branches(monkeypatch: pytest.MonkeyPatch, on_pypy: bool) -> None:
-    """CPython gathers the positions with compress, PyPy with a loop: the same positions and threshold."""
-    monkeypatch.setattr(kernels, "_ON_PYPY", on_pypy)
+def test_nonzero_positions() -> None:
+    """The positions of the nonzero values, or None below the threshold share of zeros."""
     assert kernels.nonzero_positions([0.0, 2.0, 0.0, -1.0]) == [1, 3]
     assert kernels.nonzero_positions([0.0, 0.0, 1.0, 1.0], skip_from=0.5) == [2, 3]  # 2 zeros of 4: skip
     assert kernels.nonzero_positions([0.0, 1.0, 1.0, 1.0], skip_from=0.5) is None  # fewer: compute them all
