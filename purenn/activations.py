@@ -30,6 +30,7 @@ __all__ = [
     "ACTIVATIONS",
     "Activation",
     "ElementwiseActivation",
+    "Relu",
     "Softmax",
     "get_activation",
     "identity",
@@ -167,6 +168,25 @@ class ElementwiseActivation(Activation):
         return [g * derivative(a) for a, g in zip(outputs, output_gradients)]
 
 
+class Relu(ElementwiseActivation):
+    """ReLU, its two loops written out: relu and its derivative's numbers, without a function
+    call per unit (most of the time this layer took outside its products on CPython).
+
+    >>> ACTIVATIONS["relu"].forward([-1.0, 2.0]), ACTIVATIONS["relu"].backward([0.0, 2.0], [3.0, 4.0])
+    ([0.0, 2.0], [0.0, 4.0])
+    """
+
+    def __init__(self) -> None:
+        super().__init__("relu", relu, _relu_derivative)
+
+    def forward(self, sums: Sequence[float]) -> Vector:
+        return [z if z > 0.0 else 0.0 for z in sums]
+
+    def backward(self, outputs: Sequence[float], output_gradients: Sequence[float]) -> Vector:
+        # g * 1.0 is g; g * 0.0 keeps the reference's sign of zero (and its NaN).
+        return [g if a > 0.0 else g * 0.0 for a, g in zip(outputs, output_gradients)]
+
+
 class Softmax(Activation):
     """Softmax over the whole layer: dC/dz_j = a_j * (g_j - sum_i g_i * a_i) with g = dC/da.
 
@@ -186,7 +206,7 @@ class Softmax(Activation):
 
 
 ACTIVATIONS: Dict[str, Activation] = {  # in the order the command line lists them
-    "relu": ElementwiseActivation("relu", relu, _relu_derivative),
+    "relu": Relu(),
     "tanh": ElementwiseActivation("tanh", tanh, _tanh_derivative),
     "sigmoid": ElementwiseActivation("sigmoid", sigmoid, _sigmoid_derivative),
     "identity": ElementwiseActivation("identity", identity, _identity_derivative),

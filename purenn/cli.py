@@ -197,11 +197,12 @@ def _add_training_options(parser: argparse.ArgumentParser) -> None:
     option("--loss-tolerance", type=_positive_number, help="stop when the epoch's mean loss falls under this")
     option("--decision", choices=list(DECISIONS), help="how outputs become a class")
     option(
-        "--no-train-accuracy",
+        "--train-accuracy",
         dest="measure_train_accuracy",
-        action="store_false",
+        action=argparse.BooleanOptionalAction,
         default=None,
-        help="skip measuring the training accuracy after every epoch (a quarter of an epoch's time)",
+        help="measure the training accuracy after every epoch (a quarter of an epoch's time; "
+        "default: the preset's, only at the end for the default; --no-train-accuracy: never)",
     )
     _show_preset_defaults(group)
 

@@ -79,8 +79,10 @@ class Settings:
     `n_iter_no_change` epochs. These are MLPClassifier's names and rule; its default tol 1e-4
     is not purenn's, whose default runs every epoch.
     Decisions: `decision` "argmax" or "strict" (round every output; only an exact one-hot counts).
-    Reporting: `measure_train_accuracy` (after every epoch, a forward pass over the whole training
-    set, about a quarter of an epoch's time; False leaves History.train_accuracy None).
+    Reporting: `measure_train_accuracy` (True: after every epoch, a forward pass over the whole
+    training set, about a quarter of an epoch's time; False, the default, leaves
+    History.train_accuracy None, as MLPClassifier measures none; `purenn train` then measures
+    it once, at the end).
     Processes: `n_jobs` (1: this one; N: each batch's gradient on N processes, purenn/parallel.py;
     0: every core); per-sample SGD (batch_size 1) has nothing to share and takes only 1.
     """
@@ -106,7 +108,7 @@ class Settings:
     beta_1: float = 0.9
     beta_2: float = 0.999
     epsilon: float = 1e-8
-    epochs: int = 60
+    epochs: int = 20
     rounds: int = 0
     round_size: int = 0
     loss_tolerance: Optional[float] = None
@@ -115,7 +117,7 @@ class Settings:
     n_iter_no_change: int = 10
     tol: Optional[float] = None
     decision: str = "argmax"
-    measure_train_accuracy: bool = True
+    measure_train_accuracy: bool = False
     n_jobs: int = 1
 
     def activations(self) -> List[str]:

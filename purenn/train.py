@@ -324,7 +324,8 @@ def train(
     >>> xor_targets = [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 0.0]]
     >>> net = make_network([2, 8, 2], random.Random(1), init="glorot")
     >>> settings = Settings(hidden=(8,), activation="tanh", rate=0.5, batch_size=4,
-    ...                     l2=0.0, epochs=300, dropout=0.0, schedule="constant")
+    ...                     l2=0.0, epochs=300, dropout=0.0, schedule="constant",
+    ...                     measure_train_accuracy=True)
     >>> result = train(net, xor_inputs, xor_targets, settings, random.Random(2))
     >>> result.history[-1].train_accuracy
     1.0

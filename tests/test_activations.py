@@ -130,3 +130,14 @@ def test_an_unknown_activation_lists_the_known_ones() -> None:
     with pytest.raises(PurennError) as caught:
         get_activation("swish")
     assert str(caught.value) == "unknown activation 'swish'; known: identity, relu, sigmoid, softmax, tanh"
+
+
+@given(st.lists(st.one_of(st.just(0.0), st.just(-0.0), st.floats(allow_nan=False)), max_size=8), st.data())
+def test_relu_written_out_is_its_function_and_derivative(sums: List[float], data: st.DataObject) -> None:
+    """ReLU's loops written out give, bit for bit, what relu and its derivative give one by one."""
+    relu_layer = ACTIVATIONS["relu"]
+    outputs = relu_layer.forward(sums)
+    assert [repr(a) for a in outputs] == [repr(relu(z)) for z in sums]
+    gradients = data.draw(st.lists(st.floats(), min_size=len(sums), max_size=len(sums)))
+    expected = [g * (1.0 if a > 0.0 else 0.0) for a, g in zip(outputs, gradients)]
+    assert [repr(g) for g in relu_layer.backward(outputs, gradients)] == [repr(g) for g in expected]

@@ -151,7 +151,7 @@ def test_train_help_shows_each_training_flags_default(capsys: Any) -> None:
     for shown in (
         "--hidden SIZES hidden layer sizes, e.g. 64 or 128,64 (default: 256)",
         "(default: relu)",
-        "number of passes over the training data (default: 60)",
+        "number of passes over the training data (default: 20)",
         "learning rate (default: 0.1)",
         "(default: cosine)",
         "L2 regularisation lambda (biases excluded) (default: 0.0001)",

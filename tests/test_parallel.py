@@ -141,7 +141,7 @@ def test_the_accuracy_passes_are_shared_and_exact() -> None:
     inputs, _ = _data(5, 60)
     classes = [i % 3 for i in range(60)]
     targets = [[1.0 if c == k else 0.0 for c in range(3)] for k in classes]
-    chosen = Settings(hidden=(5,), epochs=1, batch_size=30, n_jobs=2)
+    chosen = Settings(hidden=(5,), epochs=1, batch_size=30, n_jobs=2, measure_train_accuracy=True)
     net = chosen.new_network(6, 3, random.Random(1))
     result = train(net, inputs, targets, chosen, random.Random(2))
     outputs = purenn.batch.predict_many(net, inputs, chosen.activations())

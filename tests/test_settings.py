@@ -81,7 +81,7 @@ def test_every_training_flag_sets_the_classifier_parameter_of_its_dest() -> None
         if dest not in CLI_OWN:
             assert action.default is None, dest  # unset: the preset's value, or Settings' default
     assert flags["n_jobs"].option_strings == ["--jobs"]
-    assert flags["measure_train_accuracy"].option_strings == ["--no-train-accuracy"]
+    assert flags["measure_train_accuracy"].option_strings == ["--train-accuracy", "--no-train-accuracy"]
 
 
 def test_given_params_are_the_flags_given_and_the_seed() -> None:

@@ -58,7 +58,7 @@ def test_training_lowers_the_loss_and_records_history() -> None:
         _net([64, 16, 10]),
         inputs,
         targets,
-        Settings(hidden=(16,), epochs=5, **PLAIN),
+        Settings(hidden=(16,), epochs=5, measure_train_accuracy=True, **PLAIN),
         random.Random(0),
         validation=(inputs[:50], targets[:50]),
     )

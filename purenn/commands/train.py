@@ -38,7 +38,7 @@ def _check_train_paths(args: argparse.Namespace, read: Sequence[Tuple[str, str]]
         preflight.check_plots(args.plots, [*inputs, ("--out", args.out)])
 
 
-_FLAG_OF = {"n_jobs": "--jobs", "measure_train_accuracy": "--no-train-accuracy"}  # dest != option
+_FLAG_OF = {"n_jobs": "--jobs", "measure_train_accuracy": "--train-accuracy"}  # dest != option
 
 
 def in_flag_words(error: PurennError, args: argparse.Namespace) -> PurennError:
