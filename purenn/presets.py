@@ -87,6 +87,24 @@ PRESETS: Dict[str, Preset] = {
         "the training accuracy measured after every epoch",
         reported="",
     ),
+    # The quickest to 97% test accuracy that a search over widths, epochs, batch sizes, rates,
+    # momentum and L2 found (issue 16; bench/time_to_accuracy.py --preset fast).
+    "fast": Preset(
+        params={
+            "hidden": (36,),
+            "epochs": 4,
+            "rate": 0.2,
+            "momentum": 0.85,
+            "batch_size": 16,
+            "dropout": 0.0,
+            "l2": 0.0,
+        },
+        split="stratified",
+        test_fraction=0.25,
+        description="64-36-10 ReLU/softmax, no dropout or L2, minibatches of 16, momentum 0.85, "
+        "rate 0.2 on a cosine schedule over 4 epochs: about 97% test accuracy in under a second",
+        reported="",
+    ),
     "relu-dropout": Preset(
         params=_CLASSIC_RELU,
         split="random",

@@ -118,6 +118,12 @@ def test_serve_load_counts_requests_per_second() -> None:
     assert "server log: 120 lines for 120 requests" in output
 
 
+def test_default_speed_runs_both_commands_side_by_side() -> None:
+    output = _run("default_speed.py", "--quick")
+    assert output.count("round 1 ") == 2 and output.count("test accuracy: ") == 4
+    assert "ratio  default / earlier default = " in output
+
+
 def test_parallel_speed_compares_one_and_two_processes() -> None:
     output = _run("parallel_speed.py", "--quick")
     for name in ("digits", "mnist-sized"):
