@@ -10,10 +10,10 @@ everything around them: one list per sample and layer, one function call per neu
 the batch goes through here, each sample's forward and backward pass with the loops written
 out inline, the way a reader would write them:
 
-    forward, layer l:   z_j = sum_k W_jk h_k     (h with its 1 appended; h_k = 0 left out)
+    forward, layer l:   z_j = sum_k W_jk h_k + W_j,bias   (h_k = 0 left out; the bias last)
                         a = f(z),  next h = a * mask
     output:             C = loss(z, a, y),  delta = dC/dz  (times the sample's weight s, if any)
-    backward, layer l:  G_jk += (delta_j / B) * h_k   (delta_j = 0 and h_k = 0 left out)
+    backward, layer l:  G_jk += (delta_j / B) * h_k   (delta_j = 0 and h_k = 0 left out; h_bias = 1)
                         E_k = sum_j delta_j W_jk,  delta_below = f'(a) * mask * E
                         (E_k only where delta_below_k can be nonzero: see batch._needed_errors)
 
@@ -54,18 +54,20 @@ def _nonzero(values: Sequence[float], width: int) -> Positions:
 
 def _forward(
     network: Network, functions: Sequence[Activation], x: Sequence[float], masks: Masks
-) -> Tuple[Matrix, List[Positions], Matrix, Vector]:
-    """One sample's forward pass: each layer's input h (its 1 appended) and the positions of
-    its nonzero values, each layer's outputs a, and the last layer's sums z."""
+) -> Tuple[List[Sequence[float]], List[Positions], Matrix, Vector]:
+    """One sample's forward pass: each layer's input h and the positions of its nonzero values,
+    each layer's outputs a, and the last layer's sums z. The bias's input is 1, not stored: its
+    term w * 1.0 == w is added last, where the reference's dot adds it."""
     last = len(network) - 1
-    layer_inputs: Matrix = []
+    layer_inputs: List[Sequence[float]] = []
     positions: List[Positions] = []
     outputs: Matrix = []
     sums: Vector = []
-    h = [*x, 1.0]
+    h = x
     for index in range(last + 1):
         layer = network[index]
-        nonzero = _nonzero(h, len(h))
+        bias = len(layer[0]) - 1
+        nonzero = _nonzero(h, bias)
         layer_inputs.append(h)
         positions.append(nonzero)
         sums = [0.0] * len(layer)
@@ -74,25 +76,28 @@ def _forward(
             z = 0.0
             for k in nonzero:
                 z += neuron[k] * h[k]
-            sums[j] = z
+            sums[j] = z + neuron[bias]
         a = functions[index].forward(sums)
         outputs.append(a)
         if index < last:
             mask = None if masks is None else masks[index]
-            h = [*a, 1.0] if mask is None else [*map(mul, a, mask), 1.0]
+            h = a if mask is None else list(map(mul, a, mask))
     return layer_inputs, positions, outputs, sums
 
 
 def _add_gradients(
     grads: Matrix, deltas: Sequence[float], h: Sequence[float], nonzero: Positions, samples: int
 ) -> None:
-    """G_jk += (delta_j / B) * h_k for the nonzero delta_j and h_k, IN PLACE."""
+    """G_jk += (delta_j / B) * h_k for the nonzero delta_j and h_k, and the bias's (its h is 1),
+    IN PLACE."""
+    bias = len(h)
     for j in range(len(deltas)):
         if deltas[j] != 0.0:
             d = deltas[j] / samples
             row = grads[j]
             for k in nonzero:
                 row[k] += d * h[k]
+            row[bias] += d
 
 
 def _errors_below(layer: Matrix, deltas: Sequence[float], needed: Positions) -> Vector:
@@ -110,14 +115,13 @@ def _errors_below(layer: Matrix, deltas: Sequence[float], needed: Positions) -> 
 def _needed(
     below: Activation, h: Sequence[float], nonzero: Positions, mask: Optional[Sequence[float]]
 ) -> Positions:
-    """Where delta_below can be nonzero: batch._needed_errors for one sample (h = a * mask, its
-    1 appended, and `nonzero` its nonzero positions)."""
-    width = len(h) - 1
+    """Where delta_below can be nonzero: batch._needed_errors for one sample (h = a * mask, and
+    `nonzero` its nonzero positions)."""
     if below.zero_output_stops_gradient:
-        return nonzero[:-1] if nonzero and nonzero[-1] == width else nonzero  # the bias's 1 left out
+        return nonzero
     if mask is not None:
-        return _nonzero(mask, width)
-    return list(range(width))
+        return _nonzero(mask, len(h))
+    return list(range(len(h)))
 
 
 def minibatch_by_samples(
