@@ -3,8 +3,10 @@
     python bench/accuracy.py                 # purenn, seeds 0-4, both splits
     python bench/accuracy.py --sklearn-only  # just MLPClassifier (needs scikit-learn and numpy)
     python bench/accuracy.py --seeds 2       # fewer seeds
+    python bench/accuracy.py --preset long   # a preset's parameters instead of the default's
 
-purenn runs exactly as `purenn train --seed S [--split sequential]` does. MLPClassifier, when
+purenn runs exactly as `purenn train --seed S [--split sequential]` does (with --preset P, with that
+preset's parameters: `purenn train --preset P --seed S [--split sequential]`). MLPClassifier, when
 scikit-learn is installed, runs with its defaults and random_state=S on the same rows, pixels / 16.
 """
 
@@ -16,12 +18,13 @@ import statistics
 import sys
 import warnings
 from pathlib import Path
-from typing import Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from purenn import Classifier  # noqa: E402
 from purenn.data import load_digits  # noqa: E402
+from purenn.presets import PRESETS, get_preset  # noqa: E402
 from purenn.splits import sequential_split, stratified_split, take  # noqa: E402
 
 Split = Callable[[int], Tuple[List[int], List[int]]]
@@ -34,12 +37,15 @@ def _splits(labels: List[int]) -> Dict[str, Split]:
     }
 
 
-def _purenn(
-    inputs: List[List[float]], labels: List[int], rows: Tuple[List[int], List[int]], seed: int
-) -> float:
-    train, test = rows
-    model = Classifier(seed=seed).fit(take(inputs, train), take(labels, train))
-    return model.score(take(inputs, test), take(labels, test))
+def _purenn(params: Dict[str, Any]) -> Callable[..., float]:
+    def score(
+        inputs: List[List[float]], labels: List[int], rows: Tuple[List[int], List[int]], seed: int
+    ) -> float:
+        train, test = rows
+        model = Classifier(**params, seed=seed).fit(take(inputs, train), take(labels, train))
+        return model.score(take(inputs, test), take(labels, test))
+
+    return score
 
 
 def _sklearn(hidden: int) -> Callable[..., float]:
@@ -63,10 +69,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--sklearn-only", action="store_true")
+    parser.add_argument("--preset", default="default", choices=sorted(PRESETS), help="purenn's parameters")
     args = parser.parse_args()
     inputs, raw_labels = load_digits()
     labels = [int(label) for label in raw_labels]
-    models: Dict[str, Callable[..., float]] = {} if args.sklearn_only else {"purenn default": _purenn}
+    purenn = {f"purenn {args.preset}": _purenn(get_preset(args.preset).params)}
+    models: Dict[str, Callable[..., float]] = {} if args.sklearn_only else purenn
     try:
         models["MLPClassifier(32)"] = _sklearn(32)
         models["MLPClassifier(100)"] = _sklearn(100)

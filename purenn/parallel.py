@@ -59,9 +59,8 @@ import os
 import signal
 import sys
 from array import array
-from itertools import chain, islice, repeat
+from itertools import islice
 from multiprocessing.connection import Connection
-from operator import add, mul
 from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
 from . import batch
@@ -370,12 +369,12 @@ class Workers:
             weights=part(weights, 0),
         )
         losses: List[float] = [first_loss]
-        grads: List[Iterable[float]] = [chain.from_iterable(chain.from_iterable(first_grads))]
+        grads: List[Network] = [first_grads]
         for k in range(1, len(sizes)):
             loss, flat = self._answer(k)
             losses.append(loss)
-            grads.append(flat)
-        return self._combined(network, sizes, losses, grads, l2, shape)
+            grads.append(_nested(flat, shape))
+        return self._combined(network, sizes, losses, grads, l2)
 
     def _send(self, k: int, header: Tuple[Any, ...], raw: bytes) -> None:
         try:
@@ -413,21 +412,27 @@ class Workers:
 
     @staticmethod
     def _combined(
-        network: Network,
-        sizes: List[int],
-        losses: List[float],
-        grads: List[Iterable[float]],
-        l2: float,
-        shape: Shape,
+        network: Network, sizes: List[int], losses: List[float], grads: List[Network], l2: float
     ) -> Tuple[float, Network]:
-        """sum_k (B_k / B) m_k in the order k = 0, 1, ..., one pass over the entries; then L2."""
+        """sum_k (B_k / B) m_k in the order k = 0, 1, ..., neuron by neuron; then L2."""
         fractions = [size / sum(sizes) for size in sizes]
-        flat = map(mul, grads[0], repeat(fractions[0]))
-        for fraction, share in zip(fractions[1:], grads[1:]):
-            flat = map(add, flat, map(mul, share, repeat(fraction)))
-        combined = _nested(flat, shape)
+        combined = [[_weighted_sum(neurons, fractions) for neurons in zip(*layers)] for layers in zip(*grads)]
         loss = losses[0] * fractions[0]
         for fraction, value in zip(fractions[1:], losses[1:]):
             loss += fraction * value
         batch.add_l2(combined, network, l2)
         return loss + l2_penalty(network, l2), combined
+
+
+def _weighted_sum(neurons: Sequence[Sequence[float]], fractions: Sequence[float]) -> List[float]:
+    """f_0 n_0 + f_1 n_1 + ... entry by entry, added in the order of the shares (n >= 2): each
+    entry is ((f_0 a_0 + f_1 a_1) + f_2 a_2) + ..., the order the rounding bound assumes.
+
+    >>> _weighted_sum([[1.0, 2.0], [3.0, 4.0], [8.0, 8.0]], [0.5, 0.25, 0.25])
+    [3.25, 4.0]
+    """
+    first, second = fractions[0], fractions[1]
+    total = [a * first + b * second for a, b in zip(neurons[0], neurons[1])]
+    for fraction, neuron in zip(fractions[2:], neurons[2:]):
+        total = [t + b * fraction for t, b in zip(total, neuron)]
+    return total

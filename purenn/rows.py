@@ -19,7 +19,7 @@ import contextlib
 import math
 import numbers
 import warnings
-from typing import Any, Iterable, Iterator, List, Optional, Sequence
+from typing import Any, Iterable, Iterator, List, Optional, Sequence, cast
 
 from . import _arrays
 from .errors import MOST_INTEGER_BITS, NotANumberError, PurennError
@@ -81,9 +81,9 @@ def _float_row(values: List[object], what: str, index: int) -> Vector:
     """One row of X as floats (a float stays the same object); PurennError names a bad value."""
     if set(map(type, values)) <= _PLAIN_NUMBERS:  # the common case, checked in C-level calls
         with contextlib.suppress(OverflowError):  # an int such as 10**400: named below
-            floats = list(map(float, values))
-            if all(map(math.isfinite, floats)):
-                return floats
+            plain = list(map(float, cast(List[float], values)))  # each one a float or an int
+            if all(map(math.isfinite, plain)):
+                return plain
     floats = []
     for column, value in enumerate(values):
         if isinstance(value, (bool, str, bytes, complex)):
