@@ -4,7 +4,7 @@
   network.loss_and_gradients over its samples (tests/test_batch.py proves it).
 - predict_many: the network's output for many inputs, equal to network.predict for each.
 - check_rows: their checks of the inputs and targets, for a caller that checks a data set once
-  and then predicts it with trusted=True (train.train, after every epoch).
+  and then predicts it or steps on it with trusted=True (train.train: every step and epoch).
 
 The math is network.py's; only the loops differ. Per layer, backpropagation is three matrix
 products (the sums z = W h, the errors W^T delta, the gradient mean of delta h^T), which
@@ -84,9 +84,12 @@ def _check_targets(network: Network, inputs: Rows, targets: Rows) -> None:
     _check_rows(targets, len(network[-1]), "target", "the network's outputs are")
 
 
-def check_rows(network: Network, inputs: Rows, targets: Optional[Rows] = None) -> None:
-    """Raise PurennError as predict_many and loss_and_gradients do for these inputs (and targets):
-    none at all, a row of the wrong length or with a value that is not finite (naming its index).
+def check_rows(
+    network: Network, inputs: Rows, targets: Optional[Rows] = None, dropout: BatchMasks = None
+) -> None:
+    """Raise PurennError as predict_many and loss_and_gradients do for these inputs (and targets,
+    and dropout masks): none at all, a row of the wrong length or with a value that is not finite
+    (naming its index), masks for other samples or layers.
 
     >>> check_rows([[[1.0, 0.0]]], [[0.5], [2.0, 1.0]])
     Traceback (most recent call last):
@@ -96,6 +99,7 @@ def check_rows(network: Network, inputs: Rows, targets: Optional[Rows] = None) -
     _check_inputs(network, inputs)
     if targets is not None:
         _check_targets(network, inputs, targets)
+    _check_dropout(network, inputs, dropout)
 
 
 def _check_dropout(network: Network, inputs: Rows, dropout: BatchMasks) -> None:
@@ -274,6 +278,7 @@ def loss_and_gradients(
     l2: float = 0.0,
     dropout: BatchMasks = None,
     weights: Optional[Sequence[float]] = None,
+    trusted: bool = False,
 ) -> Tuple[float, Network]:
     """Return the mean over the batch of network.loss_and_gradients(network, x, y, ...).
 
@@ -288,7 +293,8 @@ def loss_and_gradients(
 
     Raises PurennError for an empty batch, targets or masks for a different number of samples,
     a vector of the wrong length, a non-finite input or target (naming its index), and whatever
-    network.loss_and_gradients rejects.
+    network.loss_and_gradients rejects. With `trusted`, the rows passed check_rows already and
+    the masks are the trainer's own: they are not checked again.
 
     >>> loss_and_gradients([[[1.0, 0.0]]], [[2.0], [-1.0]], [[0.0], [0.0]], "identity")
     (1.25, [[[2.5, 0.5]]])
@@ -297,8 +303,8 @@ def loss_and_gradients(
     check_network(network)
     functions = resolve_activations(network, activations)
     chosen = resolve_loss(loss_name, functions[-1])
-    check_rows(network, inputs, targets)
-    _check_dropout(network, inputs, dropout)
+    if not trusted:
+        check_rows(network, inputs, targets, dropout)
     if weights is not None and len(weights) != len(inputs):
         raise PurennError(f"got {len(weights)} sample weights for {len(inputs)} inputs")
     if len(inputs) == 1 and weights is None:

@@ -188,7 +188,14 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
             else:
                 inputs, targets, activations, loss_name, dropout, sample_weights = job
                 answer = batch.loss_and_gradients(
-                    network, inputs, targets, activations, loss_name, dropout=dropout, weights=sample_weights
+                    network,
+                    inputs,
+                    targets,
+                    activations,
+                    loss_name,
+                    dropout=dropout,
+                    weights=sample_weights,
+                    trusted=True,
                 )
         except Exception as error:  # reported to the parent, which raises WorkerError
             connection.send(("error", f"{type(error).__name__}: {error}"))
@@ -290,16 +297,28 @@ class Workers:
         l2: float = 0.0,
         dropout: BatchMasks = None,
         weights: Optional[Sequence[float]] = None,
+        trusted: bool = False,
     ) -> Tuple[float, Network]:
         """batch.loss_and_gradients, its batch cut into shares (module docstring) over the workers.
 
-        Raises WorkerError when a worker raises or dies (then every worker is stopped), and
-        whatever batch.loss_and_gradients raises for share 0.
+        The whole batch is checked here (unless `trusted`), before any share is sent: the shares
+        are computed as trusted. Raises WorkerError when a worker raises or dies (then every
+        worker is stopped), and whatever batch.loss_and_gradients raises.
         """
         if self.size == 1 or len(inputs) < 2:
             return batch.loss_and_gradients(
-                network, inputs, targets, activations, loss_name, l2=l2, dropout=dropout, weights=weights
+                network,
+                inputs,
+                targets,
+                activations,
+                loss_name,
+                l2=l2,
+                dropout=dropout,
+                weights=weights,
+                trusted=trusted,
             )
+        if not trusted:
+            batch.check_rows(network, inputs, targets, dropout)
         try:
             return self._in_shares(network, inputs, targets, activations, loss_name, l2, dropout, weights)
         except BaseException:  # a pipe may hold an unread answer or half a message: stop them all
@@ -367,6 +386,7 @@ class Workers:
             loss_name,
             dropout=part(dropout, 0),
             weights=part(weights, 0),
+            trusted=True,
         )
         losses: List[float] = [first_loss]
         grads: List[Network] = [first_grads]

@@ -154,6 +154,7 @@ def _one_step(
             l2=l2,
             dropout=masks,
             weights=None if weights is None else [weights[i] for i in indices],
+            trusted=True,  # _train checked every row once; the masks are drawn here
         )
     if math.isfinite(value):
         optimizer(network, grads, rate=rate, train_biases=settings.train_biases)

@@ -6,9 +6,11 @@ Every test uses at most 3 processes (CI runs them with 2 cores).
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -124,6 +126,23 @@ def test_spawned_workers_give_what_forked_ones_give(two: Workers) -> None:
     arguments = (net, inputs, targets, ["relu", "softmax"], "cross_entropy")
     with Workers(2, start_method="spawn") as spawned:
         assert spawned.loss_and_gradients(*arguments, l2=0.01) == two.loss_and_gradients(*arguments, l2=0.01)
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [([0.5] * 5, "input 7 has 5 values; the network expects 6"), ([math.nan] * 6, "input 7, value 0 is nan")],
+)
+def test_a_bad_row_in_a_workers_share_is_named_before_any_share_is_sent(
+    two: Workers, row: List[float], message: str
+) -> None:
+    """The parent checks the whole batch (the workers' shares are computed as trusted): row 7 is
+    in the second share, and the error is the one-process error, with the same workers after it."""
+    net = make_network([6, 5, 3], random.Random(3), init="he")
+    inputs, targets = _data(3, 9)
+    inputs[7] = row
+    with pytest.raises(PurennError, match=re.escape(message)):
+        two.loss_and_gradients(net, inputs, targets, ["relu", "softmax"], "cross_entropy")
+    assert two.pids() and all(pid in POOLS for pid in two.pids())  # nothing was sent: still the same
 
 
 @settings(max_examples=25, deadline=None)
