@@ -164,6 +164,68 @@ def _doubles(raw: bytes) -> List[float]:
     return values.tolist()
 
 
+# Rows (a share's inputs, targets, dropout masks) travel as their lengths and raw doubles too: on
+# PyPy, pickling 16 masks of 256 floats took 1.27 ms against 0.13 ms this way (measured), and at
+# batches of 256 that made two processes train at half the speed of one.
+Packed = Tuple[List[int], bytes]  # each row's length, then every value as a double
+PackedMasks = Optional[Tuple[List[Optional[List[Optional[int]]]], bytes]]  # per sample, per layer
+
+
+def _packed(rows: Rows) -> Packed:
+    """Rows of numbers as their lengths and one run of doubles (a float goes and comes back exact).
+
+    >>> _unpacked(_packed([[1.0, 2.5], [], [-0.0]]))
+    [[1.0, 2.5], [], [-0.0]]
+    """
+    values = array("d")
+    for row in rows:
+        values.fromlist(list(row))
+    return [len(row) for row in rows], values.tobytes()
+
+
+def _cut(values: List[float], lengths: Sequence[int]) -> List[List[float]]:
+    rows, start = [], 0
+    for length in lengths:
+        rows.append(values[start : start + length])
+        start += length
+    return rows
+
+
+def _unpacked(packed: Packed) -> List[List[float]]:
+    lengths, raw = packed
+    return _cut(_doubles(raw), lengths)
+
+
+def _packed_masks(dropout: BatchMasks) -> PackedMasks:
+    """The dropout masks (None, or per sample None or one mask or None per layer) as their layout
+    and one run of doubles.
+
+    >>> _unpacked_masks(_packed_masks([None, [[2.0, 0.0], None]]))
+    [None, [[2.0, 0.0], None]]
+    """
+    if dropout is None:
+        return None
+    layout: List[Optional[List[Optional[int]]]] = []
+    values = array("d")
+    for masks in dropout:
+        layout.append(None if masks is None else [None if mask is None else len(mask) for mask in masks])
+        for mask in masks or ():
+            if mask is not None:
+                values.fromlist(list(mask))
+    return layout, values.tobytes()
+
+
+def _unpacked_masks(packed: PackedMasks) -> BatchMasks:
+    if packed is None:
+        return None
+    layout, raw = packed
+    masks = iter(_cut(_doubles(raw), [n for sizes in layout for n in sizes or () if n is not None]))
+    return [
+        None if lengths is None else [None if n is None else next(masks) for n in lengths]
+        for lengths in layout
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # The worker's side
 
@@ -191,16 +253,16 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
             network = _nested(weights, shape)
             if kind == "predict":
                 inputs, activations = job
-                answer: Any = batch.predict_many(network, inputs, activations, trusted=True)
+                answer: Any = batch.predict_many(network, _unpacked(inputs), activations, trusted=True)
             else:
                 inputs, targets, activations, loss_name, dropout, sample_weights = job
                 answer = batch.loss_and_gradients(
                     network,
-                    inputs,
-                    targets,
+                    _unpacked(inputs),
+                    _unpacked(targets),
                     activations,
                     loss_name,
-                    dropout=dropout,
+                    dropout=_unpacked_masks(dropout),
                     weights=sample_weights,
                     trusted=True,
                 )
@@ -358,7 +420,7 @@ class Workers:
         sizes, shares = self._shares(len(inputs))
         shape, raw = _shape(network), _flat(network).tobytes()
         for k in range(1, len(sizes)):
-            self._send(k, ("predict", shape, inputs[shares[k]], activations), raw)
+            self._send(k, ("predict", shape, _packed(inputs[shares[k]]), activations), raw)
         outputs = batch.predict_many(network, inputs[shares[0]], activations, trusted=True)
         for k in range(1, len(sizes)):
             outputs += self._reply(k)
@@ -383,8 +445,9 @@ class Workers:
         shape = _shape(network)
         raw = _flat(network).tobytes()
         for k in range(1, len(sizes)):
-            header = ("gradients", shape, inputs[shares[k]], targets[shares[k]], activations, loss_name)
-            self._send(k, (*header, part(dropout, k), part(weights, k)), raw)
+            rows = (_packed(inputs[shares[k]]), _packed(targets[shares[k]]))
+            masks = _packed_masks(part(dropout, k))
+            self._send(k, ("gradients", shape, *rows, activations, loss_name, masks, part(weights, k)), raw)
         first_loss, first_grads = batch.loss_and_gradients(
             network,
             inputs[shares[0]],
