@@ -21,7 +21,9 @@ Every sum is in the reference's order (network.py's dot: k = 0, 1, ..., the bias
 gradient over the samples in the batch's order, as batch.py's kernels sum it), so the results
 are batch.py's, bit for bit, wherever math.sumprod is not the dot (tests/test_batch.py). A left
 out term is a product with an exact 0, and adding +-0.0 to a sum that starts at +0.0 changes no
-bit of it; weights and inputs are finite (checked), so no 0 * inf is left out.
+bit of it, as long as the other factor is finite (0 * inf is NaN): inputs are checked, and a weight
+that overflows in a diverging run makes the epoch's loss or weights non-finite, which the trainer
+reports (DivergenceError) with either engine.
 
 >>> from purenn.activations import ACTIVATIONS
 >>> from purenn.losses import LOSSES
