@@ -5,13 +5,15 @@
 - predict_many: the network's output for many inputs, equal to network.predict for each.
 - check_rows: their checks of the inputs and targets, for a caller that checks a data set once
   and then predicts it or steps on it with trusted=True (train.train: every step and epoch).
+- ENGINES, ENGINE: the two ways of looping over a batch, and the one this interpreter uses.
 
 The math is network.py's; only the loops differ. Per layer, backpropagation is three matrix
-products (the sums z = W h, the errors W^T delta, the gradient mean of delta h^T), which
-kernels.py computes for the whole batch with the inner loops in C (or, on PyPy, in JIT-compiled
-index loops). This module runs the layers forward and backward around them, and leaves out the
-entries of W^T delta that the layer below would multiply by 0 (a unit dropped by its dropout mask,
-or a ReLU output of 0: see _needed_errors).
+products (the sums z = W h, the errors W^T delta, the gradient mean of delta h^T). On CPython
+("layers") kernels.py computes them for the whole batch with the inner loops in C, and this module
+runs the layers forward and backward around them, leaving out the entries of W^T delta that the
+layer below would multiply by 0 (a unit dropped by its dropout mask, or a ReLU output of 0: see
+_needed_errors). On PyPy ("samples") sample_loops.py runs one sample after another in index loops,
+which its JIT compiles, and leaves out the same zeros.
 
 The kernels sum every dot product in the reference's order, so the sums, outputs and deltas equal
 the reference's; a skipped zero term can change only the sign of a zero. Only the gradient's sum
