@@ -45,10 +45,12 @@ close() terminates and joins every worker, and a worker whose parent is gone see
 close and exits, so none is left behind.
 
 Transport: a pipe per worker. The weights go out and the gradients come back as raw doubles
-(array('d') bytes), the share's samples, masks and names as one pickle: array.fromlist + tobytes
-and back cost less than pickling the nested lists (measured in bench/README.md, "Parallel
+(array('d') bytes); the share's inputs, targets and dropout masks travel as raw doubles too, with
+their lengths, and the names in a small pickle: array.fromlist + tobytes and back cost less than
+pickling the nested lists (ten times less on PyPy; measured in bench/README.md, "Parallel
 training"). Shared memory would save the copy through the pipe, not the conversion between
-nested lists and doubles, which is most of the cost.
+nested lists and doubles, which is most of the cost. The whole batch is checked here before any
+share is sent, so the workers compute their shares as trusted.
 """
 
 from __future__ import annotations
