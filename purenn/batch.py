@@ -5,6 +5,7 @@
 - predict_many: the network's output for many inputs, equal to network.predict for each.
 - check_rows: their checks of the inputs and targets, for a caller that checks a data set once
   and then predicts it or steps on it with trusted=True (train.train: every step and epoch).
+- check_batch: every check loss_and_gradients makes, for parallel.Workers.
 - ENGINES, ENGINE: the two ways of looping over a batch, and the one this interpreter uses.
 
 The math is network.py's; only the loops differ. Per layer, backpropagation is three matrix
@@ -47,7 +48,7 @@ from .network import (
 )
 from .vectors import Matrix, Vector, total
 
-__all__ = ["ENGINE", "ENGINES", "add_l2", "check_rows", "loss_and_gradients", "predict_many"]
+__all__ = ["ENGINE", "ENGINES", "add_l2", "check_batch", "check_rows", "loss_and_gradients", "predict_many"]
 
 # "layers" (CPython): one layer for the whole batch at a time, its three products as C-level calls
 # (kernels.py). "samples" (PyPy): one sample after another in index loops, which its JIT compiles
@@ -270,6 +271,39 @@ def add_l2(grads: Network, network: Network, l2: float) -> None:
                 neuron_grads[:-1] = [g + w * l2 for g, w in zip(neuron_grads, neuron[:-1])]
 
 
+def check_batch(
+    network: Network,
+    inputs: Rows,
+    targets: Rows,
+    activations: ActivationSpec = "sigmoid",
+    loss_name: str = "squared_error",
+    *,
+    l2: float = 0.0,
+    dropout: BatchMasks = None,
+    weights: Optional[Sequence[float]] = None,
+    rows: bool = True,
+) -> Tuple[List[Activation], Loss]:
+    """Every check of loss_and_gradients, in its order (the L2 strength, the network's shape, the
+    activations and loss, then, if `rows`, the inputs, targets and masks, then the sample
+    weights' count); return the layers' activations and the loss. PurennError names the first
+    thing wrong. parallel.Workers checks a whole batch with it before cutting it into shares.
+
+    >>> check_batch([[[1.0, 0.0]]], [[1.0]], [[0.0]], "identity", weights=[1.0, 2.0])
+    Traceback (most recent call last):
+    ...
+    purenn.errors.PurennError: got 2 sample weights for 1 inputs
+    """
+    reference.check_l2(l2)
+    check_network(network)
+    functions = resolve_activations(network, activations)
+    chosen = resolve_loss(loss_name, functions[-1])
+    if rows:
+        check_rows(network, inputs, targets, dropout)
+    if weights is not None and len(weights) != len(inputs):
+        raise PurennError(f"got {len(weights)} sample weights for {len(inputs)} inputs")
+    return functions, chosen
+
+
 def loss_and_gradients(
     network: Network,
     inputs: Rows,
@@ -301,14 +335,17 @@ def loss_and_gradients(
     >>> loss_and_gradients([[[1.0, 0.0]]], [[2.0], [-1.0]], [[0.0], [0.0]], "identity")
     (1.25, [[[2.5, 0.5]]])
     """
-    reference.check_l2(l2)
-    check_network(network)
-    functions = resolve_activations(network, activations)
-    chosen = resolve_loss(loss_name, functions[-1])
-    if not trusted:
-        check_rows(network, inputs, targets, dropout)
-    if weights is not None and len(weights) != len(inputs):
-        raise PurennError(f"got {len(weights)} sample weights for {len(inputs)} inputs")
+    functions, chosen = check_batch(
+        network,
+        inputs,
+        targets,
+        activations,
+        loss_name,
+        l2=l2,
+        dropout=dropout,
+        weights=weights,
+        rows=not trusted,
+    )
     if len(inputs) == 1 and weights is None:
         # One sample (per-sample SGD): the reference's outer products beat products over a
         # "batch" of length 1 five times over, and give the same numbers (tests/test_batch.py).

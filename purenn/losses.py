@@ -196,5 +196,7 @@ def l2_penalty(network: Sequence[Sequence[Sequence[float]]], l2: float) -> float
     """
     if l2 == 0.0:
         return 0.0
-    # A neuron's sum of squares in one C-level call (vectors.dot), the neurons' sums added by total.
+    # A neuron's sum of squares in one C-level call (vectors.dot: a quarter of the time of squaring
+    # each weight in bytecode), the neurons' sums added by total: not the correctly rounded sum, but
+    # within (n + 4) * 2**-53 of it, relative, for neurons of n weights (tests/test_losses.py).
     return 0.5 * l2 * total(dot(neuron[:-1], neuron[:-1]) for layer in network for neuron in layer)

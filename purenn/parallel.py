@@ -388,8 +388,17 @@ class Workers:
                 weights=weights,
                 trusted=trusted,
             )
-        if not trusted:
-            batch.check_rows(network, inputs, targets, dropout)
+        batch.check_batch(
+            network,
+            inputs,
+            targets,
+            activations,
+            loss_name,
+            l2=l2,
+            dropout=dropout,
+            weights=weights,
+            rows=not trusted,
+        )
         try:
             return self._in_shares(network, inputs, targets, activations, loss_name, l2, dropout, weights)
         except BaseException:  # a pipe may hold an unread answer or half a message: stop them all

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import List
 
 import pytest
@@ -108,3 +109,27 @@ def test_an_unknown_loss_lists_the_known_ones() -> None:
     assert (
         str(caught.value) == "unknown loss 'hinge'; known: binary_cross_entropy, cross_entropy, squared_error"
     )
+
+
+@given(
+    st.lists(
+        st.lists(st.floats(-1e3, 1e3, allow_nan=False, allow_subnormal=False), min_size=2, max_size=70),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from([1e-4, 0.5, 1.0, 3.0]),
+)
+def test_l2_penalty_is_within_its_rounding_bound(neurons: List[List[float]], l2: float) -> None:
+    """lambda/2 sum w**2 over every weight but the biases, each neuron's squares by one dot product
+    (n - 1 terms, all >= 0: within gamma_{n-1} of their sum), the neurons' sums by total (correctly
+    rounded: within u), then two products: |computed - exact| <= (gamma_{n-1} + 4u) * exact, to first
+    order (and + 2**-1074 per rounding that may fall under the smallest normal)."""
+    network = [neurons]
+    exact = Fraction(l2) / 2 * sum(Fraction(w) ** 2 for neuron in neurons for w in neuron[:-1])
+    computed = l2_penalty(network, l2)
+    longest = max(len(neuron) - 1 for neuron in neurons)
+    u = 2.0**-53
+    bound = ((longest * u) / (1 - longest * u) + 4 * u) * (1 + 1e-6) * exact + Fraction(
+        (longest + 4) * 2.0**-1074
+    )
+    assert abs(Fraction(computed) - exact) <= bound

@@ -145,6 +145,25 @@ def test_a_bad_row_in_a_workers_share_is_named_before_any_share_is_sent(
     assert two.pids() and all(pid in POOLS for pid in two.pids())  # nothing was sent: still the same
 
 
+@pytest.mark.parametrize(
+    "network, weights",
+    [([], None), ([[]], None), ([[[1.0] * 7]] * 3 + [[]], None), (None, [1.0] * 6), (None, [1.0] * 3)],
+)
+def test_workers_refuse_what_one_process_refuses_with_its_words(
+    two: Workers, network: Any, weights: Any
+) -> None:
+    """A network of the wrong shape or sample weights of the wrong count: the one-process error,
+    checked before any share is sent, never an IndexError or a silently shortened share."""
+    inputs, targets = _data(3, 4)
+    network = make_network([6, 5, 3], random.Random(3), init="he") if network is None else network
+    arguments = (network, inputs, targets, ["relu", "softmax"], "cross_entropy")
+    with pytest.raises(PurennError) as alone:
+        purenn.batch.loss_and_gradients(*arguments, weights=weights)
+    with pytest.raises(PurennError) as shared:
+        two.loss_and_gradients(*arguments, weights=weights)
+    assert str(shared.value) == str(alone.value)
+
+
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), samples=st.integers(1, 40))
 def test_shared_predictions_are_the_one_process_predictions(three: Workers, seed: int, samples: int) -> None:
