@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import platform
 from operator import mul
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 from . import kernels, sample_loops
 from . import network as reference
@@ -64,15 +64,31 @@ LayerMasks = Optional[List[Optional[Sequence[float]]]]  # one hidden layer's mas
 
 
 def _check_rows(rows: Rows, width: int, what: str, expected: str) -> None:
-    """Every row has `width` values, all finite; `what` names a row in the messages."""
+    """Every row has `width` values, all finite; `what` names a row in the messages.
+
+    >>> _check_rows([[1.0, 10**400]], 2, "input", "the network expects")
+    Traceback (most recent call last):
+    ...
+    purenn.errors.PurennError: input 0, value 1 is an integer too large for a float: inputs must be finite
+    """
     for index, row in enumerate(rows):
         if len(row) != width:
             raise PurennError(f"{what} {index} has {len(row)} values; {expected} {width}")
         # A sum of finite numbers is finite unless it overflows: only then look at each value.
-        if not math.isfinite(sum(row)):
+        if not _finite(sum, row):
             for position, value in enumerate(row):
-                if not math.isfinite(value):
-                    raise PurennError(f"{what} {index}, value {position} is {value}: {what}s must be finite")
+                if not _finite(float, value):
+                    shown = "an integer too large for a float" if isinstance(value, int) else value
+                    raise PurennError(f"{what} {index}, value {position} is {shown}: {what}s must be finite")
+
+
+def _finite(make: Callable[[Any], float], value: Any) -> bool:
+    """Whether make(value) is a finite float; False where an int too large for a float makes it
+    raise OverflowError (sum or float of 10**400)."""
+    try:
+        return math.isfinite(make(value))
+    except OverflowError:
+        return False
 
 
 def _check_inputs(network: Network, inputs: Rows) -> None:
