@@ -17,9 +17,10 @@ encodes the labels, makes the network with random.Random(S) and trains it with t
 epoch a
 progress callback stops the clock, measures the test accuracy (batch.predict_many, argmax) and starts
 the clock again: the time reported is Classifier.fit's alone, up to the end of the first epoch whose
-test accuracy is at least 97% (train's own training-accuracy pass after each epoch is part of fit, so
-it counts). The callback then returns True, which stops the training after that epoch (train's
-progress protocol; --to-end never does).
+test accuracy is at least 97% (train's own training-accuracy pass after each epoch, where the
+settings ask for one, is part of fit, so it counts; the default and `fast` make none). The
+callback then returns True, which stops the training after that epoch (train's progress protocol;
+--to-end never does).
 
 MLPClassifier (when scikit-learn is installed): hidden_layer_sizes=(100,), random_state=S, its other
 defaults (Adam, up to 200 iterations, stopping when the training loss stalls), one BLAS thread, on the

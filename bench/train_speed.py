@@ -104,6 +104,8 @@ def momentum_by_map(network: Network, velocity: Network, grads: Network, rate: f
 
 
 ON_PYPY = platform.python_implementation() == "PyPy"
+# What batch.py runs here: "layers" with kernels.py's dot product, or "samples" (sample_loops.py).
+ENGINE_USED = f"layers, {kernels.FORM}" if batch.ENGINE == "layers" else batch.ENGINE
 # Rounds not counted. PyPy's JIT goes on compiling the trainer for several epochs (measured: its
 # epoch of 64-32-10 fell from 29 to 25-26 us per sample over the first 12 rounds); CPython needs one.
 WARMUP_ROUNDS = 5 if ON_PYPY else 1
@@ -246,7 +248,7 @@ def main() -> None:
 
     version = sys.version.split()[0]
     print(
-        f"{platform.python_implementation()} {version}, purenn kernel: {kernels.FORM}; "
+        f"{platform.python_implementation()} {version}, purenn engine: {ENGINE_USED}; "
         f"update: {update.__name__}"
     )
     print(

@@ -47,10 +47,12 @@ close and exits, so none is left behind.
 Transport: a pipe per worker. The weights go out and the gradients come back as raw doubles
 (array('d') bytes); the share's inputs, targets and dropout masks travel as raw doubles too, with
 their lengths, and the names in a small pickle: array.fromlist + tobytes and back cost less than
-pickling the nested lists (ten times less on PyPy; measured in bench/README.md, "Parallel
-training"). Shared memory would save the copy through the pipe, not the conversion between
-nested lists and doubles, which is most of the cost. The whole batch is checked here before any
-share is sent, so the workers compute their shares as trusted.
+pickling the nested lists (for the weights: bench/README.md, "Parallel training"; for the rows,
+ten times less on PyPy: see _packed). Numbers of other types in the rows (NumPy's float32) reach
+the workers as doubles, as Classifier converts them anyway. Shared memory would save the copy
+through the pipe, not the conversion between nested lists and doubles, which is most of the cost.
+The whole batch is checked here (batch.check_batch) before any share is sent, so the workers
+compute their shares as trusted.
 """
 
 from __future__ import annotations
@@ -143,21 +145,13 @@ def _flat(network: Network) -> array:  # type: ignore[type-arg]  # array is gene
 
 
 def _nested(values: List[float], shape: Shape) -> Network:
-    """The flat values cut back into layers and neurons (slices: the fastest cut measured, on
-    CPython and on PyPy, where it is 30 times faster than itertools.islice).
+    """The flat values cut back into layers and neurons.
 
     >>> _nested([1.0, 2.0, 3.0, 4.0, 5.0], [[2, 2], [1]])
     [[[1.0, 2.0], [3.0, 4.0]], [[5.0]]]
     """
-    network: Network = []
-    start = 0
-    for widths in shape:
-        layer = []
-        for width in widths:
-            layer.append(values[start : start + width])
-            start += width
-        network.append(layer)
-    return network
+    neurons = iter(_cut(values, [width for widths in shape for width in widths]))
+    return [[next(neurons) for _ in widths] for widths in shape]
 
 
 def _doubles(raw: bytes) -> List[float]:
@@ -186,6 +180,12 @@ def _packed(rows: Rows) -> Packed:
 
 
 def _cut(values: List[float], lengths: Sequence[int]) -> List[List[float]]:
+    """values cut into consecutive pieces of these lengths (slices: the fastest cut measured, on
+    CPython and on PyPy, where it is 30 times faster than itertools.islice).
+
+    >>> _cut([1.0, 2.0, 3.0], [2, 0, 1])
+    [[1.0, 2.0], [], [3.0]]
+    """
     rows, start = [], 0
     for length in lengths:
         rows.append(values[start : start + length])

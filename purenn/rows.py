@@ -8,9 +8,9 @@
   columns that differ from fit's.
 
 What these accept, Classifier.fit trains on. Below it, train.train checks the rows against the
-network once (batch.check_rows) and its accuracy pass after every epoch trusts them; each batch's
-gradient (batch.loss_and_gradients, a public function) still checks the batch it is given, at about
-0.02 % of that gradient's cost.
+network once (batch.check_rows); its steps and its accuracy passes trust them (trusted=True).
+batch.loss_and_gradients and batch.predict_many, public functions, check what they are given
+unless told it is trusted.
 """
 
 from __future__ import annotations

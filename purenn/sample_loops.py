@@ -19,11 +19,14 @@ out inline, the way a reader would write them:
 
 Every sum is in the reference's order (network.py's dot: k = 0, 1, ..., the bias last; the
 gradient over the samples in the batch's order, as batch.py's kernels sum it), so the results
-are batch.py's, bit for bit, wherever math.sumprod is not the dot (tests/test_batch.py). A left
-out term is a product with an exact 0, and adding +-0.0 to a sum that starts at +0.0 changes no
-bit of it, as long as the other factor is finite (0 * inf is NaN): inputs are checked, and a weight
-that overflows in a diverging run makes the epoch's loss or weights non-finite, which the trainer
-reports (DivergenceError) with either engine.
+equal batch.py's (==) wherever math.sumprod is not the dot (tests/test_batch.py): the same
+floats, but that a zero may have the other sign (a left-out term is a product with an exact 0,
+and kernels.py returns a sum of one term as that product, -0.0 where this sums 0.0 + -0.0).
+A term left out because one factor is 0 is also left out when the other is infinite, where the
+reference computes 0 * inf = NaN: with an infinite weight, or an error that overflowed in a
+diverging step. Then this engine keeps a finite value where the reference has NaN (and so does
+kernels.py where it leaves zeros out, not where too few of them are 0); inputs are checked, and
+the weights of a training that goes on diverging stop being finite, which the trainer reports.
 
 >>> from purenn.activations import ACTIVATIONS
 >>> from purenn.losses import LOSSES
