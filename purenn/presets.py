@@ -151,6 +151,7 @@ PRESETS: Dict[str, Preset] = {
             "epochs": 10,
             "rounds": 26,
             "round_size": 50,
+            "measure_train_accuracy": True,  # the tutorial prints it once an epoch
         },
         split="sequential",
         test_fraction=540 / 1797,  # the tutorial's int(1797 * 0.7) = 1257 training rows

@@ -77,6 +77,7 @@ EXPECTED: Dict[str, Dict[str, Any]] = {
         rounds=26,
         round_size=50,
         dropout=0.0,
+        measure_train_accuracy=True,  # its code prints the training accuracy once an epoch
     ),
     "sigmoid-l2-fullbatch": dict(
         hidden=(25,),
