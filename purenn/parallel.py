@@ -48,7 +48,7 @@ Transport: a pipe per worker. The weights go out and the gradients come back as 
 (array('d') bytes); the share's inputs, targets and dropout masks travel as raw doubles too, with
 their lengths, and the names in a small pickle: array.fromlist + tobytes and back cost less than
 pickling the nested lists (for the weights: bench/README.md, "Parallel training"; for the rows,
-ten times less on PyPy: see _packed). Numbers of other types in the rows (NumPy's float32) reach
+ten times less on PyPy: see _wire.packed). Numbers of other types in the rows (NumPy's float32) reach
 the workers as doubles, as Classifier converts them anyway. Shared memory would save the copy
 through the pipe, not the conversion between nested lists and doubles, which is most of the cost.
 The whole batch is checked here (batch.check_batch) before any share is sent, so the workers
@@ -62,11 +62,10 @@ import multiprocessing
 import os
 import signal
 import sys
-from array import array
 from multiprocessing.connection import Connection
 from typing import Any, List, Optional, Sequence, Tuple
 
-from . import batch
+from . import _wire, batch
 from .batch import BatchMasks
 from .errors import WorkerError
 from .kernels import Rows
@@ -77,8 +76,6 @@ __all__ = ["Workers", "cores", "most_jobs", "rounding_bound", "split_sizes"]
 
 UNIT_ROUNDOFF = 2.0**-53
 START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
-
-Shape = List[List[int]]  # per layer, each neuron's number of weights
 
 
 def cores() -> int:
@@ -128,107 +125,6 @@ def rounding_bound(samples: int, sizes: Sequence[int], sum_of_magnitudes: float)
 
 
 # ---------------------------------------------------------------------------------------------
-# Weights as raw doubles
-
-
-def _shape(network: Network) -> Shape:
-    return [[len(neuron) for neuron in layer] for layer in network]
-
-
-def _flat(network: Network) -> array:  # type: ignore[type-arg]  # array is generic only in 3.12+ stubs
-    """Every weight in order as doubles (array.fromlist per neuron: a C loop, the fastest found)."""
-    values = array("d")
-    for layer in network:
-        for neuron in layer:
-            values.fromlist(neuron)
-    return values
-
-
-def _nested(values: List[float], shape: Shape) -> Network:
-    """The flat values cut back into layers and neurons.
-
-    >>> _nested([1.0, 2.0, 3.0, 4.0, 5.0], [[2, 2], [1]])
-    [[[1.0, 2.0], [3.0, 4.0]], [[5.0]]]
-    """
-    neurons = iter(_cut(values, [width for widths in shape for width in widths]))
-    return [[next(neurons) for _ in widths] for widths in shape]
-
-
-def _doubles(raw: bytes) -> List[float]:
-    values = array("d")
-    values.frombytes(raw)
-    return values.tolist()
-
-
-# Rows (a share's inputs, targets, dropout masks) travel as their lengths and raw doubles too: on
-# PyPy, pickling 16 masks of 256 floats took 1.27 ms against 0.13 ms this way (measured), and at
-# batches of 256 that made two processes train at half the speed of one.
-Packed = Tuple[List[int], bytes]  # each row's length, then every value as a double
-PackedMasks = Optional[Tuple[List[Optional[List[Optional[int]]]], bytes]]  # per sample, per layer
-
-
-def _packed(rows: Rows) -> Packed:
-    """Rows of numbers as their lengths and one run of doubles (a float goes and comes back exact).
-
-    >>> _unpacked(_packed([[1.0, 2.5], [], [-0.0]]))
-    [[1.0, 2.5], [], [-0.0]]
-    """
-    values = array("d")
-    for row in rows:
-        values.fromlist(list(row))
-    return [len(row) for row in rows], values.tobytes()
-
-
-def _cut(values: List[float], lengths: Sequence[int]) -> List[List[float]]:
-    """values cut into consecutive pieces of these lengths (slices: the fastest cut measured, on
-    CPython and on PyPy, where it is 30 times faster than itertools.islice).
-
-    >>> _cut([1.0, 2.0, 3.0], [2, 0, 1])
-    [[1.0, 2.0], [], [3.0]]
-    """
-    rows, start = [], 0
-    for length in lengths:
-        rows.append(values[start : start + length])
-        start += length
-    return rows
-
-
-def _unpacked(packed: Packed) -> List[List[float]]:
-    lengths, raw = packed
-    return _cut(_doubles(raw), lengths)
-
-
-def _packed_masks(dropout: BatchMasks) -> PackedMasks:
-    """The dropout masks (None, or per sample None or one mask or None per layer) as their layout
-    and one run of doubles.
-
-    >>> _unpacked_masks(_packed_masks([None, [[2.0, 0.0], None]]))
-    [None, [[2.0, 0.0], None]]
-    """
-    if dropout is None:
-        return None
-    layout: List[Optional[List[Optional[int]]]] = []
-    values = array("d")
-    for masks in dropout:
-        layout.append(None if masks is None else [None if mask is None else len(mask) for mask in masks])
-        for mask in masks or ():
-            if mask is not None:
-                values.fromlist(list(mask))
-    return layout, values.tobytes()
-
-
-def _unpacked_masks(packed: PackedMasks) -> BatchMasks:
-    if packed is None:
-        return None
-    layout, raw = packed
-    masks = iter(_cut(_doubles(raw), [n for sizes in layout for n in sizes or () if n is not None]))
-    return [
-        None if lengths is None else [None if n is None else next(masks) for n in lengths]
-        for lengths in layout
-    ]
-
-
-# ---------------------------------------------------------------------------------------------
 # The worker's side
 
 
@@ -247,24 +143,24 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
             header = connection.recv()
             if header is None:
                 return
-            weights = _doubles(connection.recv_bytes())
+            weights = _wire.doubles(connection.recv_bytes())
             kind, shape, job = header[0], header[1], header[2:]
         except Exception:  # the pipe closed, or a message cut short by an interrupted parent: stop
             return
         try:
-            network = _nested(weights, shape)
+            network = _wire.nested(weights, shape)
             if kind == "predict":
                 inputs, activations = job
-                answer: Any = batch.predict_many(network, _unpacked(inputs), activations, trusted=True)
+                answer: Any = batch.predict_many(network, _wire.unpacked(inputs), activations, trusted=True)
             else:
                 inputs, targets, activations, loss_name, dropout, sample_weights = job
                 answer = batch.loss_and_gradients(
                     network,
-                    _unpacked(inputs),
-                    _unpacked(targets),
+                    _wire.unpacked(inputs),
+                    _wire.unpacked(targets),
                     activations,
                     loss_name,
-                    dropout=_unpacked_masks(dropout),
+                    dropout=_wire.unpacked_masks(dropout),
                     weights=sample_weights,
                     trusted=True,
                 )
@@ -276,7 +172,7 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
                 connection.send(("ok", answer))
             else:
                 connection.send(("ok", answer[0]))
-                connection.send_bytes(_flat(answer[1]).tobytes())
+                connection.send_bytes(_wire.flat(answer[1]).tobytes())
         except OSError:
             return
 
@@ -429,9 +325,9 @@ class Workers:
         self, network: Network, inputs: Rows, activations: ActivationSpec
     ) -> List[List[float]]:
         sizes, shares = self._shares(len(inputs))
-        shape, raw = _shape(network), _flat(network).tobytes()
+        shape, raw = _wire.shape(network), _wire.flat(network).tobytes()
         for k in range(1, len(sizes)):
-            self._send(k, ("predict", shape, _packed(inputs[shares[k]]), activations), raw)
+            self._send(k, ("predict", shape, _wire.packed(inputs[shares[k]]), activations), raw)
         outputs = batch.predict_many(network, inputs[shares[0]], activations, trusted=True)
         for k in range(1, len(sizes)):
             outputs += self._reply(k)
@@ -453,11 +349,11 @@ class Workers:
         def part(values: Optional[Sequence[Any]], k: int) -> Optional[Sequence[Any]]:
             return None if values is None else values[shares[k]]
 
-        shape = _shape(network)
-        raw = _flat(network).tobytes()
+        shape = _wire.shape(network)
+        raw = _wire.flat(network).tobytes()
         for k in range(1, len(sizes)):
-            rows = (_packed(inputs[shares[k]]), _packed(targets[shares[k]]))
-            masks = _packed_masks(part(dropout, k))
+            rows = (_wire.packed(inputs[shares[k]]), _wire.packed(targets[shares[k]]))
+            masks = _wire.packed_masks(part(dropout, k))
             self._send(k, ("gradients", shape, *rows, activations, loss_name, masks, part(weights, k)), raw)
         first_loss, first_grads = batch.loss_and_gradients(
             network,
@@ -474,7 +370,7 @@ class Workers:
         for k in range(1, len(sizes)):
             loss, flat = self._answer(k)
             losses.append(loss)
-            grads.append(_nested(flat, shape))
+            grads.append(_wire.nested(flat, shape))
         return self._combined(network, sizes, losses, grads, l2)
 
     def _send(self, k: int, header: Tuple[Any, ...], raw: bytes) -> None:
@@ -488,7 +384,8 @@ class Workers:
         """Worker k's (loss, flat gradient), or WorkerError saying what became of it."""
         loss = self._reply(k)
         try:
-            return loss, _doubles(self._connections[k - 1].recv_bytes())  # as one list: tolist() runs in C
+            raw = self._connections[k - 1].recv_bytes()
+            return loss, _wire.doubles(raw)  # as one list: tolist() runs in C
         except (EOFError, OSError):
             raise self._died(k) from None
 
