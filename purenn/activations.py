@@ -21,7 +21,7 @@ Softmax mixes the layer: da_i/dz_j = a_i * (delta_ij - a_j), so with g = dC/da,
 from __future__ import annotations
 
 import math
-from typing import Callable, Dict, Sequence
+from typing import Callable, Dict, Optional, Sequence
 
 from .errors import PurennError
 from .vectors import Vector, dot
@@ -137,6 +137,20 @@ class Activation:
     def backward(self, outputs: Sequence[float], output_gradients: Sequence[float]) -> Vector:
         """Return dC/dz for every neuron, given the outputs a and dC/da (chain rule)."""
         raise NotImplementedError
+
+    def gradient_gate(
+        self, masked_outputs: Sequence[float], mask: Optional[Sequence[float]]
+    ) -> Optional[Sequence[float]]:
+        """The vector whose zero entries make dC/dz zero whatever dC/da is, for a layer whose
+        outputs a times its dropout mask m are the next layer's inputs h = a * m: h itself where
+        an output of 0 stops the gradient (zero_output_stops_gradient), else the mask (None: no
+        entry is known to be 0). The batch engines leave those entries of W^T delta out.
+
+        >>> relu, tanh = ACTIVATIONS["relu"], ACTIVATIONS["tanh"]
+        >>> relu.gradient_gate([0.0, 2.0], None), tanh.gradient_gate([0.0, 2.0], None)
+        ([0.0, 2.0], None)
+        """
+        return masked_outputs if self.zero_output_stops_gradient else mask
 
     def __repr__(self) -> str:
         return f"<activation {self.name}>"

@@ -261,14 +261,9 @@ def _needed_errors(layer_inputs: Matrix, masks: LayerMasks, below: Activation) -
     >>> _needed_errors([[0.0, 2.0, 0.0, 1.0]], None, relu), _needed_errors([[1.0, 1.0]], None, relu)
     ([[1]], [None])
     """
-    if below.zero_output_stops_gradient:
-        sources: Sequence[Optional[Sequence[float]]] = layer_inputs  # h = a * m, the bias 1 last
-    elif masks is not None:
-        sources = masks
-    else:
-        return [None] * len(layer_inputs)
-    width = len(layer_inputs[0]) - 1
-    return [None if source is None else kernels.nonzero_positions(source, width) for source in sources]
+    width = len(layer_inputs[0]) - 1  # h = a * m, the bias's 1 last
+    gates = map(below.gradient_gate, layer_inputs, masks or [None] * len(layer_inputs))
+    return [None if gate is None else kernels.nonzero_positions(gate, width) for gate in gates]
 
 
 def add_l2(grads: Network, network: Network, l2: float) -> None:

@@ -120,13 +120,12 @@ def _errors_below(layer: Matrix, deltas: Sequence[float], needed: Positions) -> 
 def _needed(
     below: Activation, h: Sequence[float], nonzero: Positions, mask: Optional[Sequence[float]]
 ) -> Positions:
-    """Where delta_below can be nonzero: batch._needed_errors for one sample (h = a * mask, and
-    `nonzero` its nonzero positions)."""
-    if below.zero_output_stops_gradient:
-        return nonzero
-    if mask is not None:
-        return _nonzero(mask, len(h))
-    return list(range(len(h)))
+    """Where delta_below can be nonzero: the nonzero positions of below.gradient_gate (h = a * mask,
+    whose nonzero positions `nonzero` are, or the mask), all of them where it has none."""
+    gate = below.gradient_gate(h, mask)
+    if gate is None:
+        return list(range(len(h)))
+    return nonzero if gate is h else _nonzero(gate, len(h))
 
 
 def minibatch_by_samples(
