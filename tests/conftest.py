@@ -10,6 +10,7 @@ Pick one with HYPOTHESIS_PROFILE=ci|dev|thorough|mutation.
 from __future__ import annotations
 
 import os
+import signal
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, settings
@@ -40,6 +41,13 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+# A job started in the background of a shell without job control (`python -m pytest &`, a CI lane)
+# starts with SIGINT ignored, and every purenn it spawns would inherit that: the Ctrl-C tests would
+# then see nothing interrupted. Python's own handler instead, as an interactive start gets: a
+# handler, unlike SIG_IGN, is reset to the default in the children.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
