@@ -326,6 +326,7 @@ def loss_and_gradients(
     dropout: BatchMasks = None,
     weights: Optional[Sequence[float]] = None,
     trusted: bool = False,
+    share_of: Optional[int] = None,
 ) -> Tuple[float, Network]:
     """Return the mean over the batch of network.loss_and_gradients(network, x, y, ...).
 
@@ -343,8 +344,14 @@ def loss_and_gradients(
     network.loss_and_gradients rejects. With `trusted`, the rows passed check_rows already and
     the masks are the trainer's own: they are not checked again.
 
+    With `share_of` = B (at least the number of samples), these samples are a share of a batch
+    of B: the sums over them are divided by B instead of their number, so that the shares' losses
+    and gradients add up to the batch's (parallel.py). Give the L2 term to one share only.
+
     >>> loss_and_gradients([[[1.0, 0.0]]], [[2.0], [-1.0]], [[0.0], [0.0]], "identity")
     (1.25, [[[2.5, 0.5]]])
+    >>> loss_and_gradients([[[1.0, 0.0]]], [[2.0], [-1.0]], [[0.0], [0.0]], "identity", share_of=4)
+    (0.625, [[[1.25, 0.25]]])
     """
     functions, chosen = check_batch(
         network,
@@ -357,14 +364,16 @@ def loss_and_gradients(
         weights=weights,
         rows=not trusted,
     )
-    if len(inputs) == 1 and weights is None:
+    if share_of is not None and share_of < len(inputs):
+        raise PurennError(f"a share of {len(inputs)} samples cannot be a share of a batch of {share_of}")
+    if len(inputs) == 1 and weights is None and share_of is None:
         # One sample (per-sample SGD): the reference's outer products beat products over a
         # "batch" of length 1 five times over, and give the same numbers (tests/test_batch.py).
         masks_of_sample = None if dropout is None else dropout[0]
         return reference.loss_and_gradients(
             network, inputs[0], targets[0], activations, loss_name, l2=l2, dropout=masks_of_sample
         )
-    return _minibatch(network, functions, chosen, inputs, targets, l2, dropout, weights)
+    return _minibatch(network, functions, chosen, inputs, targets, l2, dropout, weights, share_of)
 
 
 def _minibatch(
@@ -376,18 +385,22 @@ def _minibatch(
     l2: float,
     dropout: BatchMasks,
     weights: Optional[Sequence[float]] = None,
+    share_of: Optional[int] = None,
 ) -> Tuple[float, Network]:
     """loss_and_gradients after validation, by this interpreter's ENGINE (any B, B = 1 included):
     each sample's loss C_i and the mean gradient, then loss = mean_i C_i + lambda/2 sum w**2 and
-    dC/dw += lambda * w (biases excepted), once."""
+    dC/dw += lambda * w (biases excepted), once. The means divide by `share_of` if given."""
     if ENGINE == "samples":
         values, grads = sample_loops.minibatch_by_samples(
-            network, functions, chosen, inputs, targets, dropout, weights
+            network, functions, chosen, inputs, targets, dropout, weights, share_of
         )
     else:
-        values, grads = _minibatch_by_layers(network, functions, chosen, inputs, targets, dropout, weights)
+        values, grads = _minibatch_by_layers(
+            network, functions, chosen, inputs, targets, dropout, weights, share_of
+        )
     add_l2(grads, network, l2)
-    return total(values) / len(inputs) + l2_penalty(network, l2), grads
+    samples = len(inputs) if share_of is None else share_of
+    return total(values) / samples + l2_penalty(network, l2), grads
 
 
 def _minibatch_by_layers(
@@ -398,6 +411,7 @@ def _minibatch_by_layers(
     targets: Rows,
     dropout: BatchMasks,
     weights: Optional[Sequence[float]],
+    share_of: Optional[int] = None,
 ) -> Tuple[Vector, Network]:
     """Each sample's loss (times its weight) and the mean gradient without L2, a layer at a time
     for the whole batch: the three products of each layer by kernels.py."""
@@ -411,7 +425,7 @@ def _minibatch_by_layers(
 
     grads: Network = [[] for _ in network]
     for index in range(len(network) - 1, -1, -1):
-        grads[index] = kernels.gradient_sums(deltas, layer_inputs[index])  # mean_i delta_i h_i^T
+        grads[index] = kernels.gradient_sums(deltas, layer_inputs[index], share_of)  # mean_i delta_i h_i^T
         if index > 0:
             below = functions[index - 1]
             deltas = _deltas_below(

@@ -9,32 +9,31 @@
 - rounding_bound: how far the N-share gradient may lie from the one-share gradient.
 
 A step cuts its B samples, in order, into n = min(N, B) contiguous shares of sizes B_k (the
-first B mod n one larger). Share 0 is computed here, shares 1..n-1 by the workers, each the
-mean over its share with no L2 term: m_k = (1/B_k) sum_{i in k} s_i delta_i h_i. The shares are
-put together in the fixed order k = 0, 1, ..., n-1 as
+first B mod n one larger). Share 0 is computed here, shares 1..n-1 by the workers, each as a share
+of a batch of B (batch.loss_and_gradients' share_of): its sums divided by B, with no L2 term,
+s_k = sum_{i in k} (s_i delta_i / B) h_i. The shares are added in the fixed order k = 0, 1, ...:
 
-    g = (B_0/B) m_0 + (B_1/B) m_1 + ... + (B_{n-1}/B) m_{n-1}  (+ lambda * w, biases excepted)
+    g = ((s_0 + s_1) + s_2) + ... + s_{n-1}   (+ lambda * w, biases excepted)
 
 and the loss the same way (+ lambda/2 sum w**2). Same seed, same N: the same sums in the same
 order, so the same model on every run. Dropout masks are drawn by the trainer before the batch is
 cut, so they are the masks of N = 1.
 
 Rounding. With unit roundoff u = 2**-53 and gamma_m = m u / (1 - m u), a gradient entry is a sum
-over samples of p_i = delta_ij h_ik (the per-sample terms, the same in both runs: each sample's
-forward and backward pass does not depend on which samples share its batch). One process computes
-sum_i fl(fl(delta_ij / B) h_ik) over B terms: each term meets at most B + 1 roundings (division,
-product, B - 1 additions), so the result is sum_i (p_i / B)(1 + t_i) with |t_i| <= gamma_{B+1}.
-With n shares a term meets the division by B_k, the product, B_k - 1 additions in its share, the
-fraction B_k/B (rounded once; exact for equal halves) and its product, and n - 1 additions across
-shares: |t'_i| <= gamma_{B_max+n+2}, B_max the largest share. The difference of the two results
-is sum_i (p_i / B)(t'_i - t_i), so
+over the samples of the terms q_i = fl(fl(delta_ij / B) h_ik): the same floats in both runs (each
+sample's forward and backward pass does not depend on which samples share its batch, and both
+divide by B). Only the order of the additions differs. One process adds the B terms one after
+another (B - 1 roundings; fewer with math.sumprod), so |g_1 - sum_i q_i| <= gamma_{B-1} sum_i |q_i|;
+with n shares a term meets at most B_max - 1 additions in its share and n - 1 across the shares,
+|g_n - sum_i q_i| <= gamma_{B_max+n-2} sum_i |q_i|, B_max the largest share. With p_i = delta_ij h_ik
+exact, |q_i| <= (1 + u)**2 |p_i| / B, and (1 + u)**2 gamma_m <= gamma_{m+2}:
 
-    |g_n - g_1| <= (gamma_{B+1} + gamma_{B_max+n+2}) * sum_i |p_i| / B       (rounding_bound)
+    |g_n - g_1| <= (gamma_{B+1} + gamma_{B_max+n}) * sum_i |p_i| / B       (rounding_bound)
 
 for every entry, before the L2 term; adding lambda * w_jk rounds once more on each side
-(+ u (|g_n| + |g_1|)). The losses are summed by math.fsum (one rounding per sum), so the mean
-loss differs by at most (gamma_2 + gamma_{n+3}) sum_i |s_i C_i| / B. tests/test_parallel.py
-checks both on random networks and batches.
+(+ u (|g_n| + |g_1|)). A share's loss is fsum(its values) / B (two roundings), and n - 1 additions
+join them, so the losses differ by at most (gamma_2 + gamma_{n+1}) sum_i |s_i C_i| / B.
+tests/test_parallel.py checks both on random networks and batches.
 
 Start method: "fork" on Linux, where it starts a worker in milliseconds (the child is a copy of
 this process: nothing is imported or pickled again) and works alike on CPython 3.9-3.13 and PyPy;
@@ -63,6 +62,7 @@ import os
 import signal
 import sys
 from multiprocessing.connection import Connection
+from operator import add
 from typing import Any, List, Optional, Sequence, Tuple
 
 from . import _wire, batch
@@ -117,11 +117,11 @@ def _gamma(m: int) -> float:
 def rounding_bound(samples: int, sizes: Sequence[int], sum_of_magnitudes: float) -> float:
     """The largest |g_n - g_1| of a gradient entry (module docstring), given sum_i |p_i|.
 
-    >>> round(rounding_bound(4, [2, 2], 4.0) / UNIT_ROUNDOFF, 9)  # gamma_5 + gamma_6: 11 u
-    11.0
+    >>> round(rounding_bound(4, [2, 2], 4.0) / UNIT_ROUNDOFF, 9)  # gamma_5 + gamma_4: 9 u
+    9.0
     """
     n = len(sizes)
-    return (_gamma(samples + 1) + _gamma(max(sizes) + n + 2)) * sum_of_magnitudes / samples
+    return (_gamma(samples + 1) + _gamma(max(sizes) + n)) * sum_of_magnitudes / samples
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,10 +130,10 @@ def rounding_bound(samples: int, sizes: Sequence[int], sum_of_magnitudes: float)
 
 def _serve(connection: Connection, parent_end: Connection) -> None:
     """Answer jobs until None comes or the pipe closes: (header, weights) in; out, for a
-    "gradients" job ("ok", loss) + the gradients as doubles, for a "predict" job ("ok", the
-    outputs), or ("error", what) for either. `parent_end` is the parent's end of the pipe, which
-    a forked child holds a copy of: closed here, so that the parent's death closes the pipe and
-    ends this loop."""
+    "gradients" job ("ok", loss) + the gradients as doubles (sums over the share divided by the
+    batch's size B), for a "predict" job ("ok", the outputs), or ("error", what) for either.
+    `parent_end` is the parent's end of the pipe, which a forked child holds a copy of: closed
+    here, so that the parent's death closes the pipe and ends this loop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     if hasattr(signal, "pthread_sigmask"):  # blocked by the parent while it started this process
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
@@ -153,7 +153,7 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
                 inputs, activations = job
                 answer: Any = batch.predict_many(network, _wire.unpacked(inputs), activations, trusted=True)
             else:
-                inputs, targets, activations, loss_name, dropout, sample_weights = job
+                inputs, targets, activations, loss_name, dropout, sample_weights, share_of = job
                 answer = batch.loss_and_gradients(
                     network,
                     _wire.unpacked(inputs),
@@ -163,6 +163,7 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
                     dropout=_wire.unpacked_masks(dropout),
                     weights=sample_weights,
                     trusted=True,
+                    share_of=share_of,
                 )
         except Exception as error:  # reported to the parent, which raises WorkerError
             connection.send(("error", f"{type(error).__name__}: {error}"))
@@ -354,7 +355,8 @@ class Workers:
         for k in range(1, len(sizes)):
             rows = (_wire.packed(inputs[shares[k]]), _wire.packed(targets[shares[k]]))
             masks = _wire.packed_masks(part(dropout, k))
-            self._send(k, ("gradients", shape, *rows, activations, loss_name, masks, part(weights, k)), raw)
+            job = (*rows, activations, loss_name, masks, part(weights, k), len(inputs))
+            self._send(k, ("gradients", shape, *job), raw)
         first_loss, first_grads = batch.loss_and_gradients(
             network,
             inputs[shares[0]],
@@ -364,14 +366,16 @@ class Workers:
             dropout=part(dropout, 0),
             weights=part(weights, 0),
             trusted=True,
+            share_of=len(inputs),
         )
-        losses: List[float] = [first_loss]
-        grads: List[Network] = [first_grads]
+        penalty = l2_penalty(network, l2)  # while the workers compute
+        loss, grads = first_loss, first_grads
         for k in range(1, len(sizes)):
-            loss, flat = self._answer(k)
-            losses.append(loss)
-            grads.append(_wire.nested(flat, shape))
-        return self._combined(network, sizes, losses, grads, l2)
+            share_loss, flat = self._answer(k)
+            loss += share_loss
+            grads = _added(grads, _wire.nested(flat, shape))
+        batch.add_l2(grads, network, l2)
+        return loss + penalty, grads
 
     def _send(self, k: int, header: Tuple[Any, ...], raw: bytes) -> None:
         try:
@@ -408,29 +412,11 @@ class Workers:
             f"(exit code {process.exitcode}); training stopped"
         )
 
-    @staticmethod
-    def _combined(
-        network: Network, sizes: List[int], losses: List[float], grads: List[Network], l2: float
-    ) -> Tuple[float, Network]:
-        """sum_k (B_k / B) m_k in the order k = 0, 1, ..., neuron by neuron; then L2."""
-        fractions = [size / sum(sizes) for size in sizes]
-        combined = [[_weighted_sum(neurons, fractions) for neurons in zip(*layers)] for layers in zip(*grads)]
-        loss = losses[0] * fractions[0]
-        for fraction, value in zip(fractions[1:], losses[1:]):
-            loss += fraction * value
-        batch.add_l2(combined, network, l2)
-        return loss + l2_penalty(network, l2), combined
 
+def _added(total: Network, share: Network) -> Network:
+    """total + share, entry by entry (a C-level map: the shares' sums are added in their order).
 
-def _weighted_sum(neurons: Sequence[Sequence[float]], fractions: Sequence[float]) -> List[float]:
-    """f_0 n_0 + f_1 n_1 + ... entry by entry, added in the order of the shares (n >= 2): each
-    entry is ((f_0 a_0 + f_1 a_1) + f_2 a_2) + ..., the order the rounding bound assumes.
-
-    >>> _weighted_sum([[1.0, 2.0], [3.0, 4.0], [8.0, 8.0]], [0.5, 0.25, 0.25])
-    [3.25, 4.0]
+    >>> _added([[[0.5, 1.0]]], [[[0.25, 0.25]]])
+    [[[0.75, 1.25]]]
     """
-    first, second = fractions[0], fractions[1]
-    total = [a * first + b * second for a, b in zip(neurons[0], neurons[1])]
-    for fraction, neuron in zip(fractions[2:], neurons[2:]):
-        total = [t + b * fraction for t, b in zip(total, neuron)]
-    return total
+    return [[list(map(add, a, b)) for a, b in zip(*layers)] for layers in zip(total, share)]

@@ -136,13 +136,15 @@ def minibatch_by_samples(
     targets: Rows,
     dropout: Optional[Sequence[Masks]],
     weights: Optional[Sequence[float]],
+    share_of: Optional[int] = None,
 ) -> Tuple[Vector, Network]:
     """Each sample's loss C_i (times s_i) and the mean gradient (1/B) sum_i s_i delta_i h_i, one
-    sample at a time, without the L2 term (batch._minibatch adds it, for both forms)."""
-    samples = len(inputs)
+    sample at a time, without the L2 term (batch._minibatch adds it, for both forms). B is the
+    number of samples, or `share_of` (kernels.gradient_sums says when)."""
+    divisor = len(inputs) if share_of is None else share_of
     grads = [[[0.0] * len(neuron) for neuron in layer] for layer in network]
     values = []
-    for i in range(samples):
+    for i in range(len(inputs)):
         masks = None if dropout is None else dropout[i]
         layer_inputs, positions, outputs, sums = _forward(network, functions, inputs[i], masks)
         value = chosen.value(sums, outputs[-1], targets[i])
@@ -152,7 +154,7 @@ def minibatch_by_samples(
             deltas = [weights[i] * d for d in deltas]
         values.append(value)
         for index in range(len(network) - 1, -1, -1):
-            _add_gradients(grads[index], deltas, layer_inputs[index], positions[index], samples)
+            _add_gradients(grads[index], deltas, layer_inputs[index], positions[index], divisor)
             if index > 0:
                 below = functions[index - 1]
                 mask = None if masks is None else masks[index - 1]

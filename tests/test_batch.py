@@ -415,6 +415,49 @@ def test_skipping_zeros_changes_nothing() -> None:
         assert kernels._dots_skipping_zeros(rows, columns, vector) == expected
 
 
+@given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 8), st.data())
+def test_the_gradient_sums_leave_out_the_zeros_of_either_factor_alike(
+    outs: int, ins: int, samples: int, data: Any
+) -> None:
+    """By rows (the deltas' zeros left out: ReLU and dropout) or by columns (the inputs' zeros:
+    pixels): the same nonzero terms in the same order, so the same floats (== ignores the sign
+    of a zero), but for math.sumprod's one-term sums near the underflow threshold."""
+    inputs = [row + [1.0] for row in data.draw(_matrices(samples, ins))]
+    scaled = data.draw(_matrices(samples, outs))
+    by_rows = kernels._products_by_rows(scaled, inputs)
+    for row, column in zip(by_rows, kernels._products_by_columns(scaled, inputs)):
+        assert all(a == b or _equal_but_near_underflow(a, b) for a, b in zip(row, column)), (row, column)
+
+
+def test_the_gradient_sums_take_the_form_with_more_zeros_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = [[0.0, 0.0, 1.0], [2.0, 3.0, 1.0]]  # a third of the values are 0
+    used = []
+    for form in ("_products_by_rows", "_products_by_columns"):
+        monkeypatch.setattr(kernels, form, lambda s, h, form=form: used.append(form) or [])
+    kernels.gradient_sums([[0.0, 1.0], [0.0, 0.0]], inputs)  # three quarters
+    kernels.gradient_sums([[1.0, 1.0], [2.0, 0.0]], inputs)  # a quarter
+    assert used == ["_products_by_rows", "_products_by_columns"]
+
+
+def test_a_share_of_a_batch_divides_by_the_batch() -> None:
+    """share_of = B: the shares' losses and gradients add up to the whole batch's (parallel.py)."""
+    rng = random.Random(5)
+    net = make_network([3, 4, 2], rng)
+    inputs = [[rng.uniform(-1.0, 1.0) for _ in range(3)] for _ in range(4)]
+    targets = [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0], [0.0, 1.0]]
+    for name in batch.ENGINES:
+        with engine_used(name):
+            whole = batch.loss_and_gradients(net, inputs, targets, ["relu", "sigmoid"])
+            first = batch.loss_and_gradients(net, inputs[:2], targets[:2], ["relu", "sigmoid"], share_of=4)
+            second = batch.loss_and_gradients(net, inputs[2:], targets[2:], ["relu", "sigmoid"], share_of=4)
+            assert first[0] + second[0] == pytest.approx(whole[0], rel=1e-15)
+            for layers in zip(first[1], second[1], whole[1]):
+                for a, b, c in zip(*layers):
+                    assert [x + y for x, y in zip(a, b)] == pytest.approx(c, rel=1e-14, abs=1e-17)
+    with pytest.raises(PurennError, match="a share of 4 samples cannot be a share of a batch of 3"):
+        batch.loss_and_gradients(net, inputs, targets, ["relu", "sigmoid"], share_of=3)
+
+
 def test_blank_inputs_give_zero_gradients_and_the_bias_sums() -> None:
     """Inputs that are 0 in every sample of a batch: exact zeros in the gradient, sums = bias."""
     layer = [[0.5, -1.25, 3.0], [1.0, 2.0, -0.75]]

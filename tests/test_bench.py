@@ -124,6 +124,19 @@ def test_default_speed_runs_both_commands_side_by_side() -> None:
     assert "ratio  default / earlier default = " in output
 
 
+def test_default_speed_compares_a_baseline_checkout(tmp_path: Path) -> None:
+    root = BENCH.parent
+    output = _run("default_speed.py", "--quick", "--baseline", str(root))
+    assert output.count("round 1 ") == 2 and "ratio  this checkout / baseline = " in output
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "default_speed.py"), "--quick", "--baseline", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "not a purenn checkout" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_parallel_speed_compares_one_and_two_processes() -> None:
     output = _run("parallel_speed.py", "--quick")
     for name in ("digits", "mnist-sized"):

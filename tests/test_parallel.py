@@ -107,7 +107,7 @@ def test_shares_equal_one_process_within_the_rounding_bound(
             for magnitude, g_1, g_n in zip(total_neuron, one_neuron, n_neuron):
                 assert abs(g_n - g_1) <= rounding_bound(samples, sizes, magnitude / (1.0 - UNIT_ROUNDOFF))
     gamma = lambda m: m * UNIT_ROUNDOFF / (1 - m * UNIT_ROUNDOFF)  # noqa: E731
-    loss_bound = (gamma(2) + gamma(len(sizes) + 3)) * loss_magnitude / (1 - UNIT_ROUNDOFF) / samples
+    loss_bound = (gamma(2) + gamma(len(sizes) + 1)) * loss_magnitude / (1 - UNIT_ROUNDOFF) / samples
     assert abs(shared[0] - serial[0]) <= loss_bound
 
 
