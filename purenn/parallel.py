@@ -20,13 +20,14 @@ order, so the same model on every run. Dropout masks are drawn by the trainer be
 cut, so they are the masks of N = 1.
 
 Rounding. With unit roundoff u = 2**-53 and gamma_m = m u / (1 - m u), a gradient entry is a sum
-over the samples of the terms q_i = fl(fl(delta_ij / B) h_ik): the same floats in both runs (each
-sample's forward and backward pass does not depend on which samples share its batch, and both
-divide by B). Only the order of the additions differs. One process adds the B terms one after
-another (B - 1 roundings; fewer with math.sumprod), so |g_1 - sum_i q_i| <= gamma_{B-1} sum_i |q_i|;
-with n shares a term meets at most B_max - 1 additions in its share and n - 1 across the shares,
-|g_n - sum_i q_i| <= gamma_{B_max+n-2} sum_i |q_i|, B_max the largest share. With p_i = delta_ij h_ik
-exact, |q_i| <= (1 + u)**2 |p_i| / B, and (1 + u)**2 gamma_m <= gamma_{m+2}:
+over the samples of r_i = fl(delta_ij / B) h_ik: the same factors in both runs (each sample's
+forward and backward pass does not depend on which samples share its batch, and both divide by
+B). Only the order of the additions differs. Each product is rounded (or, with math.sumprod,
+kept exact until the sum is rounded once) and then meets the additions on its path: B - 1 in one
+process; at most B_max - 1 in its share and n - 1 across the shares with n shares, B_max the
+largest share. So |g_1 - sum_i r_i| <= gamma_B sum_i |r_i| and |g_n - sum_i r_i| <=
+gamma_{B_max+n-1} sum_i |r_i|, and with p_i = delta_ij h_ik exact, |r_i| <= (1 + u) |p_i| / B and
+(1 + u) gamma_m <= gamma_{m+1}:
 
     |g_n - g_1| <= (gamma_{B+1} + gamma_{B_max+n}) * sum_i |p_i| / B       (rounding_bound)
 
