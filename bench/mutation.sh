@@ -8,7 +8,7 @@
 # mutmut copies the project to mutants/, makes each mutant (one small change to one function) and
 # runs the fast engine tests that cover that function ([tool.mutmut] in pyproject.toml), with the
 # Hypothesis profile "mutation" (derandomized, 10 examples: tests/conftest.py). A mutant is killed
-# when a test fails. It takes long (about an hour for all seven modules on one free core; more on
+# when a test fails. It takes long (about an hour for all eight modules on one free core; more on
 # a busy machine), so it is not part of every CI run. It runs niced, one mutant at a time.
 # Then: `mutmut results` lists the survivors, `mutmut show NAME` shows one; docs/mutants.md says
 # why each survivor that is left cannot change behaviour.
@@ -16,7 +16,7 @@ set -eu
 cd "$(dirname "$0")/.."
 HYPOTHESIS_PROFILE=mutation
 export HYPOTHESIS_PROFILE
-modules=${*:-"vectors activations losses network gradcheck batch kernels"}
+modules=${*:-"vectors activations losses network gradcheck batch kernels sample_loops"}
 mkdir -p mutants
 for module in $modules; do
     echo "== purenn/$module.py (log: mutants/$module.log)"

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional
 
-MODULES = ["vectors", "activations", "losses", "network", "gradcheck", "batch", "kernels"]
+MODULES = ["vectors", "activations", "losses", "network", "gradcheck", "batch", "kernels", "sample_loops"]
 KILLED = {1, 3, 36, 24, -24, 152, 255}
 SURVIVED = {0, 5, 33}
 

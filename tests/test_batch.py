@@ -34,7 +34,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import every_case, record_gradient_error
 
-from purenn import batch, kernels
+from purenn import batch, kernels, sample_loops
 from purenn.activations import ACTIVATIONS
 from purenn.errors import PurennError
 from purenn.losses import l2_penalty
@@ -625,3 +625,77 @@ def test_an_empty_batch_is_named_exactly() -> None:
     with pytest.raises(PurennError) as caught:
         batch.loss_and_gradients(NET, [], [])
     assert str(caught.value) == "the batch is empty"
+
+
+# ---------------------------------------------------------------------------------------------
+# What mutation testing found: mutants of kernels.py and sample_loops.py that the tests above let
+# through (deltas of exactly 1.0, the sumprod form of the weighted rows, dropout under tanh and identity)
+
+
+@pytest.mark.parametrize("form", ["_weighted_rows_by_map", "_weighted_rows_by_sumprod"])
+def test_both_forms_of_the_weighted_rows_sum(form: str) -> None:
+    """sum_i w_i H[i] with no, one and several nonzero weights (1.0 among them). The sumprod form is
+    CPython 3.12+'s, but it takes its dot products from _dots, so it runs on any interpreter."""
+    weighted_rows = getattr(kernels, form)
+    rows = [[1.0, 2.0, 1.0], [3.0, -1.0, 1.0], [0.5, 4.0, 1.0]]
+    assert weighted_rows([0.0, 0.0, 0.0], rows) == [0.0, 0.0, 0.0]
+    assert weighted_rows([0.0, 1.0, 0.0], rows) == [3.0, -1.0, 1.0]
+    assert weighted_rows([0.0, 0.0, -2.0], rows) == [-1.0, -8.0, -2.0]
+    assert weighted_rows([1.0, 0.0, 2.0], rows) == [2.0, 10.0, 3.0]
+
+
+@each_engine
+def test_deltas_of_exactly_one_count(engine: str) -> None:
+    """Identity layers, x = 1, y = 0: every delta is exactly 1.0, which the engines compare with 0.0."""
+    network = [[[1.0, 0.0]], [[1.0, 0.0]]]
+    with engine_used(engine):
+        value, grads = batch.loss_and_gradients(network, [[1.0], [1.0]], [[0.0], [0.0]], "identity")
+    assert (value, grads) == (0.5, [[[1.0, 1.0]], [[1.0, 1.0]]])
+
+
+def test_the_sample_loops_errors_below_have_one_entry_per_input() -> None:
+    """E_k = sum_j delta_j W_jk for the inputs k at the needed positions (0.0 elsewhere), no bias entry."""
+    layer = [[1.0, 2.0, 0.5], [4.0, -1.0, 3.0]]
+    assert sample_loops._errors_below(layer, [1.0, 0.0], [0, 1]) == [1.0, 2.0]
+    assert sample_loops._errors_below(layer, [0.5, 0.25], [1]) == [0.0, 0.75]
+
+
+@each_engine
+@pytest.mark.parametrize("hidden", ["tanh", "identity"])
+def test_zero_outputs_of_kept_units_still_pass_the_gradient_under_dropout(engine: str, hidden: str) -> None:
+    """As without dropout: a kept unit (mask 2) whose output is 0 still learns; a dropped one does not."""
+    network = [
+        [[0.0, 0.0, 0.0, 0.0], [0.5, -1.0, 0.25, 0.1], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]],
+        [[1.0, -2.0, 3.0, 0.5, 0.0], [0.5, 1.5, -1.0, 2.0, 0.1]],
+    ]
+    case = {
+        "network": network,
+        "inputs": [[1.0, 2.0, -1.0], [0.5, 0.0, 1.0], [-1.0, 1.0, 2.0]],
+        "targets": [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]],
+        "activations": [hidden, "identity"],
+        "loss_name": "squared_error",
+        "l2": 0.0,
+        "batch_dropout": [[[2.0, 2.0, 0.0, 2.0]] for _ in range(3)],
+    }
+    with engine_used(engine):
+        _, grads = _batch_call(case)
+        assert grads[0][0][:3] != [0.0, 0.0, 0.0]  # kept, output 0: learns
+        assert grads[0][2] == [0.0, 0.0, 0.0, 0.0]  # dropped
+        _assert_mean_of_reference(case)
+
+
+@each_engine
+def test_dropout_with_more_inputs_than_hidden_units(engine: str) -> None:
+    """784-30-10 in small: 4 inputs, 2 hidden units under dropout, an output layer whose zero outputs
+    pass the gradient (identity, tanh: gradient_gate gives the mask)."""
+    case = {
+        "network": make_network([4, 2, 3], random.Random(3)),
+        "inputs": [[1.0, 0.0, -0.5, 2.0], [0.25, 1.0, 0.0, -1.0]],
+        "targets": [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]],
+        "activations": ["tanh", "identity"],
+        "loss_name": "squared_error",
+        "l2": 0.0,
+        "batch_dropout": [[[2.0, 0.0]], [[2.0, 2.0]]],
+    }
+    with engine_used(engine):
+        _assert_mean_of_reference(case)
