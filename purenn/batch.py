@@ -364,8 +364,10 @@ def loss_and_gradients(
         weights=weights,
         rows=not trusted,
     )
-    if share_of is not None and share_of < len(inputs):
-        raise PurennError(f"a share of {len(inputs)} samples cannot be a share of a batch of {share_of}")
+    if share_of is not None and (type(share_of) is not int or share_of < len(inputs)):
+        raise PurennError(
+            f"share_of must be a whole number at least the {len(inputs)} samples given, got {share_of!r}"
+        )
     if len(inputs) == 1 and weights is None and share_of is None:
         # One sample (per-sample SGD): the reference's outer products beat products over a
         # "batch" of length 1 five times over, and give the same numbers (tests/test_batch.py).

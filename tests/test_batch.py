@@ -454,8 +454,11 @@ def test_a_share_of_a_batch_divides_by_the_batch() -> None:
             for layers in zip(first[1], second[1], whole[1]):
                 for a, b, c in zip(*layers):
                     assert [x + y for x, y in zip(a, b)] == pytest.approx(c, rel=1e-14, abs=1e-17)
-    with pytest.raises(PurennError, match="a share of 4 samples cannot be a share of a batch of 3"):
-        batch.loss_and_gradients(net, inputs, targets, ["relu", "sigmoid"], share_of=3)
+    for bad in (3, 4.0, "8", True, -1):
+        with pytest.raises(
+            PurennError, match=f"share_of must be a whole number at least the 4 samples given, got {bad!r}"
+        ):
+            batch.loss_and_gradients(net, inputs, targets, ["relu", "sigmoid"], share_of=bad)
 
 
 def test_blank_inputs_give_zero_gradients_and_the_bias_sums() -> None:
