@@ -27,6 +27,7 @@ reference's own functions, called once per sample on vectors one layer wide.
 from __future__ import annotations
 
 import math
+import operator
 import platform
 from operator import mul
 from typing import Any, Callable, List, Optional, Sequence, Tuple
@@ -364,10 +365,8 @@ def loss_and_gradients(
         weights=weights,
         rows=not trusted,
     )
-    if share_of is not None and (type(share_of) is not int or share_of < len(inputs)):
-        raise PurennError(
-            f"share_of must be a whole number at least the {len(inputs)} samples given, got {share_of!r}"
-        )
+    if share_of is not None:
+        share_of = _whole_batch(share_of, len(inputs))
     if len(inputs) == 1 and weights is None and share_of is None:
         # One sample (per-sample SGD): the reference's outer products beat products over a
         # "batch" of length 1 five times over, and give the same numbers (tests/test_batch.py).
@@ -376,6 +375,27 @@ def loss_and_gradients(
             network, inputs[0], targets[0], activations, loss_name, l2=l2, dropout=masks_of_sample
         )
     return _minibatch(network, functions, chosen, inputs, targets, l2, dropout, weights, share_of)
+
+
+def _whole_batch(share_of: object, samples: int) -> int:
+    """share_of as an int: a whole number (any integer type but bool) from `samples` to 2**53.
+
+    >>> _whole_batch(4, 2)
+    4
+    >>> _whole_batch(2.0, 2)
+    Traceback (most recent call last):
+    ...
+    purenn.errors.PurennError: share_of must be a whole number from the 2 samples given to 2**53, got 2.0
+    """
+    try:
+        whole = None if isinstance(share_of, bool) else operator.index(share_of)  # type: ignore[arg-type]
+    except TypeError:
+        whole = None
+    if whole is None or not samples <= whole <= 2**53:
+        raise PurennError(
+            f"share_of must be a whole number from the {samples} samples given to 2**53, got {share_of!r}"
+        )
+    return whole
 
 
 def _minibatch(

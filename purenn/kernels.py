@@ -23,7 +23,8 @@ which its JIT compiles to machine code.
 
 Every dot product is summed in the reference's order (or, with math.sumprod, in extended
 precision exactly as vectors.dot does), so the sums and errors equal network.py's; a skipped
-zero term can change only the sign of a zero. Only the gradient's sum over the batch is new.
+zero term can change only the sign of a zero where the other factor is finite (0 * inf is the
+reference's NaN, which a skipped term leaves out). Only the gradient's sum over the batch is new.
 (bench/floor.py measures what one multiply-add costs in each form.)
 
 >>> weights = [[1.0, 2.0, 0.5]]  # one neuron: two weights and the bias 0.5
@@ -159,18 +160,32 @@ def _gradient_sums_by_calls(deltas: Rows, inputs: Rows, share_of: Optional[int] 
     B is the number of samples, or `share_of` where these are a share of a batch of that many
     (parallel.py adds the shares' sums).
 
-    Sigmoid deltas are never 0 and pixels often are: then G is computed a column k of H at a
+    Sigmoid deltas are seldom 0 and pixels often are: then G is computed a column k of H at a
     time, the samples where h_ik = 0 left out. Under ReLU and dropout most deltas are 0 (three
     quarters in the default network's hidden layer): then a row j at a time, as the sum of the
     inputs h_i weighted by delta_ij / B over the samples where delta_ij != 0. Either way every
     entry is the same sum of the same nonzero terms in the samples' order (a left-out term is a
-    product with an exact 0), so the two give the same floats but for the sign of a zero.
+    product with an exact 0), so the two give the same floats, but for the sign of a zero and,
+    with math.sumprod, 1 ulp near the underflow threshold where one form sums a single term as
+    its product and the other through sumprod. The rows are taken only when every input is
+    finite: an input that overflowed to inf times a delta of 0 is the reference's NaN, which the
+    trainer reports as divergence, and the columns keep that product.
     """
     samples = len(deltas) if share_of is None else share_of
     scaled = [list(map(truediv, delta, repeat(samples))) for delta in deltas]
-    if _zero_share(scaled) > _zero_share(inputs):
+    if _zero_share(scaled) > _zero_share(inputs) and _surely_finite(inputs):
         return _products_by_rows(scaled, inputs)
     return _products_by_columns(scaled, inputs)
+
+
+def _surely_finite(rows: Rows) -> bool:
+    """True only if every value is finite: their sum is (an inf or a NaN would make it inf or
+    NaN). Finite values whose sum overflows give False too, which only costs speed here.
+
+    >>> _surely_finite([[1.0, 2.0], [0.0, 3.0]]), _surely_finite([[1.0, float("inf")]])
+    (True, False)
+    """
+    return math.isfinite(sum(map(sum, rows)))
 
 
 def _products_by_columns(scaled: Rows, inputs: Rows) -> Matrix:
@@ -219,9 +234,9 @@ def _weighted_rows_by_map(weights: Sequence[float], rows: Rows) -> Vector:
 
 
 # _weighted_rows(w, H) == sum_i w_i H[i], entry by entry as _dots sums them (in the rows' order, or
-# in extended precision with math.sumprod), the rows where w_i == 0 left out. Measured on the default
-# network's hidden layer: with sumprod, a dot per column of the nonzero rows is the faster; without
-# it, adding whole rows in C (which on 3.12 runs at half that speed).
+# in extended precision with math.sumprod; one term is its product), the rows where w_i == 0 left
+# out. Measured on the default network's hidden layer: with sumprod, a dot per column of the nonzero
+# rows is the faster; without it, adding whole rows in C (which on 3.12 runs at half that speed).
 _weighted_rows = _weighted_rows_by_sumprod if hasattr(math, "sumprod") else _weighted_rows_by_map
 
 

@@ -23,7 +23,8 @@ Rounding. With unit roundoff u = 2**-53 and gamma_m = m u / (1 - m u), a gradien
 over the samples of r_i = fl(delta_ij / B) h_ik: the same factors in both runs (each sample's
 forward and backward pass does not depend on which samples share its batch, and both divide by
 B). Only the order of the additions differs. Each product is rounded (or, with math.sumprod,
-kept exact until the sum is rounded once) and then meets the additions on its path: B - 1 in one
+summed in extended precision and rounded once; a share with one nonzero term returns it as its
+product) and then meets the additions on its path: B - 1 in one
 process; at most B_max - 1 in its share and n - 1 across the shares with n shares, B_max the
 largest share. So |g_1 - sum_i r_i| <= gamma_B sum_i |r_i| and |g_n - sum_i r_i| <=
 gamma_{B_max+n-1} sum_i |r_i|, and with p_i = delta_ij h_ik exact, |r_i| <= (1 + u) |p_i| / B and
@@ -31,10 +32,12 @@ gamma_{B_max+n-1} sum_i |r_i|, and with p_i = delta_ij h_ik exact, |r_i| <= (1 +
 
     |g_n - g_1| <= (gamma_{B+1} + gamma_{B_max+n}) * sum_i |p_i| / B       (rounding_bound)
 
-for every entry, before the L2 term; adding lambda * w_jk rounds once more on each side
-(+ u (|g_n| + |g_1|)). A share's loss is fsum(its values) / B (two roundings), and n - 1 additions
-join them, so the losses differ by at most (gamma_2 + gamma_{n+1}) sum_i |s_i C_i| / B.
-tests/test_parallel.py checks both on random networks and batches.
+for every entry, before the L2 term (in the normal range: below 2**-1022 each rounding may add
+2**-1075 besides). Adding lambda * w_jk rounds once more on each side: + u (|g_n| + |g_1|), g here
+the gradients with the L2 term added. A share's loss is fsum(its values) / B (two roundings), and
+n - 1 additions join them, so the losses differ by at most (gamma_2 + gamma_{n+1}) sum_i |s_i C_i| / B,
+and by u (|L_n| + |L_1|) more once the L2 penalty is added to the losses L. tests/test_parallel.py
+checks both on random networks and batches.
 
 Start method: "fork" on Linux, where it starts a worker in milliseconds (the child is a copy of
 this process: nothing is imported or pickled again) and works alike on CPython 3.9-3.13 and PyPy;

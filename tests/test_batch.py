@@ -439,6 +439,19 @@ def test_the_gradient_sums_take_the_form_with_more_zeros_left_out(monkeypatch: p
     assert used == ["_products_by_rows", "_products_by_columns"]
 
 
+def test_an_input_that_overflowed_times_a_zero_delta_is_the_references_nan() -> None:
+    """x = 10 makes the hidden ReLU output 1e308 * 10 = inf and the sigmoid saturate (delta 0): the
+    reference's gradient is 0 * inf = NaN, which the trainer reports as divergence. The layers
+    engine keeps it whichever zeros it leaves out (sample_loops.py's docstring says where PyPy's
+    engine does not)."""
+    network, inputs, targets = [[[1e308, 0.0]], [[2.0, 0.0]]], [[10.0], [0.5]], [[0.0], [1.0]]
+    expected = loss_and_gradients(network, inputs[0], targets[0], ["relu", "sigmoid"])[1]
+    assert math.isnan(expected[1][0][0])
+    with engine_used("layers"):
+        _, grads = batch.loss_and_gradients(network, inputs, targets, ["relu", "sigmoid"])
+    assert math.isnan(grads[1][0][0])
+
+
 def test_a_share_of_a_batch_divides_by_the_batch() -> None:
     """share_of = B: the shares' losses and gradients add up to the whole batch's (parallel.py)."""
     rng = random.Random(5)
@@ -454,9 +467,9 @@ def test_a_share_of_a_batch_divides_by_the_batch() -> None:
             for layers in zip(first[1], second[1], whole[1]):
                 for a, b, c in zip(*layers):
                     assert [x + y for x, y in zip(a, b)] == pytest.approx(c, rel=1e-14, abs=1e-17)
-    for bad in (3, 4.0, "8", True, -1):
+    for bad in (3, 4.0, "8", True, -1, 2**53 + 1, 10**400):
         with pytest.raises(
-            PurennError, match=f"share_of must be a whole number at least the 4 samples given, got {bad!r}"
+            PurennError, match=re.escape(f"whole number from the 4 samples given to 2**53, got {bad!r}")
         ):
             batch.loss_and_gradients(net, inputs, targets, ["relu", "sigmoid"], share_of=bad)
 

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterator, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
 from hypothesis import given, settings
@@ -78,36 +78,55 @@ def test_split_sizes_cut_in_order_and_evenly(samples: int, shares: int) -> None:
     use_three=st.booleans(),
     dropout=st.booleans(),
     activation=st.sampled_from(["relu", "tanh", "sigmoid"]),
+    l2=st.sampled_from([0.0, 1e-4, 0.5]),
+    weighted=st.booleans(),
 )
 def test_shares_equal_one_process_within_the_rounding_bound(
-    two: Workers, three: Workers, seed: int, samples: int, use_three: bool, dropout: bool, activation: str
+    two: Workers,
+    three: Workers,
+    seed: int,
+    samples: int,
+    use_three: bool,
+    dropout: bool,
+    activation: str,
+    l2: float,
+    weighted: bool,
 ) -> None:
     workers = three if use_three else two
     rng = random.Random(seed)
     net = make_network([6, 5, 4, 3], rng, init="glorot")
     inputs, targets = _data(seed, samples)
     masks = [dropout_masks(net, 0.6, rng) for _ in inputs] if dropout else None
+    weights = [rng.uniform(0.0, 3.0) for _ in inputs] if weighted else None
     functions = [activation, activation, "softmax"]
-    serial = purenn.batch.loss_and_gradients(net, inputs, targets, functions, "cross_entropy", dropout=masks)
-    shared = workers.loss_and_gradients(net, inputs, targets, functions, "cross_entropy", dropout=masks)
-    # sum_i |p_i| per entry, from each sample's own gradient (one rounding off p_i: hence / (1 - u))
+    options: Dict[str, Any] = {"l2": l2, "dropout": masks, "weights": weights}
+    serial = purenn.batch.loss_and_gradients(net, inputs, targets, functions, "cross_entropy", **options)
+    shared = workers.loss_and_gradients(net, inputs, targets, functions, "cross_entropy", **options)
+    # sum_i |p_i| per entry, from each sample's own gradient times its weight (one rounding off p_i:
+    # hence / (1 - u))
     magnitudes = [[[0.0] * len(neuron) for neuron in layer] for layer in net]
     loss_magnitude = 0.0
     for i, (x, y) in enumerate(zip(inputs, targets)):
         value, grads = reference.loss_and_gradients(
             net, x, y, functions, "cross_entropy", dropout=None if masks is None else masks[i]
         )
-        loss_magnitude += abs(value)
+        weight = 1.0 if weights is None else weights[i]
+        loss_magnitude += abs(weight * value)
         for total_layer, layer in zip(magnitudes, grads):
             for total_neuron, neuron in zip(total_layer, layer):
-                total_neuron[:] = [t + abs(g) for t, g in zip(total_neuron, neuron)]
+                total_neuron[:] = [t + abs(weight * g) for t, g in zip(total_neuron, neuron)]
     sizes = split_sizes(samples, workers.size)
     for total_layer, one_layer, n_layer in zip(magnitudes, serial[1], shared[1]):
         for total_neuron, one_neuron, n_neuron in zip(total_layer, one_layer, n_layer):
             for magnitude, g_1, g_n in zip(total_neuron, one_neuron, n_neuron):
-                assert abs(g_n - g_1) <= rounding_bound(samples, sizes, magnitude / (1.0 - UNIT_ROUNDOFF))
+                bound = rounding_bound(samples, sizes, magnitude / (1.0 - UNIT_ROUNDOFF))
+                if l2:  # adding lambda * w rounds once more on each side
+                    bound += UNIT_ROUNDOFF * (abs(g_n) + abs(g_1))
+                assert abs(g_n - g_1) <= bound
     gamma = lambda m: m * UNIT_ROUNDOFF / (1 - m * UNIT_ROUNDOFF)  # noqa: E731
     loss_bound = (gamma(2) + gamma(len(sizes) + 1)) * loss_magnitude / (1 - UNIT_ROUNDOFF) / samples
+    if l2:  # and adding the penalty
+        loss_bound += UNIT_ROUNDOFF * (abs(shared[0]) + abs(serial[0]))
     assert abs(shared[0] - serial[0]) <= loss_bound
 
 
