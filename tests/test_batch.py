@@ -377,23 +377,28 @@ def test_relu_and_dropout_zeros_are_skipped_in_a_digits_sized_batch(engine: str)
         _assert_mean_of_reference(case)
 
 
-@each_engine
-@pytest.mark.parametrize("hidden", ["tanh", "identity"])
-def test_zero_outputs_of_tanh_and_identity_still_pass_the_gradient(engine: str, hidden: str) -> None:
-    """Units whose weights are all 0 output a = 0, where tanh' and identity' are 1: nothing is skipped."""
+def _zero_output_case(hidden: str, masks: Optional[List[float]]) -> Dict[str, Any]:
+    """Units 0, 2 and 3 have all weights 0 and output a = 0, where tanh' and identity' are 1."""
     network = [
         [[0.0, 0.0, 0.0, 0.0], [0.5, -1.0, 0.25, 0.1], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]],
         [[1.0, -2.0, 3.0, 0.5, 0.0], [0.5, 1.5, -1.0, 2.0, 0.1]],
     ]
-    case = {
+    return {
         "network": network,
         "inputs": [[1.0, 2.0, -1.0], [0.5, 0.0, 1.0], [-1.0, 1.0, 2.0]],
         "targets": [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]],
         "activations": [hidden, "identity"],
         "loss_name": "squared_error",
         "l2": 0.0,
-        "batch_dropout": None,
+        "batch_dropout": None if masks is None else [[masks] for _ in range(3)],
     }
+
+
+@each_engine
+@pytest.mark.parametrize("hidden", ["tanh", "identity"])
+def test_zero_outputs_of_tanh_and_identity_still_pass_the_gradient(engine: str, hidden: str) -> None:
+    """Units whose weights are all 0 output a = 0, where tanh' and identity' are 1: nothing is skipped."""
+    case = _zero_output_case(hidden, None)
     with engine_used(engine):
         _, grads = _batch_call(case)
         assert grads[0][0][:3] != [0.0, 0.0, 0.0]  # the zero unit still learns
@@ -680,19 +685,7 @@ def test_the_sample_loops_errors_below_have_one_entry_per_input() -> None:
 @pytest.mark.parametrize("hidden", ["tanh", "identity"])
 def test_zero_outputs_of_kept_units_still_pass_the_gradient_under_dropout(engine: str, hidden: str) -> None:
     """As without dropout: a kept unit (mask 2) whose output is 0 still learns; a dropped one does not."""
-    network = [
-        [[0.0, 0.0, 0.0, 0.0], [0.5, -1.0, 0.25, 0.1], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]],
-        [[1.0, -2.0, 3.0, 0.5, 0.0], [0.5, 1.5, -1.0, 2.0, 0.1]],
-    ]
-    case = {
-        "network": network,
-        "inputs": [[1.0, 2.0, -1.0], [0.5, 0.0, 1.0], [-1.0, 1.0, 2.0]],
-        "targets": [[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]],
-        "activations": [hidden, "identity"],
-        "loss_name": "squared_error",
-        "l2": 0.0,
-        "batch_dropout": [[[2.0, 2.0, 0.0, 2.0]] for _ in range(3)],
-    }
+    case = _zero_output_case(hidden, [2.0, 2.0, 0.0, 2.0])
     with engine_used(engine):
         _, grads = _batch_call(case)
         assert grads[0][0][:3] != [0.0, 0.0, 0.0]  # kept, output 0: learns
