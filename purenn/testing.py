@@ -18,30 +18,29 @@ A learner who writes their own backpropagation in the classic nested-list layout
 - The strategies it is built from: weights, layer_shapes, networks, inputs_for, targets_for,
   activations_for, dropout_masks_for; and push_relus_off_the_kink (purenn.gradcheck's), which
   training_cases applies.
-- assert_gradients_match: a nested-list gradient against central differences of purenn's loss
-  (purenn.gradcheck, order 6). On failure the AssertionError names the worst weight (layer,
-  neuron, index, whether it is the bias), both values and the relative error, and hints at the
-  classic bug the pattern suggests: every weight off by one factor (a missing 1/2, a sign), only
-  the biases wrong, only some layers wrong, the L2 term.
+- assert_gradients_match and TrainingCase: purenn.gradient_match's (the standard library only),
+  here too.
 
-`import purenn` never imports this module, so purenn keeps its zero dependencies.
+`import purenn` never imports this module, so purenn keeps its zero dependencies. Importing it
+without Hypothesis says what to install; Hypothesis itself is imported when a strategy is first
+made, as purenn's modules import only the standard library at module level.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any, Callable, List, NamedTuple, Optional, Sequence, Tuple, Union
-
-try:
-    from hypothesis import strategies as st
-    from hypothesis.errors import InvalidArgument
-except ImportError:
-    raise ImportError("purenn.testing needs Hypothesis: pip install purenn[testing]") from None
+import functools
+import importlib.util
+import inspect
+from typing import Any, Callable, List, Optional, Sequence, Union
 
 from .activations import ACTIVATIONS
-from .gradcheck import RELU_MARGIN, numerical_gradients, push_relus_off_the_kink, relative_errors
+from .gradcheck import RELU_MARGIN, push_relus_off_the_kink
+from .gradient_match import TrainingCase, assert_gradients_match
 from .losses import LOSSES
 from .network import Network
+
+if importlib.util.find_spec("hypothesis") is None:
+    raise ImportError("purenn.testing needs Hypothesis: pip install purenn[testing]")
 
 __all__ = [
     "ACTIVATION_NAMES",
@@ -68,56 +67,45 @@ LOSS_NAMES = sorted(LOSSES)
 L2_CHOICES = (0.0, 0.0, 0.01, 0.5)
 KEEP_CHOICES = (0.5, 0.8)
 
-# A relative error of the gradients below this is what two right answers differ by; above it, a
-# weight counts as wrong when the failure is explained (see _hints).
-_FLOOR = 1e-6
-
 Names = Optional[Sequence[str]]
+Strategy = Any  # a hypothesis.strategies.SearchStrategy (Hypothesis is imported when one is made)
+Draw = Callable[[Strategy], Any]  # what Hypothesis hands a composite strategy to draw with
 
 
-class TrainingCase(NamedTuple):
-    """One sample for one network: what a gradient is computed from.
+def _strategies() -> Any:
+    """hypothesis.strategies, imported on first use."""
+    from hypothesis import strategies
 
-    `activations` has one name per layer; `dropout` is None or one fixed inverted-dropout mask per
-    hidden layer (0 for a dropped unit, 1/keep for a kept one), as purenn.network takes them.
-    """
+    return strategies
 
-    network: Network
-    x: List[float]
-    target: List[float]
-    activations: List[str]
-    loss_name: str
-    l2: float
-    dropout: Optional[List[List[float]]]
 
-    def call(self, function: Callable[..., Any], network: Optional[Network] = None) -> Any:
-        """Return function(network, x, target, activations, loss_name, l2=..., dropout=...).
+def _invalid(message: str) -> Exception:
+    """Hypothesis's InvalidArgument: limits that no case can meet."""
+    from hypothesis.errors import InvalidArgument
 
-        Any of purenn.network's loss, gradients, loss_and_gradients or purenn.gradcheck's
-        numerical_gradients fits; `network` replaces the case's own.
+    return InvalidArgument(message)
 
-        >>> case = TrainingCase([[[1.0, 0.0]]], [2.0], [0.0], ["identity"], "squared_error", 0.0, None)
-        >>> from purenn.network import gradients
-        >>> case.call(gradients)
-        [[[4.0, 2.0]]]
-        """
-        return function(
-            self.network if network is None else network,
-            self.x,
-            self.target,
-            self.activations,
-            self.loss_name,
-            l2=self.l2,
-            dropout=self.dropout,
-        )
+
+def _composite(draw_case: Callable[..., Any]) -> Callable[..., Strategy]:
+    """Hypothesis's @composite, applied when the strategy is made rather than at import:
+    draw_case(draw, *arguments) becomes a function of the arguments that returns a strategy."""
+
+    @functools.wraps(draw_case)
+    def strategy(*arguments: Any, **options: Any) -> Strategy:
+        return _strategies().composite(draw_case)(*arguments, **options)
+
+    signature = inspect.signature(draw_case)  # as help() should show it: without `draw`
+    strategy.__signature__ = signature.replace(parameters=list(signature.parameters.values())[1:])  # type: ignore[attr-defined]
+    return strategy
 
 
 # ---------------------------------------------------------------------------------------------
 # Strategies
 
 
-def weights(bound: float = 1.0) -> st.SearchStrategy[float]:
+def weights(bound: float = 1.0) -> Strategy:
     """Finite floats in [-bound, bound]: weights, inputs, never NaN or infinite."""
+    st = _strategies()
     return st.floats(-bound, bound, allow_nan=False, allow_infinity=False)
 
 
@@ -131,11 +119,11 @@ def _check_limits(
         ("max_outputs", max_outputs, 1),
     ):
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise InvalidArgument(f"{name} must be a whole number >= {least}; got {value!r}")
+            raise _invalid(f"{name} must be a whole number >= {least}; got {value!r}")
     if isinstance(max_hidden_layers, bool) or not isinstance(max_hidden_layers, int):
-        raise InvalidArgument(f"max_hidden_layers must be a whole number; got {max_hidden_layers!r}")
+        raise _invalid(f"max_hidden_layers must be a whole number; got {max_hidden_layers!r}")
     if max_hidden_layers < min_hidden_layers:
-        raise InvalidArgument(
+        raise _invalid(
             f"max_hidden_layers={max_hidden_layers} is below min_hidden_layers={min_hidden_layers}"
             + (
                 " (pass min_hidden_layers=0 for networks without a hidden layer)"
@@ -145,9 +133,9 @@ def _check_limits(
         )
 
 
-@st.composite
+@_composite
 def layer_shapes(
-    draw: st.DrawFn,
+    draw: Draw,
     max_hidden_layers: int = 3,
     max_width: int = 8,
     *,
@@ -160,14 +148,17 @@ def layer_shapes(
     Limits no network meets (max_width 0, max_hidden_layers below min_hidden_layers, ...) are an
     InvalidArgument that names them.
     """
+    st = _strategies()
     _check_limits(max_hidden_layers, max_width, min_hidden_layers, max_inputs, max_outputs)
-    hidden = draw(st.lists(st.integers(1, max_width), min_size=min_hidden_layers, max_size=max_hidden_layers))
+    hidden: List[int] = draw(
+        st.lists(st.integers(1, max_width), min_size=min_hidden_layers, max_size=max_hidden_layers)
+    )
     return [draw(st.integers(1, max_inputs))] + hidden + [draw(st.integers(1, max_outputs))]
 
 
-@st.composite
+@_composite
 def networks(
-    draw: st.DrawFn,
+    draw: Draw,
     sizes: Optional[Sequence[int]] = None,
     *,
     bound: float = 1.0,
@@ -175,6 +166,7 @@ def networks(
     max_width: int = 8,
 ) -> Network:
     """A network of layer sizes `sizes` (drawn by layer_shapes when None), weights in [-bound, bound]."""
+    st = _strategies()
     if sizes is None:
         sizes = draw(layer_shapes(max_hidden_layers, max_width))
     return [
@@ -183,28 +175,30 @@ def networks(
     ]
 
 
-def inputs_for(network: Network, bound: float = 2.0) -> st.SearchStrategy[List[float]]:
+def inputs_for(network: Network, bound: float = 2.0) -> Strategy:
     """Inputs x the network takes: one value in [-bound, bound] per input of its first layer."""
+    st = _strategies()
     fan_in = len(network[0][0]) - 1
     return st.lists(weights(bound), min_size=fan_in, max_size=fan_in)
 
 
-@st.composite
-def targets_for(draw: st.DrawFn, loss_name: str, size: int) -> List[float]:
+@_composite
+def targets_for(draw: Draw, loss_name: str, size: int) -> List[float]:
     """A target of `size` values the loss is defined for.
 
     cross_entropy: a probability vector (one-hot half the time); binary_cross_entropy: values in
     [0, 1]; squared_error: any values in [-2, 2].
     """
+    st = _strategies()
     if loss_name == "cross_entropy":
         if draw(st.booleans()):
             hot = draw(st.integers(0, size - 1))
             return [1.0 if i == hot else 0.0 for i in range(size)]
         raw = draw(st.lists(st.floats(0.01, 1.0), min_size=size, max_size=size))
         return [r / sum(raw) for r in raw]
-    if loss_name == "binary_cross_entropy":
-        return draw(st.lists(st.floats(0.0, 1.0), min_size=size, max_size=size))
-    return draw(st.lists(st.floats(-2.0, 2.0), min_size=size, max_size=size))
+    bounds = (0.0, 1.0) if loss_name == "binary_cross_entropy" else (-2.0, 2.0)
+    values: List[float] = draw(st.lists(st.floats(*bounds), min_size=size, max_size=size))
+    return values
 
 
 def _output_activations(loss_name: str, allowed: Sequence[str]) -> List[str]:
@@ -219,46 +213,47 @@ def _check_names(kind: str, names: Names, known: Sequence[str]) -> List[str]:
     chosen = list(names)
     unknown = [name for name in chosen if name not in known]
     if not chosen or unknown:
-        raise InvalidArgument(f"{kind} must be a non-empty list of {', '.join(known)}; got {names!r}")
+        raise _invalid(f"{kind} must be a non-empty list of {', '.join(known)}; got {names!r}")
     return chosen
 
 
-@st.composite
-def activations_for(
-    draw: st.DrawFn, loss_name: str, hidden_layers: int, activations: Names = None
-) -> List[str]:
+@_composite
+def activations_for(draw: Draw, loss_name: str, hidden_layers: int, activations: Names = None) -> List[str]:
     """One activation per layer (hidden layers, then the output) from `activations` (default: all).
 
     The output layer's fits the loss: softmax for cross_entropy, sigmoid for binary_cross_entropy.
     """
+    st = _strategies()
     allowed = _check_names("activations", activations, ACTIVATION_NAMES)
     outputs = _output_activations(loss_name, allowed)
     if not outputs:
-        raise InvalidArgument(f"no activation among {allowed} fits the loss {loss_name!r}")
+        raise _invalid(f"no activation among {allowed} fits the loss {loss_name!r}")
     hidden = [draw(st.sampled_from(allowed)) for _ in range(hidden_layers)]
     return hidden + [draw(st.sampled_from(outputs))]
 
 
-@st.composite
-def dropout_masks_for(draw: st.DrawFn, network: Network, keep: Optional[float] = None) -> List[List[float]]:
+@_composite
+def dropout_masks_for(draw: Draw, network: Network, keep: Optional[float] = None) -> List[List[float]]:
     """One inverted-dropout mask per hidden layer: each unit 0 (dropped) or 1/keep (kept).
 
     `keep` is drawn from KEEP_CHOICES when None.
     """
+    st = _strategies()
     if keep is None:
         keep = draw(st.sampled_from(KEEP_CHOICES))
     return [[draw(st.sampled_from([0.0, 1.0 / keep])) for _ in layer] for layer in network[:-1]]
 
 
-def _l2_strategy(l2: Union[float, Sequence[float]]) -> st.SearchStrategy[float]:
+def _l2_strategy(l2: Union[float, Sequence[float]]) -> Strategy:
+    st = _strategies()
     if isinstance(l2, (int, float)):
         return st.just(float(l2))
     return st.sampled_from([float(value) for value in l2])
 
 
-@st.composite
+@_composite
 def training_cases(
-    draw: st.DrawFn,
+    draw: Draw,
     activations: Names = None,
     losses: Names = None,
     max_hidden_layers: int = 3,
@@ -280,11 +275,12 @@ def training_cases(
 
     Weights lie in [-1, 1], inputs in [-2, 2]; every ReLU sum is at least RELU_MARGIN from 0.
     """
+    st = _strategies()
     allowed = _check_names("activations", activations, ACTIVATION_NAMES)
     chosen_losses = _check_names("losses", losses, LOSS_NAMES)
     usable = [name for name in chosen_losses if _output_activations(name, allowed)]
     if not usable:
-        raise InvalidArgument(f"none of the losses {losses!r} fits an output activation among {allowed}")
+        raise _invalid(f"none of the losses {losses!r} fits an output activation among {allowed}")
     sizes = draw(layer_shapes(max_hidden_layers, max_width, min_hidden_layers=min_hidden_layers))
     loss_name = draw(st.sampled_from(usable))
     names = draw(activations_for(loss_name, len(sizes) - 2, allowed))
@@ -299,233 +295,3 @@ def training_cases(
 
 
 # ---------------------------------------------------------------------------------------------
-# The gradient check
-
-
-Position = Tuple[int, int, int]  # layer, neuron, index of the weight (the last is the bias)
-
-
-def _count(value: Any) -> str:
-    """How many items a list or tuple has, else what type it is instead."""
-    return str(len(value)) if isinstance(value, (list, tuple)) else f"a {type(value).__name__}, not a list:"
-
-
-def _shape_problem(computed: Any, network: Network) -> Optional[str]:
-    """Say where `computed` does not have the network's nested shape (or holds a non-number)."""
-    if computed is None:
-        return "the computed gradient is None: did the function return it?"
-    if _count(computed) != str(len(network)):
-        return f"the computed gradient has {_count(computed)} layers; the network has {len(network)}"
-    for index, (layer_grads, layer) in enumerate(zip(computed, network)):
-        if _count(layer_grads) != str(len(layer)):
-            found = _count(layer_grads)
-            return f"layer {index} of the computed gradient has {found} neurons; expected {len(layer)}"
-        for position, (neuron_grads, neuron) in enumerate(zip(layer_grads, layer)):
-            where = f"layer {index}, neuron {position}"
-            if _count(neuron_grads) != str(len(neuron)):
-                return (
-                    f"{where} of the computed gradient has {_count(neuron_grads)} values; "
-                    f"expected {len(neuron)} ({len(neuron) - 1} inputs + bias, bias last)"
-                )
-            for k, value in enumerate(neuron_grads):
-                if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    return f"{where}, weight {k} of the computed gradient is {value!r}, not a number"
-    return None
-
-
-def _describe(position: Position, network: Network) -> str:
-    layer, neuron, k = position
-    bias = " (the bias)" if k == len(network[layer][neuron]) - 1 else ""
-    return f"layer {layer}, neuron {neuron}, weight {k}{bias}"
-
-
-def _common_factor(computed: Network, numeric: Network) -> Optional[float]:
-    """The r with computed = r * numeric for every weight, if there is one (and r is not 1)."""
-    pairs = [(c, n) for cl, nl in zip(computed, numeric) for cn, nn in zip(cl, nl) for c, n in zip(cn, nn)]
-    scale = max(abs(n) for _, n in pairs)
-    if scale == 0.0:
-        return None
-    ratios = [c / n for c, n in pairs if abs(n) > 1e-3 * scale]
-    factor = ratios[0]
-    if abs(factor - 1.0) < 1e-3 or not math.isfinite(factor):
-        return None
-    if all(abs(c - factor * n) <= 1e-4 * abs(factor) * scale for c, n in pairs):
-        return factor
-    return None
-
-
-def _factor_hint(factor: float) -> str:
-    named = {
-        2.0: "twice the true gradient: a missing 1/2 (C = 1/2 (a - y)**2, so dC/da = a - y)",
-        0.5: "half the true gradient: a 1/2 too many (C = 1/2 (a - y)**2, so dC/da = a - y)",
-        -1.0: "the true gradient with the wrong sign: (y - a) for (a - y), or the step's sign folded in",
-        -2.0: "-2 times the true gradient: the wrong sign and a missing 1/2",
-        -0.5: "-1/2 times the true gradient: the wrong sign and a 1/2 too many",
-    }
-    for value, text in named.items():
-        if abs(factor - value) <= 1e-3 * abs(value):
-            return f"every weight is {text}"
-    if factor == 0.0:
-        return "every weight of the computed gradient is 0 where the true one is not: it was never filled in"
-    sign = "the wrong sign and " if factor < 0 else ""
-    return (
-        f"every weight is {factor:.6g} times the true gradient: {sign}a constant factor left in or out "
-        "(a learning rate, a mean over samples or outputs)"
-    )
-
-
-def _l2_hint(wrong: List[Position], computed: Network, numeric: Network, case: TrainingCase) -> Optional[str]:
-    """Whether each wrong weight is off by exactly -lambda*w (missing), +lambda*w (twice) or on a bias."""
-    if case.l2 == 0.0:
-        return None
-
-    def off_by(sign: float) -> bool:
-        for layer, neuron, k in wrong:
-            w = case.network[layer][neuron][k]
-            difference = computed[layer][neuron][k] - numeric[layer][neuron][k]
-            # Within a thousandth of lambda * w itself (not of the gradient, which can dwarf it and
-            # then let "missing" fit a term counted twice), or the differences' own rounding.
-            noise = max(1e-9 * abs(numeric[layer][neuron][k]), 1e-13)  # wrong means |difference| > 1e-12
-            if abs(difference - sign * case.l2 * w) > max(1e-3 * abs(case.l2 * w), noise):
-                return False
-        return True
-
-    biases = all(k == len(case.network[layer][neuron]) - 1 for layer, neuron, k in wrong)
-    if biases and off_by(1.0):
-        return "the biases got the L2 term lambda * w: the L2 penalty (lambda/2 sum w**2) leaves biases out"
-    if off_by(-1.0):
-        return "each wrong weight is off by exactly -lambda * w: the L2 term lambda * w is missing"
-    if off_by(1.0):
-        return "each wrong weight is off by exactly +lambda * w: the L2 term is counted twice"
-    return None
-
-
-def _layer_hint(wrong_layers: List[int], last: int) -> Optional[str]:
-    if last == 0 or len(wrong_layers) == last + 1:
-        return None
-    if wrong_layers == [last]:
-        return (
-            f"only the output layer (layer {last}) is wrong and the layers below it are right: the output "
-            "deltas reach them correctly, so look at this layer's dC/dw = delta_j * h_k (its input h, "
-            "the bias's 1)"
-        )
-    if wrong_layers == list(range(wrong_layers[-1] + 1)):
-        top = wrong_layers[-1]
-        where = "only layer 0 is wrong" if top == 0 else f"layers 0 to {top} are wrong"
-        return (
-            f"{where} and the layers above are right: the error enters where layer {top + 1} sends its "
-            f"delta down, dC/dh_k = sum_j delta_j * w_jk, to layer {top}'s f'(z) (and mask): use layer "
-            f"{top + 1}'s weights from before the update (the classic bug updates them first)"
-        )
-    if len(wrong_layers) == 1:
-        return (
-            f"only layer {wrong_layers[0]} is wrong, the layers around it are right: look at this layer's "
-            "dC/dw = delta_j * h_k (its input h, the bias's 1)"
-        )
-    return None
-
-
-def _hints(computed: Network, numeric: Network, wrong: List[Position], case: TrainingCase) -> List[str]:
-    """What the pattern of wrong weights suggests: the classic backpropagation bugs."""
-    factor = _common_factor(computed, numeric)
-    l2_hint = _l2_hint(wrong, computed, numeric, case)
-    if factor is not None and factor != 0.0:
-        # Where the rest of a gradient is 0, an L2 term counted twice (or missing) also scales every
-        # wrong weight by one factor: the exact +-lambda * w pattern is the more specific answer.
-        if l2_hint:
-            return [l2_hint]
-        biases_only = all(k == len(case.network[layer][neuron]) - 1 for layer, neuron, k in wrong)
-        note = "(only bias weights are wrong, the others' gradients being (nearly) 0 here: a bias's gradient"
-        return [_factor_hint(factor)] + (
-            [note + " off by this factor would look the same)"] if biases_only else []
-        )
-    # A gradient of 0s is said first, and where the true one too is 0 but for a few weights (a
-    # bias input of 0 in a network of 0s), where those are is said as well.
-    hints = [] if factor is None else [_factor_hint(factor)]
-    if l2_hint:
-        hints.append(l2_hint)
-    wrong_layers = sorted({layer for layer, _, _ in wrong})
-    # Where a layer's inputs are 0 (or nearly), dC/dw_jk = delta_j * h_k is ~0 whatever delta_j is,
-    # so a wrong delta shows only in its biases: "only the biases" is evidence only from layers
-    # with a non-bias gradient big enough to be wrong.
-    silent = [
-        layer
-        for layer in wrong_layers
-        if all(
-            max(abs(c), abs(n)) < _FLOOR
-            for computed_neuron, numeric_neuron in zip(computed[layer], numeric[layer])
-            for c, n in zip(computed_neuron[:-1], numeric_neuron[:-1])
-        )
-    ]
-    biases_only = all(k == len(case.network[layer][neuron]) - 1 for layer, neuron, k in wrong)
-    if biases_only and len(silent) < len(wrong_layers):
-        if not l2_hint:
-            hints.append("only bias weights are wrong: dC/dw_bias = delta_j, the bias's input being 1")
-        return hints
-    layer_hint = _layer_hint(wrong_layers, len(case.network) - 1)
-    if layer_hint:
-        hints.append(layer_hint)
-    elif biases_only and not l2_hint:
-        hints.append(
-            "only bias weights are wrong, and here the other weights' gradients are (nearly) 0: a wrong "
-            "dC/dw_bias = delta_j (the bias's input being 1) and a wrong delta_j would both look like this"
-        )
-    if silent:
-        names = ("layer " if len(silent) == 1 else "layers ") + ", ".join(map(str, silent))
-        hints.append(
-            f"(every weight of {names} but the biases has a (nearly) 0 gradient here, computed and "
-            "true, so only the biases can show a wrong delta)"
-        )
-    return hints
-
-
-def assert_gradients_match(computed: Network, case: TrainingCase, tolerance: float = 1e-6) -> float:
-    """Assert that `computed` is dC/dw of the case's loss, by central differences; return the error.
-
-    `computed` has the network's nested shape (layer -> neuron -> weights, bias last). The error
-    of each weight is |computed - numeric| / max(|computed|, |numeric|, 1e-6)
-    (purenn.gradcheck.relative_errors); every weight's must be <= tolerance. The case's network
-    is probed in place and restored exactly. A tolerance that is not a finite number >= 0 is a
-    ValueError; a gradient of the wrong shape fails with where it differs.
-
-    >>> case = TrainingCase([[[1.0, 0.0]]], [2.0], [0.0], ["identity"], "squared_error", 0.0, None)
-    >>> assert_gradients_match([[[4.0, 2.0]]], case) < 1e-9
-    True
-    >>> assert_gradients_match([[[8.0, 4.0]]], case)
-    Traceback (most recent call last):
-    ...
-    AssertionError: 2 of 2 weights differ from central differences of purenn's loss (tolerance 1e-06)
-      worst: layer 0, neuron 0, weight 0: computed 8, central differences 4, relative error 0.5
-      hint: every weight is twice the true gradient: a missing 1/2 (C = 1/2 (a - y)**2, so dC/da = a - y)
-    """
-    if not (isinstance(tolerance, (int, float)) and 0.0 <= tolerance < math.inf):
-        raise ValueError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
-    problem = _shape_problem(computed, case.network)
-    if problem:
-        raise AssertionError(problem)
-    numeric = case.call(numerical_gradients)
-    errors = relative_errors(computed, numeric)
-    positions = [
-        (layer, neuron, k)
-        for layer, layer_errors in enumerate(errors)
-        for neuron, neuron_errors in enumerate(layer_errors)
-        for k in range(len(neuron_errors))
-    ]
-
-    def error_at(position: Position) -> float:
-        value = errors[position[0]][position[1]][position[2]]
-        return math.inf if math.isnan(value) else value
-
-    worst = max(positions, key=error_at)
-    if error_at(worst) <= tolerance:
-        return error_at(worst)
-    wrong = [position for position in positions if error_at(position) > tolerance]
-    layer, neuron, k = worst
-    lines = [
-        f"{len(wrong)} of {len(positions)} weights differ from central differences of purenn's loss "
-        f"(tolerance {tolerance:g})",
-        f"  worst: {_describe(worst, case.network)}: computed {computed[layer][neuron][k]:.10g}, "
-        f"central differences {numeric[layer][neuron][k]:.10g}, relative error {error_at(worst):.3g}",
-    ]
-    lines += [f"  hint: {hint}" for hint in _hints(computed, numeric, wrong, case)]
-    raise AssertionError("\n".join(lines))

@@ -83,11 +83,11 @@ def test_the_student_examples_bug_is_named_in_its_failure(tmp_path: Path) -> Non
 SLOW_MACHINE = """
 import time
 import hypothesis
-import purenn.testing
+import purenn.gradient_match
 
 hypothesis.settings.register_profile("few", max_examples=3)
 hypothesis.settings.load_profile("few")
-_numerical_gradients = purenn.testing.numerical_gradients
+_numerical_gradients = purenn.gradient_match.numerical_gradients
 
 
 def numerical_gradients(*arguments, **options):
@@ -95,7 +95,7 @@ def numerical_gradients(*arguments, **options):
     return _numerical_gradients(*arguments, **options)
 
 
-purenn.testing.numerical_gradients = numerical_gradients
+purenn.gradient_match.numerical_gradients = numerical_gradients
 """
 
 
