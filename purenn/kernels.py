@@ -44,7 +44,7 @@ from itertools import compress, repeat
 from operator import add, itemgetter, mul, truediv
 from typing import Callable, Iterable, List, Optional, Sequence, Tuple, cast
 
-from .vectors import Matrix, Vector
+from .vectors import Matrix, Vector, all_finite
 
 __all__ = ["FORM", "errors_below", "gradient_sums", "layer_sums", "nonzero_positions"]
 
@@ -173,19 +173,9 @@ def _gradient_sums_by_calls(deltas: Rows, inputs: Rows, share_of: Optional[int] 
     """
     samples = len(deltas) if share_of is None else share_of
     scaled = [list(map(truediv, delta, repeat(samples))) for delta in deltas]
-    if _zero_share(scaled) > _zero_share(inputs) and _surely_finite(inputs):
+    if _zero_share(scaled) > _zero_share(inputs) and all(map(all_finite, inputs)):
         return _products_by_rows(scaled, inputs)
     return _products_by_columns(scaled, inputs)
-
-
-def _surely_finite(rows: Rows) -> bool:
-    """True only if every value is finite: their sum is (an inf or a NaN would make it inf or
-    NaN). Finite values whose sum overflows give False too, which only costs speed here.
-
-    >>> _surely_finite([[1.0, 2.0], [0.0, 3.0]]), _surely_finite([[1.0, float("inf")]])
-    (True, False)
-    """
-    return math.isfinite(sum(map(sum, rows)))
 
 
 def _products_by_columns(scaled: Rows, inputs: Rows) -> Matrix:
